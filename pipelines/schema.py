@@ -1,0 +1,131 @@
+"""The published datasets' columns: the public interface of the catalogue.
+
+One home for every column name, Arrow type, description and allowed value, so the Parquet writer,
+the Data Package manifest, the quality gate and the README all say the same thing. Changing a
+field here is a catalogue schema change (the version bump rules in ``pipelines.catalogue`` read
+these definitions to tell a major from a minor change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+UNITS = (
+    "percent",
+    "percentage_points",
+    "multiple",
+    "count",
+    "currency",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "other",
+)
+KINDS = ("level", "change")
+QUALIFIERS = ("=", "~", ">", "<", ">=", "<=")
+PERIODS = ("current", "previous", "unknown")
+SOURCES = ("text", "table", "chart")
+LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+FORMATS = ("html", "pdf", "text", "markdown")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+    enum: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    sort_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, referenced dataset, referenced column)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(f.name, f.type, nullable=f.nullable) for f in self.fields])
+
+
+REPORTS = Dataset(
+    name="reports",
+    title="One row per source report",
+    primary_key=("report_id",),
+    sort_key=("report_id",),
+    fields=(
+        Field("report_id", pa.string(), "Stable identifier of the report (from the registry or file name).", False),
+        Field("title", pa.string(), "Report title."),
+        Field("publisher", pa.string(), "Organisation that published the original report."),
+        Field("published", pa.date32(), "Publication date of the document."),
+        Field("survey_year", pa.int32(), "Year the report's survey describes."),
+        Field("language", pa.string(), "Language and script of the document.", False, LANGUAGES),
+        Field("format", pa.string(), "Document format, sniffed from content.", False, FORMATS),
+        Field("source_file", pa.string(), "File name of the raw document."),
+        Field("source_url", pa.string(), "URL the raw document was fetched from, if any."),
+        Field("original_url", pa.string(), "Address of the original (untranslated) report."),
+        Field("content_sha256", pa.string(), "SHA-256 of the raw document bytes.", False),
+        Field("pages", pa.int32(), "Number of pages (PDF) or null."),
+        Field("fetched_at", pa.timestamp("us", tz="UTC"), "When the raw bytes were fetched (URL sources)."),
+        Field("n_observations", pa.int32(), "Number of observations published for the report.", False),
+    ),
+)
+
+OBSERVATIONS = Dataset(
+    name="observations",
+    title="One row per stated figure",
+    primary_key=("observation_id",),
+    sort_key=("report_id", "observation_id"),
+    foreign_keys=(("report_id", "reports", "report_id"),),
+    fields=(
+        Field("observation_id", pa.string(), "Stable id of the figure: same document, same figure, same id.", False),
+        Field("report_id", pa.string(), "Report the figure comes from.", False),
+        Field("source", pa.string(), "Where in the document: running text, a table cell or a chart label.", False, SOURCES),
+        Field("value", pa.float64(), "Numeric value; fractions as percent; changes signed.", False),
+        Field("unit", pa.string(), "Unit of the value.", False, UNITS),
+        Field("kind", pa.string(), "A level at a point in time or a change.", False, KINDS),
+        Field("qualifier", pa.string(), "Exact, approximate or bound.", False, QUALIFIERS),
+        Field("period", pa.string(), "The report's own survey period or an earlier one.", False, PERIODS),
+        Field("year", pa.int32(), "Year the figure describes, resolved from the survey year."),
+        Field("stated_as", pa.string(), "The figure exactly as written.", False),
+        Field("label", pa.string(), "The quoted answer option the figure belongs to."),
+        Field("quote", pa.string(), "The sentence stating the figure, cleaned, original script.", False),
+        Field("section", pa.string(), "Nearest heading above the figure."),
+        Field("page", pa.int32(), "1-based PDF page, null for single-page formats."),
+        Field("char_start", pa.int32(), "Start offset of stated_as in the cleaned document text."),
+        Field("char_end", pa.int32(), "End offset (exclusive) in the cleaned document text."),
+        Field("table_id", pa.string(), "Table the cell belongs to (source 'table')."),
+        Field("row_label", pa.string(), "Row header of the cell (source 'table') or series label."),
+        Field("column_label", pa.string(), "Column header path of the cell, joined with ' / '."),
+        Field("language", pa.string(), "Language of the quote.", False, LANGUAGES),
+    ),
+)
+
+TABLES = Dataset(
+    name="tables",
+    title="Raw cells of every extracted table",
+    primary_key=("report_id", "table_id", "row", "col"),
+    sort_key=("report_id", "table_id", "row", "col"),
+    foreign_keys=(("report_id", "reports", "report_id"),),
+    fields=(
+        Field("report_id", pa.string(), "Report the table comes from.", False),
+        Field("table_id", pa.string(), "Table identifier, unique within the report.", False),
+        Field("page", pa.int32(), "1-based PDF page, null for HTML tables."),
+        Field("row", pa.int32(), "0-based row index.", False),
+        Field("col", pa.int32(), "0-based column index.", False),
+        Field("text", pa.string(), "Cell text as extracted (spanning cells repeat their text)."),
+        Field("is_header", pa.bool_(), "Whether the cell is part of the header rows.", False),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (REPORTS, OBSERVATIONS, TABLES)}
