@@ -1,0 +1,180 @@
+"""Per-report processing and assembly of the three published datasets, without Dagster.
+
+The Dagster assets call these functions stage by stage; ``process_report`` runs the same stages in
+one call for tests and tools. A stage that fails raises ``ReportError``; callers record it per
+report so one bad document never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from pipelines.errors import ReportError
+from pipelines.model import Figure, ParsedDocument, Snapshot, SourceSpec
+from pipelines.schema import OBSERVATIONS, REPORTS, TABLES, Dataset
+
+
+@dataclass
+class CleanedReport:
+    """The cleaning stage's output: the text figures are read from, plus resolved report facts."""
+
+    doc: Any  # pipelines.figures.CleanDocument
+    language: str
+    survey_year: int | None
+
+
+@dataclass
+class ReportRows:
+    """One report's rows of the three datasets."""
+
+    report: dict
+    observations: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    chart_figures: int = 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A report that did not make it through a stage; published in the release manifest."""
+
+    report_id: str
+    stage: str
+    error: str
+    message: str
+
+    @classmethod
+    def from_exception(cls, report_id: str, exc: BaseException) -> Failure:
+        stage = exc.stage if isinstance(exc, ReportError) else "internal"
+        message = exc.message if isinstance(exc, ReportError) else str(exc)
+        return cls(report_id, stage, type(exc).__name__, message)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_stage(spec: SourceSpec, snapshot: Snapshot, data: bytes, *, max_pages: int = 2000) -> ParsedDocument:
+    from pipelines.parse import parse_document
+
+    content_type = (snapshot.fetch_record or {}).get("content_type")
+    return parse_document(
+        data,
+        filename=snapshot.source_file,
+        declared_format=spec.format,
+        content_type=content_type,
+        max_pages=max_pages,
+    )
+
+
+def clean_stage(spec: SourceSpec, parsed: ParsedDocument) -> CleanedReport:
+    from pipelines.figures import clean_document, detect_language, detect_survey_year
+
+    doc = clean_document(parsed.pages, parsed.page_numbers, parsed.format)
+    language = spec.language or detect_language(doc.text)
+    survey_year = spec.survey_year or detect_survey_year(doc.text)
+    return CleanedReport(doc=doc, language=language, survey_year=survey_year)
+
+
+def figures_stage(
+    spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, cleaned: CleanedReport
+) -> ReportRows:
+    from pipelines.figures import extract_figures
+    from pipelines.tables import table_figures
+
+    figures: list[Figure] = list(extract_figures(cleaned.doc, cleaned.survey_year, cleaned.language))
+    for table in parsed.tables:
+        figures.extend(table_figures(table))
+    figures.extend(parsed.charts)
+    observations = observation_rows(spec.report_id, figures, cleaned.language, cleaned.survey_year)
+    cells = [
+        {
+            "report_id": spec.report_id,
+            "table_id": table.table_id,
+            "page": table.page,
+            "row": r,
+            "col": c,
+            "text": text,
+            "is_header": r < table.header_rows,
+        }
+        for table in parsed.tables
+        for r, row in enumerate(table.cells)
+        for c, text in enumerate(row)
+    ]
+    report = {
+        "report_id": spec.report_id,
+        "title": spec.title or parsed.title,
+        "publisher": spec.publisher,
+        "published": spec.published,
+        "survey_year": cleaned.survey_year,
+        "language": cleaned.language,
+        "format": parsed.format,
+        "source_file": snapshot.source_file,
+        "source_url": snapshot.source_url,
+        "original_url": spec.original_url,
+        "content_sha256": snapshot.sha256,
+        "pages": len(parsed.pages) if parsed.format == "pdf" else None,
+        "fetched_at": snapshot.fetched_at,
+        "n_observations": len(observations),
+    }
+    return ReportRows(report, observations, cells, chart_figures=len(parsed.charts))
+
+
+def observation_rows(
+    report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None
+) -> list[dict]:
+    """Attach report-level fields and a stable observation_id to each figure."""
+    rows, seen = [], set()
+    for fig in figures:
+        row = asdict(fig)
+        if row["year"] is None and survey_year is not None and row["period"] == "current":
+            row["year"] = survey_year
+        oid = observation_id(report_id, fig)
+        n = 2
+        base = oid
+        while oid in seen:
+            oid, n = f"{base}-{n}", n + 1
+        seen.add(oid)
+        row.update(observation_id=oid, report_id=report_id, language=language)
+        rows.append(row)
+    return rows
+
+
+def observation_id(report_id: str, fig: Figure) -> str:
+    """Same document, same figure, same id: derived from where the figure stands, not from a counter."""
+    where = (fig.source, fig.page, fig.char_start, fig.char_end, fig.table_id, fig.row_label, fig.column_label)
+    key = "|".join(str(x) for x in (report_id, *where, fig.stated_as, fig.label if fig.source == "chart" else ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def process_report(spec: SourceSpec, snapshot: Snapshot, data: bytes) -> ReportRows:
+    parsed = parse_stage(spec, snapshot, data)
+    cleaned = clean_stage(spec, parsed)
+    return figures_stage(spec, snapshot, parsed, cleaned)
+
+
+def assemble(results: Iterable[ReportRows]) -> dict[str, pd.DataFrame]:
+    """The three datasets as DataFrames typed by the published Arrow schemas, stably sorted."""
+    results = list(results)
+    return {
+        "reports": frame(REPORTS, [r.report for r in results]),
+        "observations": frame(OBSERVATIONS, [o for r in results for o in r.observations]),
+        "tables": frame(TABLES, [t for r in results for t in r.tables]),
+    }
+
+
+# Integers and booleans keep their type when nulls appear (plain pandas would turn them into floats).
+_NULLABLE = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def frame(dataset: Dataset, rows: list[dict]) -> pd.DataFrame:
+    schema = dataset.arrow_schema()
+    table = pa.Table.from_pylist([{k: row.get(k) for k in dataset.columns} for row in rows], schema=schema)
+    df = table.to_pandas(types_mapper=_NULLABLE.get)
+    if len(df):
+        df = df.sort_values(list(dataset.sort_key), kind="stable").reset_index(drop=True)
+    return df

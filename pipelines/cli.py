@@ -1,0 +1,78 @@
+"""The ``cxbench`` command: build the catalogue through Dagster, and read what was published."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipelines.defs.resources import PROJECT_ROOT
+
+DEFAULT_SOURCES = PROJECT_ROOT / "sources"
+DEFAULT_CATALOGUE = PROJECT_ROOT / "datasets" / "catalogue"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cxbench", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="materialize every asset on a sources folder and publish a catalogue version")
+    run.add_argument("--sources", default=str(DEFAULT_SOURCES), help="folder of report documents (default: %(default)s)")
+    run.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE), help="catalogue root, path or fsspec URL")
+    run.add_argument(
+        "--executor",
+        choices=("in_process", "multiprocess"),
+        default="in_process",
+        help="Dagster executor (default: %(default)s; every report runs in one step either way)",
+    )
+    run.set_defaults(func=_run)
+    from pipelines.catalogue.cli import register
+
+    register(sub, str(DEFAULT_CATALOGUE))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.defs.runs import launch_build
+
+    sources = Path(args.sources)
+    if not sources.is_dir():
+        print(f"cxbench: sources folder not found: {sources}", file=sys.stderr)
+        return 2
+    outcome = launch_build(sources, args.catalogue, executor=args.executor)
+    print(render_summary(outcome))
+    if outcome.release and outcome.release.get("path"):
+        print(outcome.release["path"])
+    return 0 if outcome.success and outcome.release else 1
+
+
+def render_summary(outcome) -> str:
+    lines = [f"dagster run {outcome.run_id}: {'success' if outcome.success else 'FAILED'}"]
+    if outcome.added or outcome.removed:
+        lines.append(f"partitions: +{len(outcome.added)} new, -{len(outcome.removed)} removed")
+    for stage, stats in outcome.stage_stats.items():
+        lines.append(f"  {stage:<17} computed {stats['computed']:>4}  reused {stats['reused']:>4}")
+    release = outcome.release
+    if release:
+        counts = release.get("counts", {})
+        state = "published" if release.get("published") else "unchanged, nothing published"
+        lines.append(
+            f"catalogue {release.get('version')} ({state}; bump {release.get('bump')}): "
+            + ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int))
+        )
+    gate = outcome.gate
+    if gate is not None:
+        failed = gate.failed()
+        lines.append(f"checks: {len(gate.results) - len(failed)} passed, {len(failed)} failed")
+        if failed:
+            lines.append(gate.summary())
+    if outcome.failures:
+        lines.append(f"reports that failed ({len(outcome.failures)}):")
+        lines += [f"  {f['report_id']}: {f['stage']}: {f['error']}: {f['message']}" for f in outcome.failures]
+    if not release:
+        lines.append("nothing published: the previous release is untouched")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Launching builds: keep report partitions in step with the sources, then run one job run.
+
+Used by ``cxbench run`` and by the sources sensor. A run always covers every current report
+partition as one partition range (one run, not one per report); unchanged reports are reused
+from the work store by their fingerprints, so a run after one change costs that report plus
+assembly and publishing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipelines.defs.partitions import reports_partitions
+from pipelines.defs.resources import CxbenchSettings, default_dagster_home
+from pipelines.ingest.registry import load_registry
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+
+
+@dataclass
+class BuildOutcome:
+    run_id: str
+    success: bool
+    release: dict[str, Any] | None
+    gate: Any  # pipelines.quality.GateResult | None
+    failures: list[dict] = field(default_factory=list)
+    stage_stats: dict[str, dict] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def get_instance() -> dg.DagsterInstance:
+    """The project's persistent instance, so CLI runs show up in ``make ui``."""
+    home = default_dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(home.resolve())
+    return dg.DagsterInstance.get()
+
+
+def sync_partitions(instance: dg.DagsterInstance, report_ids: list[str]) -> tuple[list[str], list[str]]:
+    """Add partitions for new reports and delete those whose report left the sources."""
+    current = set(instance.get_dynamic_partitions(reports_partitions.name))
+    wanted = list(dict.fromkeys(report_ids))
+    added = [k for k in wanted if k not in current]
+    removed = sorted(current - set(wanted))
+    if added:
+        instance.add_dynamic_partitions(reports_partitions.name, added)
+    for key in removed:
+        instance.delete_dynamic_partition(reports_partitions.name, key)
+    return added, removed
+
+
+def run_request_tags(instance: dg.DagsterInstance) -> dict[str, str]:
+    keys = instance.get_dynamic_partitions(reports_partitions.name)
+    if not keys:
+        raise ValueError("no reports found in the sources folder")
+    return {RANGE_START: keys[0], RANGE_END: keys[-1]}
+
+
+def run_config(settings: CxbenchSettings, executor: str = "in_process") -> dict[str, Any]:
+    return {
+        "execution": {"config": {executor: {}}},
+        "resources": {"cxbench": {"config": settings.model_dump()}},
+    }
+
+
+def launch_build(
+    sources_dir: str | Path,
+    catalogue_root: str,
+    *,
+    executor: str = "in_process",
+    instance: dg.DagsterInstance | None = None,
+    work_dir: str = "",
+) -> BuildOutcome:
+    from pipelines import definitions
+
+    instance = instance or get_instance()
+    settings = CxbenchSettings(
+        sources_dir=str(Path(sources_dir).resolve()),
+        catalogue_root=_resolve_root(catalogue_root),
+        work_dir=work_dir,
+    )
+    registry = load_registry(settings.sources_dir)
+    added, removed = sync_partitions(instance, [s.report_id for s in registry.specs])
+    result = dg.execute_job(
+        dg.reconstructable(definitions.build_catalogue),
+        instance=instance,
+        run_config=run_config(settings, executor),
+        tags=run_request_tags(instance),
+        raise_on_error=False,
+    )
+    store = settings.work_store()
+    run_id = result.run_id
+    release = None
+    event = instance.get_latest_materialization_event(dg.AssetKey("catalogue_release"))
+    if event is not None and event.run_id == run_id:
+        release = store.load("catalogue_release", "_all")
+    failures = store.load("report_failures", "_all") or [] if _materialized_in(instance, "report_failures", run_id) else []
+    stats = {}
+    for stage in ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows"):
+        outputs = [store.load(stage, s.report_id) for s in registry.specs]
+        stats[stage] = {
+            "computed": sum(1 for o in outputs if o is not None and o.ok and not o.reused),
+            "reused": sum(1 for o in outputs if o is not None and o.reused),
+        }
+    return BuildOutcome(
+        run_id=run_id,
+        success=result.success,
+        release=release,
+        gate=store.load("quality_gate", run_id),
+        failures=failures,
+        stage_stats=stats,
+        added=added,
+        removed=removed,
+    )
+
+
+def _materialized_in(instance: dg.DagsterInstance, asset: str, run_id: str) -> bool:
+    event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+    return event is not None and event.run_id == run_id
+
+
+def _resolve_root(root: str) -> str:
+    return root if "://" in root else str(Path(root).resolve())

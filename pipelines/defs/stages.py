@@ -1,0 +1,105 @@
+"""Per-report stage execution shared by the partitioned assets: reuse, isolate, time.
+
+Every partitioned asset runs its pure stage function over the run's report partitions through
+``run_stage``, which (1) reuses the stored output when the fingerprint is unchanged, (2) turns any
+exception of one report into a recorded ``Failure`` so the other reports go on, and (3) passes an
+upstream failure through without calling the stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipelines.build import Failure
+from pipelines.workstore import StageOutput, WorkStore, fingerprint
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+# What each stage's result depends on besides its inputs: our modules and the libraries they use.
+_STAGE_CODE = {
+    "raw_snapshots": (["ingest"], []),
+    "parsed_documents": (["parse", "ingest/sniff.py", "model.py"], ["pdfplumber", "pypdfium2", "trafilatura"]),
+    "cleaned_texts": (["figures", "build.py"], ["opencc"]),
+    "report_rows": (["figures", "tables.py", "build.py", "schema.py"], ["cn2an", "opencc"]),
+}
+
+
+def stage_code_version(stage: str) -> str:
+    """A code version that changes whenever the stage's own code or library versions change."""
+    paths, libraries = _STAGE_CODE[stage]
+    digest = hashlib.sha256(stage.encode())
+    for rel in paths:
+        target = _PACKAGE / rel
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(_PACKAGE).as_posix().encode())
+                digest.update(file.read_bytes())
+    for lib in libraries:
+        digest.update(f"{lib}=={importlib.metadata.version(lib)}".encode())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSIONS = {stage: stage_code_version(stage) for stage in _STAGE_CODE}
+
+
+def run_stage(
+    context: dg.AssetExecutionContext,
+    store: WorkStore,
+    stage: str,
+    upstream: Mapping[str, StageOutput] | None,
+    compute: Callable[[str, Any], Any],
+    *,
+    root_fingerprints: Mapping[str, str] | None = None,
+) -> dict[str, StageOutput]:
+    """Run ``compute(report_id, upstream_value)`` for every partition of this run."""
+    outputs: dict[str, StageOutput] = {}
+    for key in context.partition_keys:
+        up = upstream.get(key) if upstream is not None else None
+        if upstream is not None and up is None:
+            failure = Failure(key, stage, "MissingInput", "the upstream stage produced nothing for this report")
+            outputs[key] = StageOutput(fingerprint(key, stage, "missing"), failure=failure)
+            continue
+        base = up.fingerprint if up is not None else (root_fingerprints or {}).get(key, "")
+        fp = fingerprint(base, stage, CODE_VERSIONS[stage])
+        if up is not None and not up.ok:
+            outputs[key] = StageOutput(fp, failure=up.failure)
+            continue
+        previous = store.load(stage, key)
+        if isinstance(previous, StageOutput) and previous.fingerprint == fp:
+            outputs[key] = replace(previous, reused=True)
+            continue
+        started = time.perf_counter()
+        try:
+            value = compute(key, up.value if up is not None else None)
+            outputs[key] = StageOutput(fp, value=value, seconds=time.perf_counter() - started)
+        except Exception as exc:  # one report's failure must not stop the others
+            failure = Failure.from_exception(key, exc)
+            context.log.warning(f"{key}: {stage} failed: {failure.stage}: {failure.message}")
+            outputs[key] = StageOutput(fp, failure=failure, seconds=time.perf_counter() - started)
+    context.add_output_metadata(stage_metadata(outputs))
+    return outputs
+
+
+def stage_metadata(outputs: Mapping[str, StageOutput]) -> dict[str, Any]:
+    done = [o for o in outputs.values() if o.ok]
+    failed = {k: o.failure for k, o in outputs.items() if not o.ok}
+    meta: dict[str, Any] = {
+        "reports": len(outputs),
+        "computed": sum(1 for o in done if not o.reused),
+        "reused": sum(1 for o in done if o.reused),
+        "failed": len(failed),
+        "seconds": round(sum(o.seconds for o in outputs.values() if not o.reused), 3),
+    }
+    if failed:
+        rows = "\n".join(f"| {k} | {f.stage} | {f.error} | {f.message[:120]} |" for k, f in sorted(failed.items()))
+        meta["failures"] = dg.MetadataValue.md("| report | stage | error | message |\n|---|---|---|---|\n" + rows)
+    return meta
