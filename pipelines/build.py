@@ -64,7 +64,7 @@ def parse_stage(spec: SourceSpec, snapshot: Snapshot, data: bytes, *, max_pages:
     content_type = (snapshot.fetch_record or {}).get("content_type")
     return parse_document(
         data,
-        filename=snapshot.source_file,
+        filename=snapshot.source_file or snapshot.source_url,
         declared_format=spec.format,
         content_type=content_type,
         max_pages=max_pages,
@@ -80,9 +80,7 @@ def clean_stage(spec: SourceSpec, parsed: ParsedDocument) -> CleanedReport:
     return CleanedReport(doc=doc, language=language, survey_year=survey_year)
 
 
-def figures_stage(
-    spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, cleaned: CleanedReport
-) -> ReportRows:
+def figures_stage(spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, cleaned: CleanedReport) -> ReportRows:
     from pipelines.figures import extract_figures
     from pipelines.tables import table_figures
 
@@ -124,9 +122,7 @@ def figures_stage(
     return ReportRows(report, observations, cells, chart_figures=len(parsed.charts))
 
 
-def observation_rows(
-    report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None
-) -> list[dict]:
+def observation_rows(report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None) -> list[dict]:
     """Attach report-level fields and a stable observation_id to each figure."""
     rows, seen = [], set()
     for fig in figures:

@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cxbench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="materialize every asset on a sources folder and publish a catalogue version")
-    run.add_argument("--sources", default=str(DEFAULT_SOURCES), help="folder of report documents (default: %(default)s)")
+    run.add_argument(
+        "--sources", default=str(DEFAULT_SOURCES), help="folder of report documents (default: %(default)s)"
+    )
     run.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE), help="catalogue root, path or fsspec URL")
     run.add_argument(
         "--executor",

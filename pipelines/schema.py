@@ -90,7 +90,9 @@ OBSERVATIONS = Dataset(
     fields=(
         Field("observation_id", pa.string(), "Stable id of the figure: same document, same figure, same id.", False),
         Field("report_id", pa.string(), "Report the figure comes from.", False),
-        Field("source", pa.string(), "Where in the document: running text, a table cell or a chart label.", False, SOURCES),
+        Field(
+            "source", pa.string(), "Where in the document: running text, a table cell or a chart label.", False, SOURCES
+        ),
         Field("value", pa.float64(), "Numeric value; fractions as percent; changes signed.", False),
         Field("unit", pa.string(), "Unit of the value.", False, UNITS),
         Field("kind", pa.string(), "A level at a point in time or a change.", False, KINDS),

@@ -6,7 +6,6 @@ assets assemble the datasets, judge them (``quality_gate``) and publish. Domain 
 ``pipelines.build``, ``pipelines.ingest``, ``pipelines.quality`` and ``pipelines.catalogue``.
 """
 
-
 import dataclasses
 import time
 from typing import Any
@@ -66,7 +65,7 @@ def raw_snapshots(
             if spec is None:
                 raise problems.get(key) or KeyError(f"report {key!r} is not in the sources registry")
             if spec.url:
-                snapshot = fetch_url(spec.url, report_id=key, store=store)
+                snapshot = fetch_url(spec.url, report_id=key, store=store, expected_format=spec.format)
             else:
                 data = read_local_bytes(source_registry.root / spec.file)
                 snapshot = store.put_bytes(key, data, source_file=spec.file)
@@ -152,17 +151,13 @@ def report_rows(
     },
     ins={"report_rows": dg.AssetIn(partition_mapping=dg.AllPartitionMapping())},
 )
-def datasets(
-    context: dg.AssetExecutionContext, source_registry: Registry, report_rows: dict[str, StageOutput]
-):
+def datasets(context: dg.AssetExecutionContext, source_registry: Registry, report_rows: dict[str, StageOutput]):
     rows = [o.value for _, o in sorted(report_rows.items()) if o is not None and o.ok]
     failures = [o.failure.as_dict() for _, o in sorted(report_rows.items()) if o is not None and not o.ok]
     failures += [Failure.from_exception(p.report_id, p.error).as_dict() for p in source_registry.problems]
     frames = assemble(rows)
     for name, df in frames.items():
-        context.add_output_metadata(
-            {"rows": len(df), "preview": dg.MetadataValue.md(_preview(df))}, output_name=name
-        )
+        context.add_output_metadata({"rows": len(df), "preview": dg.MetadataValue.md(_preview(df))}, output_name=name)
     context.add_output_metadata({"failed_reports": len(failures)}, output_name="report_failures")
     return frames["reports"], frames["observations"], frames["tables"], failures
 

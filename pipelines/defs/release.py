@@ -4,7 +4,6 @@ It runs only after the blocking ``quality_gate`` checks (``checks.py``) passed i
 re-runs the gate itself when materialized on its own, so a failed gate never publishes.
 """
 
-
 import dataclasses
 import subprocess
 from typing import Any
@@ -15,6 +14,7 @@ import pandas as pd
 from pipelines.defs.checks import GATE_STAGE, run_quality_gate
 from pipelines.defs.resources import PROJECT_ROOT, CxbenchSettings
 from pipelines.ingest.registry import Registry
+
 
 @dg.asset(group_name="release", description="The published, immutable catalogue version (Parquet + manifest).")
 def catalogue_release(

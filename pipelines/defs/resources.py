@@ -3,7 +3,6 @@
 Only configuration and storage glue belongs here; the work itself lives in the pure modules.
 """
 
-
 import os
 from pathlib import Path
 from typing import Any

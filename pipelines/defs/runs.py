@@ -104,7 +104,9 @@ def launch_build(
     event = instance.get_latest_materialization_event(dg.AssetKey("catalogue_release"))
     if event is not None and event.run_id == run_id:
         release = store.load("catalogue_release", "_all")
-    failures = store.load("report_failures", "_all") or [] if _materialized_in(instance, "report_failures", run_id) else []
+    failures = (
+        store.load("report_failures", "_all") or [] if _materialized_in(instance, "report_failures", run_id) else []
+    )
     stats = {}
     for stage in ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows"):
         outputs = [store.load(stage, s.report_id) for s in registry.specs]

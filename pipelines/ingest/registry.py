@@ -136,7 +136,9 @@ def _spec_from_entry(root: Path, raw: dict) -> SourceSpec:
     if url:
         scheme = urlparse(url).scheme.lower()
         if scheme not in ("http", "https"):
-            raise ReportError("registry", f"only http and https sources are fetched, not {scheme or 'no'} scheme: {url}")
+            raise ReportError(
+                "registry", f"only http and https sources are fetched, not {scheme or 'no'} scheme: {url}"
+            )
     else:
         file = _safe_relative(root, file)
     rid = raw.get("id") or raw.get("report_id")

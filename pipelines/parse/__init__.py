@@ -17,14 +17,14 @@ def parse_document(
     content_type: str | None = None,
     max_pages: int = 2000,
 ) -> ParsedDocument:
-    from pipelines.ingest.sniff import decode_text, sniff_format
+    from pipelines.ingest.sniff import charset_of, decode_text, sniff_format
 
     fmt = declared_format or sniff_format(data, filename, content_type)
     if fmt == "pdf":
         from pipelines.parse.pdf import parse_pdf
 
         return parse_pdf(data, max_pages=max_pages)
-    text = decode_text(data)
+    text = decode_text(data, declared=charset_of(content_type) if content_type else None)
     if fmt == "html":
         from pipelines.parse.html import parse_html
 

@@ -1,0 +1,29 @@
+"""Fixtures shared across the suite: where ../shared is, and a built catalogue of the bundled sources."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from support import SOURCES
+
+
+@pytest.fixture(scope="session")
+def built_catalogue(tmp_path_factory: pytest.TempPathFactory):
+    """One real build of the bundled sources through Dagster, with a temporary DAGSTER_HOME."""
+    from pipelines.defs.runs import launch_build
+
+    base = tmp_path_factory.mktemp("built")
+    sources = base / "sources"
+    shutil.copytree(SOURCES, sources)
+    old = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(base / "dagster_home")
+    try:
+        outcome = launch_build(sources, str(base / "catalogue"))
+    finally:
+        if old is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = old
+    return base, outcome
