@@ -1,0 +1,170 @@
+"""Cleaning: from raw page texts to the text figures are read from (``clean_document``).
+
+Belongs here: line filters for spam, site chrome and boilerplate, ruby pinyin removal, mojibake
+quote repair, heading detection and page spans. The original script is kept (quotes show what the
+report said); the width-folded Simplified matching copy is built by ``normalise.matching_copy``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipelines.figures.document import CleanDocument
+from pipelines.figures.normalise import matching_copy, to_simplified
+
+# --- pinyin glosses from flattened ruby markup: 發(fā)展 -> 發展 ------------------------------------
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_GROUP = re.compile(rf"(?<=[\u3400-\u9fff])[(\uff08]([a-z{_TONED}ü]{{1,7}})[)\uff09]")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|üan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in"
+    r"|ua|uo|ui|un|üe|ve|ue|ün|vn|a|o|e|i|u|ü|v)|ng|m|n"
+)
+
+
+def _is_pinyin(group: str) -> bool:
+    """A ruby gloss has a tone mark and is one valid pinyin syllable; (CLV) or (ok) are not glosses."""
+    if not any(c in _TONED for c in group):
+        return False
+    bare = "".join(c for c in unicodedata.normalize("NFD", group) if not unicodedata.combining(c))
+    bare = bare.replace("u\u0308", "ü")
+    return _SYLLABLE.fullmatch(bare) is not None
+
+
+def remove_pinyin(text: str) -> str:
+    """Drop pinyin glosses that follow a CJK character (發(fā)展 -> 發展), keep real parentheticals."""
+    if "(" not in text and "\uff08" not in text:
+        return text
+    return _PINYIN_GROUP.sub(lambda m: "" if _is_pinyin(m.group(1)) else m.group(0), text)
+
+
+# --- mojibake quote marks: "。“預" stored as GBK bytes read one byte late ("?!邦A") -------------------
+_MOJIBAKE = re.compile(r"\?!([^\x00-\x7f?]{1,12}[\x21-\x7e]?)")
+
+
+def _repair_mojibake_match(m: re.Match[str]) -> str:
+    run = m.group(1)
+    try:
+        raw = b"\xa1\xa3\xa1" + run.encode("gbk")
+    except UnicodeEncodeError:
+        return m.group(0)
+    fixed = raw.decode("gbk", errors="replace").replace("\ufffd?", "\ufffd")
+    if not fixed.startswith("。") or len(fixed) < 2 or fixed[1] not in "“‘「『":
+        return m.group(0)
+    return fixed
+
+
+def repair_mojibake(text: str) -> str:
+    """Repair '?!' runs that are '。“' plus text whose GBK bytes were decoded one byte out of step.
+
+    Decoding resynchronises at the first ASCII byte, so only the run up to it is re-decoded; a byte
+    lost in the original damage becomes U+FFFD.
+    """
+    if "?!" not in text:
+        return text
+    return _MOJIBAKE.sub(_repair_mojibake_match, text)
+
+
+# --- line filters -----------------------------------------------------------------------------------
+_SENTENCE_PUNCT = re.compile(r"[。,,;;!?!?]|\.\s")
+_STUFFING_SEP = re.compile(r"[_|\-–—/]")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_COUNTER_LINE = re.compile(r"^[\W_]*(?:[^\W\d_]{1,8}\s*:\s*\d[\d,]*\s*[^\W\d_]{0,2}[\W_]*){1,4}$")  # 會員:747
+_NUMBER_WORD_PAIRS = re.compile(r"\d[\d,]*\s*[^\W\d_]{1,3}")
+_BULLET_ONLY = re.compile(r"^[\W_\d]*$")
+_LISTING_DATE = re.compile(r"^\S.{0,30}(?:19|20)\d\d-\d\d-\d\d$")
+_BYLINE = re.compile(r"^(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\s.{0,40}[|丨].{0,30}$")
+_BOILERPLATE = re.compile(
+    r"©|copyright|all rights reserved|版权所有|转载|转发|原创|投稿|公众号|题图来自|原文地址|原文链接|译者|"
+    r"作者[::]|来源[::]|责任编辑|reposted|republished|originally published|source:|photo by|image credit|"
+    r"follow us|sign up|subscribe|newsletter",
+    re.I,
+)
+_CHROME = re.compile(
+    r"^(?:分享到?|share(?: this)?|tweet|点赞|收藏|评论|评论请登录|登录|注册|menu|home|skip to|back to top|"
+    r"相关推荐|相关文章|上一篇|下一篇|返回顶部|首页|tags?)\b[::]?|"
+    r"注册|登录|会员|点击|头像|网友|入驻|提交|站长|友链|在线咨询|cookie|log in|sign in|read more|"
+    r"related articles|click here",
+    re.I,
+)
+_ANNOUNCEMENT = re.compile(r"^(?:公告|广告|推广|sponsored|advertisement|ad)[::\s]", re.I)
+_HEADING_END = re.compile(r"[。.!;,:、]$")  # read on the width-folded line
+
+
+def is_keyword_stuffing(line: str) -> bool:
+    """SEO spam: many short phrases glued by _ - | with no sentence punctuation at all."""
+    if _SENTENCE_PUNCT.search(line):
+        return False
+    parts = [p for p in _STUFFING_SEP.split(line) if p.strip()]
+    return len(parts) >= 5 and sum(len(p) for p in parts) / len(parts) <= 16
+
+
+def is_chrome(line: str, norm: str) -> bool:
+    """Site navigation, share widgets, counters, bylines, copyright and repost notices."""
+    n = len(norm)
+    if _BULLET_ONLY.match(norm):
+        return True
+    if _ANNOUNCEMENT.match(norm):
+        return True
+    if n <= 40 and _COUNTER_LINE.match(norm):
+        return True
+    if n <= 60 and len(_NUMBER_WORD_PAIRS.findall(norm)) >= 3 and not _SENTENCE_PUNCT.search(norm):
+        return True
+    if _LISTING_DATE.match(norm) or _BYLINE.match(norm):
+        return True
+    if n <= 80 and _BOILERPLATE.search(norm) and "%" not in norm:
+        return True
+    if n <= 30 and _CHROME.search(norm) and "%" not in norm:
+        return True
+    stripped = _URL.sub("", norm).strip(" :\t[]【】()")
+    return stripped != norm.strip() and len(stripped) <= 12  # a bare link, or "原文地址: <url>"
+
+
+def is_heading(norm: str) -> bool:
+    """Short line without closing punctuation: a heading or chart title, kept as section context."""
+    s = norm.strip()
+    return 1 < len(s) <= 50 and not _HEADING_END.search(s) and not s.startswith(("-", "•", "*"))
+
+
+def _clean_line(line: str) -> str:
+    return remove_pinyin(repair_mojibake(line.replace("\u00a0", " ").rstrip()))
+
+
+def clean_document(pages: list[str], page_numbers: list[int | None], fmt: str) -> CleanDocument:
+    """Filter and repair page texts into one ``CleanDocument`` (offsets refer to its ``text``).
+
+    HTML arrives as main-content text already (rt/rp dropped upstream); the line filters still run
+    because scraped pages keep chrome around the article.
+    """
+    if len(page_numbers) != len(pages):
+        page_numbers = [None] * len(pages)
+    out: list[str] = []
+    spans: list[tuple[int, int, int | None]] = []
+    headings: list[tuple[int, str]] = []
+    dropped = 0
+    pos = 0
+    for page_text, number in zip(pages, page_numbers, strict=True):
+        start = pos
+        for raw in page_text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            line = _clean_line(raw)
+            if not line.strip():
+                continue
+            norm = unicodedata.normalize("NFKC", to_simplified(line)).lower().strip()
+            if is_keyword_stuffing(norm) or is_chrome(line, norm):
+                dropped += 1
+                continue
+            if is_heading(norm):
+                headings.append((pos, line.strip()))
+            out.append(line)
+            pos += len(line) + 1
+        spans.append((start, pos, number))
+    text = "\n".join(out)
+    return CleanDocument(
+        text=text,
+        norm=matching_copy(text),
+        format=fmt,
+        page_spans=spans,
+        headings=headings,
+        dropped_lines=dropped,
+    )

@@ -1,0 +1,118 @@
+"""The answer option a figure belongs to: “極其重要”(40%), 19% 的受訪者希望投資“…”, "very important" (41%).
+
+Rules, in order, within the figure's sentence (only percent-like figures take part):
+1. a quote right before the figure (“X”(40%), “X”以 36%)                              -> X
+2. the nearest quote between the previous figure and this one, with no ; or sentence end
+   between, not already the previous figure's label, and not one of several options joined
+   by 或/和/or/and (“非常重要”或“比較重要” has no single label)                             -> X
+3. a quote after it, before the next ; or sentence end, with no other figure between and
+   not owned by a figure after it in its clause (“Y”(36%), “Y”上升了 9%)              -> X
+4. a figure that continues the previous one (a change, an earlier level, 达到 N%, the second
+   of a parenthesised pair) takes the previous figure's label
+Quoted statements longer than ``MAX_LABEL`` characters are not answer options.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.figures.quotes import QUOTED
+
+MAX_LABEL = 30
+MAX_GAP = 40
+_RIGHT_BEFORE = re.compile(r"\s*(?:[((]|以|占|为|at|with|:)?\s*")
+_OWNED = re.compile(r"\s*[((]?\s*[\d一二三四五六七八九十百半]")
+_HARD_BREAK = re.compile(r"[;。!?!?\n]")
+_CLAUSE_BREAK = re.compile(r"[,;。!?!?\n—–]")
+_PAIR_OPEN = re.compile(r"\s*[((]\s*")
+_PAIR_SECOND = re.compile(r"[((][^()()]*[,、/][^()()]*$")
+_REACH = re.compile(r"(?:达到了?|到|至|\bto|\breach(?:ed|ing)?)\s*$")
+_JOINED = re.compile(r"\s*(?:或|或者|和|与|及|、|/|,|or|and)\s*")
+
+
+def quoted_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of quoted phrases short enough to be answer options in norm[start:end]."""
+    out = []
+    for m in QUOTED.finditer(norm, start, end):
+        inner = next(g for g in m.groups() if g is not None)
+        if len(inner.strip()) <= MAX_LABEL:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _joined(norm: str, quotes: list[tuple[int, int]], k: int) -> bool:
+    """Whether quote k is one of several options joined by 或/和/or/and."""
+    before = k > 0 and _JOINED.fullmatch(norm, quotes[k - 1][1], quotes[k][0])
+    after = k + 1 < len(quotes) and _JOINED.fullmatch(norm, quotes[k][1], quotes[k + 1][0])
+    return bool(before or after)
+
+
+def _subject_of_next(norm: str, quote_end: int, figures: list[tuple[int, int, bool]], i: int) -> bool:
+    """Whether a later figure follows the quote within its clause (“Y”上升了 9%): the quote is its subject."""
+    for fs, _, _ in figures[i + 1 :]:
+        if fs >= quote_end:
+            return not _CLAUSE_BREAK.search(norm, quote_end, fs)
+    return False
+
+
+def assign_labels(
+    text: str,
+    norm: str,
+    sentence: tuple[int, int],
+    figures: list[tuple[int, int, bool]],
+) -> list[str | None]:
+    """Labels for the figures of one sentence; ``figures`` are (start, end, continues_previous)."""
+    s, e = sentence
+    quotes = quoted_spans(norm, s, e)
+    if not quotes:
+        return [None] * len(figures)
+    labels: list[str | None] = []
+    claimed: set[tuple[int, int]] = set()
+    for i, (fs, fe, continues) in enumerate(figures):
+        label_at: tuple[int, int] | None = None
+        prev_end = figures[i - 1][1] if i > 0 else s
+        next_start = figures[i + 1][0] if i + 1 < len(figures) else e
+        paired_next = i + 1 < len(figures) and _PAIR_OPEN.fullmatch(norm, fe, next_start)
+        before = [k for k, q in enumerate(quotes) if prev_end <= q[0] and q[1] <= fs]
+        after = [k for k, q in enumerate(quotes) if q[0] >= fe]
+        # 1. quote right before
+        if before and _RIGHT_BEFORE.fullmatch(norm, quotes[before[-1]][1], fs):
+            label_at = quotes[before[-1]]
+        # 2. nearest quote since the previous figure, same clause run, not the previous figure's own
+        if label_at is None and before:
+            k = before[-1]
+            if (
+                quotes[k] not in claimed
+                and not _joined(norm, quotes, k)
+                and not _HARD_BREAK.search(norm, quotes[k][1], fs)
+            ):
+                label_at = quotes[k]
+        # 3. quote after in the same clause run
+        if label_at is None and after:
+            qs, qe = quotes[after[0]]
+            limit = e
+            if i + 1 < len(figures):
+                limit = figures[i + 2][0] if paired_next and i + 2 < len(figures) else next_start
+                limit = e if paired_next and i + 2 >= len(figures) else limit
+            gap = norm[fe:qs]
+            if (
+                qs <= limit
+                and len(gap) <= MAX_GAP
+                and not _HARD_BREAK.search(gap)
+                and not _OWNED.match(norm, qe)
+                and not _subject_of_next(norm, qe, figures, i)
+                and not _joined(norm, quotes, after[0])
+            ):
+                label_at = (qs, qe)
+        if label_at is not None:
+            claimed.add(label_at)
+        label = text[label_at[0] + 1 : label_at[1] - 1].strip() if label_at else None
+        # 4. continuation of the previous figure
+        if label is None and i > 0 and (
+            continues
+            or _REACH.search(norm, max(s, fs - 6), fs)
+            or _PAIR_SECOND.search(norm, max(s, fs - 12), fs)
+        ):
+            label = labels[i - 1]
+        labels.append(label or None)
+    return labels

@@ -1,0 +1,129 @@
+"""What a figure means, read from the words right around it: qualifier, kind and sign, period.
+
+All rules read the matching copy (Simplified, width-folded, lower-case), so each keyword has one
+spelling here; they look only at a short window next to the figure, which keeps them cheap and
+keeps one figure's words from leaking onto its neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.figures.suffix import EndsWith
+
+# Words that may stand between a qualifier and its figure: 只有 12%, 仅占 1%, 超过有 20%
+_QUALIFIER_FILLER = ("有", "占", "为", "是", "达", "达到", "用", "用了")
+_QUALIFIER_LEFT = EndsWith(
+    {
+        "none": ("最近", "附近", "靠近"),  # 近 inside another word is no qualifier
+        "approx": (
+            "将近", "接近", "近", "大约", "约", "大概", "大致", "几乎", "差不多", "nearly", "almost", "about",
+            "around", "approximately", "approx.", "roughly", "close to", "an estimated", "some", "~", "≈",
+        ),
+        "more": (
+            "超过", "超出", "逾", "多于", "大于", "高于", "至少", "不少于", "不低于", "起码", "more than", "over",
+            "above", "at least", "upwards of", "in excess of", "exceeding", "greater than", "north of",
+        ),
+        "less": (
+            "不到", "不足", "少于", "低于", "未满", "不超过", "不及", "less than", "fewer than", "under", "below",
+            "at most", "up to", "no more than",
+        ),
+        "exact": ("只有", "仅有", "仅", "只", "only", "just", "exactly", "precisely"),
+    },
+    between=_QUALIFIER_FILLER,
+)
+_QUALIFIER_RIGHT = re.compile(
+    r"\s*(?:(?P<more>以上|多|余|\+|or more\b|and (?:over|above)\b|plus\b)"
+    r"|(?P<less>以下|以内|or (?:less|fewer)\b)|(?P<approx>左右|上下))"
+)
+_QUALIFIER_SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "="}
+
+_CHANGE_LEFT = EndsWith(
+    {
+        "up": (
+            "上升", "增长", "增长率", "增加", "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了",
+            "多了", "扩大", "up", "rose", "risen", "rises", "rising", "increased", "increases", "increasing",
+            "grew", "grown", "grows", "growing", "jumped", "climbed", "gained", "improved", "increase of",
+            "rise of", "growth of", "gain of", "jump of",
+        ),
+        "down": (
+            "下降", "减少", "降低", "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "回落", "down", "fell",
+            "fallen", "falls", "falling", "decreased", "decreases", "declined", "declines", "dropped", "drops",
+            "slipped", "slid", "shrank", "decline of", "drop of", "decrease of", "fall of", "reduction of",
+        ),
+    },
+    between=(
+        "了", "为", "达", "达到", "约", "近", "将近", "超过", "大约", "by", "of", "some", "about", "nearly", "almost",
+        "around", "roughly", "more than", "over", "a", "an", "just",
+    ),
+    repeat=True,
+    span=30,
+)
+_CHANGE_RIGHT = re.compile(
+    r"(?:\s*的\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
+    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick)"
+    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn)))"
+)
+
+_PREVIOUS_LEFT = EndsWith(
+    {
+        "previous": (
+            "从", "由", "from", "compared with", "compared to", "versus", "vs", "vs.", "去年", "上一年", "前一年",
+            "上年", "往年", "last year", "last year's", "the previous year", "the previous year's",
+            "the prior year", "the prior year's", "a year earlier",
+        ),
+    },
+    between=("的", "同期", "同期的"),
+)
+_COMPARE_LEFT = EndsWith({"compare": ("比", "比去年", "比去年的", "比上一年", "比上一年的")})
+_CHANGE_WORD_AFTER = re.compile(r".{0,8}?(?:下降|上升|增加|减少|提高|降低|增长|有所|略有|高|低)")
+_PREVIOUS_RIGHT = re.compile(
+    r"\s*(?:,\s*)?(?:in |for )?"
+    r"(?:last year|the previous year|a year ago|the year before|the prior year|the year prior)"
+)
+_YEAR_NEAR = re.compile(r"((?:19|20)\d\d)\s*年?(?:的|同期)?\s*$")
+_YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
+_FORECAST = re.compile(r"将|预计|预测|预期|\bwill\b|\bexpect|\bforecast|\bprojected|\bby 20\d\d")
+
+
+def qualifier(norm: str, start: int, end: int, built_in: str) -> str:
+    """'~', '>', '<' or '=' from words hugging the figure (近/超过/不到/只有, nearly/over/under/only)."""
+    right = _QUALIFIER_RIGHT.match(norm, end, min(len(norm), end + 10))
+    if right:
+        return _QUALIFIER_SYMBOL[right.lastgroup]
+    if built_in != "=":
+        return built_in
+    return _QUALIFIER_SYMBOL.get(_QUALIFIER_LEFT(norm, start) or "", "=")
+
+
+def change_sign(norm: str, start: int, end: int) -> int:
+    """+1 / -1 when the figure is a change (上升了 7%, up 6 points, a 4-point decline), else 0."""
+    left = _CHANGE_LEFT(norm, start)
+    if left:
+        return 1 if left == "up" else -1
+    right = _CHANGE_RIGHT.match(norm, end, min(len(norm), end + 16))
+    if right:
+        return 1 if right.group("up") or right.group("up_cn") else -1
+    return 0
+
+
+def is_previous(norm: str, start: int, end: int) -> bool:
+    """An earlier level: 从 32% (增长到…), 去年的 2%, 比 13% 略有下降, down from 2% last year."""
+    if _PREVIOUS_LEFT(norm, start):
+        return True
+    after = min(len(norm), end + 12)
+    if _COMPARE_LEFT(norm, start) and _CHANGE_WORD_AFTER.match(norm, end, after):
+        return True
+    return bool(_PREVIOUS_RIGHT.match(norm, end, min(len(norm), end + 30)))
+
+
+def stated_year(norm: str, start: int, end: int) -> int | None:
+    """A year written right next to the figure (2023 年的 13%, 13% in 2023)."""
+    m = _YEAR_NEAR.search(norm, max(0, start - 12), start)
+    m = m or _YEAR_RIGHT.match(norm, end, min(len(norm), end + 12))
+    return int(m.group(1)) if m else None
+
+
+def is_forecast(norm: str, clause_start: int, start: int) -> bool:
+    """A future or projected change (将增加一倍, will double by 2025): its period is unknown."""
+    return _FORECAST.search(norm, clause_start, start) is not None

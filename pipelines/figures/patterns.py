@@ -1,0 +1,261 @@
+"""The candidate scan: one compiled regex over the matching copy finds every span that may be a figure.
+
+Belongs here: the surface forms of figures (percent, points, fractions, multiples, counts,
+durations in Chinese and English) and how a matched span becomes (value, unit, built-in
+qualifier). Context (qualifier words, change verbs, periods, labels) lives in ``meaning``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.figures.numerals import (
+    CN_DIGITS,
+    EN_NUMBER_WORDS,
+    english_denominator,
+    parse_arabic,
+    parse_chinese,
+    parse_english,
+)
+from pipelines.figures.suffix import EndsWith
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN = f"[{CN_DIGITS}]"
+_WORD = "|".join(sorted(EN_NUMBER_WORDS, key=len, reverse=True))
+_SMALL = "a|one|two|three|four|five|six|seven|eight|nine|ten"
+_DENOM = "halves|half|thirds|third|quarters|quarter|fourths|fourth|fifths|fifth|tenths|tenth"
+_MORE_THAN = "more|less|higher|lower|as|likelier|faster|greater|larger|bigger|the|over"
+_EN_DURATION = "seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
+_PEOPLE = (
+    "respondents|consumers|customers|marketers|leaders|executives|people|adults|companies|"
+    "organi[sz]ations|businesses|brands|countries|markets|participants|employees|professionals|"
+    "users|shoppers|decision[- ]makers|agents|interactions|conversations|contacts|vendors|firms"
+)
+
+# Three scanners, each starting with a character set so the regex engine can skip ahead fast:
+# Arabic digits, Chinese numerals (located first, then parsed), English keywords (located, then
+# the full English pattern is run in a small window around the keyword).
+DIGIT_FIGURE = re.compile(
+    rf"""
+    (?P<num>\d[\d,]*(?:\.\d+)?)
+    (?:
+        (?P<pct>\s?(?:%|percent\b|per\s?cent\b|pct\b))
+      | (?P<pp>\s?(?:个?百分点|个点|个基点|percentage[\s-]points?\b|pct\.?\s?points?\b|ppts?\b|pp\b
+                    |-?points?\b|pts\b))
+      | (?P<mult>\s?(?:倍|x\b|times\b(?=\s(?:{_MORE_THAN}))))
+      | (?P<dur>\s?(?:秒钟?|分钟|个?小时|天|个?星期|周|个月|(?:-\s?)?(?:{_EN_DURATION})\b))
+      | (?P<count>\s?(?:(?:多|余)\s?)?(?:名|位|家|个|次|种|项|款|篇|条|人)|\+|\s(?:[a-z-]+\s)?(?:{_PEOPLE})\b)
+      | (?P<dfrac>/(?P<dfrac_b>10|[2-9])(?![\d/]))
+      | (?P<dinx>\s(?:in|out\sof)\s(?P<dinx_b>\d{{1,3}})\b(?!\s?%))
+    )
+    """,
+    re.X,
+)
+_VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+# Locates the first character only (the lookahead consumes nothing), so a failed parse at one
+# numeral never hides a figure starting at the next one (超过五分之四).
+CN_LOCATOR = re.compile(
+    rf"[{CN_DIGITS}](?=百分之|{_CN}{{0,3}}(?:[到至-]{_CN}{{1,4}})?(?:分之|成|倍|秒|分钟|小时|天|星期|周|个|年)|半)"
+    r"|过(?=半)|半(?=数)"
+)
+CN_FIGURE = re.compile(
+    rf"""
+    (?P<cnpct>百分之(?P<cnpct_n>[{CN_DIGITS}点\d.]+))
+  | (?P<frac>(?P<frac_d>{_CN}{{1,3}})分之(?P<frac_n>{_CN}{{1,3}}))
+  | (?P<cheng>(?P<cheng_n>[一二三四五六七八九])成(?=[的以左多,。;、()\s]|$))
+  | (?P<half>一半|过半|半数)
+  | (?P<cnmult>(?P<cnmult_n>{_CN}{{1,4}})倍)
+  | (?P<cndur>(?P<cndur_n>{_CN}{{1,4}}(?:到|至|-){_CN}{{1,4}}|(?!一[天年])(?!十分){_CN}{{1,4}})
+        (?P<cndur_u>秒钟?|分钟|个?小时|天|个?星期|周|个月|年(?![级代度底初中末前后来内间份]))
+    )
+    """,
+    re.X,
+)
+
+EN_LOCATOR = re.compile(
+    r"[hqtfpeiotn](?:alf\b|alves|hirds?\b|uarters?\b|ourths?\b|ifths?\b|enths?\b|ercent|er\s?cent|wice"
+    r"|n\s(?:{_SMALL})\b|ut\sof\s(?:{_SMALL})\b|\s?=\s?\d)".replace("{_SMALL}", _SMALL)
+)
+EN_FIGURE = re.compile(
+    rf"""
+    (?P<nset>\bn\s?=\s?(?P<nset_n>{_NUM}))
+  | (?P<wpct>\b(?P<wpct_n>(?:{_WORD})(?:[\s-](?:{_WORD}|and))*)\s(?:percent|per\s?cent)\b)
+  | (?P<efrac>\b(?P<efrac_a>{_SMALL})[\s-](?P<efrac_b>{_DENOM})\b)
+  | (?P<ehalf>\bhalf\b)
+  | (?P<inx>\b(?P<inx_a>{_SMALL})\s(?:in|out\sof)\s(?P<inx_b>{_SMALL})\b)
+  | (?P<twice>\btwice\b)
+    """,
+    re.X,
+)
+_EN_WINDOW = 40
+
+_FRACTION_CONTEXT_RIGHT = re.compile(
+    r"\s*(?:[((]|以上|以下|左右|的|多|of\b|say|said|agree|report|believe|think|are\b|were\b|have\b|had\b|"
+    r"plan|expect|use|want|prefer|would|will|do\b|did\b|feel|see|consider|rate|$)"
+)
+_ORDINAL_LEFT = EndsWith(
+    {"ordinal": ("first", "second", "third", "fourth", "last", "next", "this", "each", "every", "per", "fiscal")}
+)
+_DURATION_UNITS = {
+    "秒": "seconds", "秒钟": "seconds", "second": "seconds", "sec": "seconds",
+    "分钟": "minutes", "minute": "minutes", "min": "minutes",
+    "小时": "hours", "个小时": "hours", "hour": "hours", "hr": "hours",
+    "天": "days", "day": "days",
+}
+
+
+@dataclass
+class Candidate:
+    """A parsed span: the figure's value and unit before its context is read."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    qualifier: str = "="
+    form: str = ""  # which pattern matched (used by the context rules)
+
+
+def _duration_unit(word: str) -> str:
+    word = word.strip().lstrip("-").strip()
+    if word.endswith("s") and word[:-1] in _DURATION_UNITS:
+        word = word[:-1]
+    return _DURATION_UNITS.get(word, "other")
+
+
+def _number(text: str) -> float | None:
+    return parse_arabic(text) if text[:1].isdigit() else parse_english(text)
+
+
+def _percent_of(a: float | None, b: float | None) -> float | None:
+    """a/b as percent for a proper fraction with a small denominator (1/4, one in five), else None."""
+    if not a or not b or a >= b or b > 100:
+        return None
+    return round(100 * a / b, 2)
+
+
+def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
+    s, e = m.start(), m.end()
+    before = norm[max(0, s - 2) : s]
+    if before[-1:] in ("/", ".") or before[-1:].isdigit() or (before[-1:] == "," and before[:1].isdigit()):
+        return None  # the tail of a longer number, a date or a version
+    g = m.group
+    number = g("num")
+    if g("dfrac") is not None or g("dinx") is not None:
+        b = g("dfrac_b") or g("dinx_b")
+        value = _percent_of(parse_arabic(number), parse_arabic(b))
+        if value is None or (g("dfrac") is not None and not _FRACTION_CONTEXT_RIGHT.match(norm, e)):
+            return None
+        return Candidate(s, e, value, "percent", form="fraction")
+    valid = _VALID_NUMBER.match(number)
+    if valid is None or valid.end() != len(number):
+        return None
+    value = parse_arabic(number)
+    if value is None:
+        return None
+    if g("pct") is not None:
+        return Candidate(s, e, value, "percent", form="pct")
+    if g("pp") is not None:
+        return Candidate(s, e, value, "percentage_points", form="pp")
+    if g("mult") is not None:
+        return Candidate(s, e, value, "multiple", form="mult")
+    if g("dur") is not None:
+        return Candidate(s, e, value, _duration_unit(g("dur")), form="dur")
+    tail = g("count")
+    if 1900 <= value <= 2100 and "," not in number and tail.strip() in ("", "年"):
+        return None
+    more = "多" in tail or "余" in tail or "+" in tail
+    return Candidate(s, e, value, "count", ">" if more else "=", "count")
+
+
+def _cn_candidate(m: re.Match[str]) -> Candidate | None:
+    kind = m.lastgroup
+    s, e = m.start(), m.end()
+    g = m.group
+    if kind == "cnpct":
+        n = g("cnpct_n")
+        value = parse_arabic(n) if n[:1].isdigit() else parse_chinese(n.replace(".", "点"))
+        return None if value is None else Candidate(s, e, value, "percent", form="cnpct")
+    if kind == "frac":
+        value = _percent_of(parse_chinese(g("frac_n")), parse_chinese(g("frac_d")))
+        return None if value is None else Candidate(s, e, value, "percent", form="fraction")
+    if kind == "cheng":
+        value = parse_chinese(g("cheng_n"))
+        return None if value is None else Candidate(s, e, value * 10, "percent", form="fraction")
+    if kind == "half":
+        return Candidate(s, e, 50.0, "percent", ">" if g("half") == "过半" else "=", "fraction")
+    if kind == "cnmult":
+        value = parse_chinese(g("cnmult_n"))
+        return None if value is None else Candidate(s, e, value, "multiple", form="mult")
+    if kind == "cndur":
+        values = [parse_chinese(p) for p in re.split(r"到|至|-", g("cndur_n")) if p]
+        if not values or any(v is None for v in values):
+            return None
+        return Candidate(s, e, sum(values) / len(values), _duration_unit(g("cndur_u")),
+                         "~" if len(values) > 1 else "=", "dur")
+    return None
+
+
+def _en_candidate(m: re.Match[str], norm: str) -> Candidate | None:
+    kind = m.lastgroup
+    s, e = m.start(), m.end()
+    g = m.group
+    if kind == "nset":
+        value = parse_arabic(g("nset_n"))
+        return None if value is None else Candidate(s, e, value, "count", form="count")
+    if kind == "wpct":
+        value = parse_english(g("wpct_n"))
+        return None if value is None or value > 1000 else Candidate(s, e, value, "percent", form="pct")
+    if kind == "twice":
+        return Candidate(s, e, 2.0, "multiple", form="mult")
+    if kind == "inx":
+        value = _percent_of(_number(g("inx_a")), _number(g("inx_b")))
+        return None if value is None else Candidate(s, e, value, "percent", form="fraction")
+    if not _FRACTION_CONTEXT_RIGHT.match(norm, e) or _ORDINAL_LEFT(norm, s):
+        return None
+    if kind == "ehalf":
+        return Candidate(s, e, 50.0, "percent", form="fraction")
+    a = 1 if g("efrac_a") in ("a", "one") else parse_english(g("efrac_a"))
+    value = _percent_of(a, english_denominator(g("efrac_b")))
+    return None if value is None else Candidate(s, e, value, "percent", form="fraction")
+
+
+def scan(norm: str) -> list[Candidate]:
+    """Every figure candidate of the matching copy, in order, without overlaps (longest wins)."""
+    found: list[Candidate] = []
+    for m in DIGIT_FIGURE.finditer(norm):
+        c = _digit_candidate(m, norm)
+        if c is not None:
+            found.append(c)
+    cn_end = 0
+    for loc in CN_LOCATOR.finditer(norm):
+        if loc.start() < cn_end:
+            continue
+        m = CN_FIGURE.match(norm, loc.start())
+        if m is None:
+            continue
+        c = _cn_candidate(m)
+        if c is not None:
+            found.append(c)
+            cn_end = c.end
+    en_end = 0
+    for loc in EN_LOCATOR.finditer(norm):
+        lo = max(en_end, loc.start() - _EN_WINDOW)
+        for m in EN_FIGURE.finditer(norm, lo, min(len(norm), loc.end() + _EN_WINDOW)):
+            if m.end() <= loc.start() or m.start() >= loc.end():
+                continue
+            c = _en_candidate(m, norm)
+            if c is not None:
+                found.append(c)
+                en_end = c.end
+            break
+    if not found:
+        return found
+    found.sort(key=lambda c: (c.start, c.start - c.end))
+    out = [found[0]]
+    for c in found[1:]:
+        if c.start >= out[-1].end:
+            out.append(c)
+    return out

@@ -1,0 +1,48 @@
+"""Which word list ends a short text window: the fast way to read the words right before a figure.
+
+A regex searched over a window with a trailing ``$`` retries every start position; matching the
+reversed window against reversed word lists is one anchored ``match`` instead (about 20x faster
+here), which is what keeps the context rules near regex-scan speed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def _reversed_alternation(words: Iterable[str]) -> str:
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        part = re.escape(word[::-1]).replace(r"\ ", r"\s+")
+        if word[0].isascii() and word[0].isalpha():
+            part += "(?![a-z])"  # an English word must start at a word boundary
+        parts.append(part)
+    return "|".join(parts)
+
+
+class EndsWith:
+    """Match word groups at the end of ``norm[start - span:start]``, skipping spaces and ``between`` words.
+
+    ``between`` words may sit between the group word and the figure (只有 -> 只 + 有; 增长了约 ->
+    增长 + 了 + 约); with ``repeat`` several of them may.
+    """
+
+    def __init__(
+        self,
+        groups: dict[str, Iterable[str]],
+        between: Iterable[str] = (),
+        repeat: bool = False,
+        span: int = 24,
+    ) -> None:
+        body = "|".join(f"(?P<{name}>{_reversed_alternation(words)})" for name, words in groups.items())
+        skip = ""
+        if between:
+            skip = rf"(?:(?:{_reversed_alternation(between)})\s*){'*' if repeat else '?'}"
+        self._re = re.compile(rf"\s*{skip}(?:{body})")
+        self.span = span
+
+    def __call__(self, norm: str, start: int) -> str | None:
+        """Name of the group whose word ends the window before ``start``, or None."""
+        m = self._re.match(norm[max(0, start - self.span) : start][::-1])
+        return m.lastgroup if m else None

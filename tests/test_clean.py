@@ -1,0 +1,54 @@
+"""Cleaning: line filters, pinyin glosses, mojibake quotes, headings, the matching copy."""
+
+from __future__ import annotations
+
+from pipelines.figures import clean_document
+from pipelines.figures.clean import remove_pinyin, repair_mojibake
+
+
+def test_pinyin_gloss_removed_only_after_cjk_with_tone_mark():
+    assert remove_pinyin("市場發(fā)展很快") == "市場發展很快"
+    assert remove_pinyin("數(shù)據\uff08jù\uff09") == "數據"
+    kept = "數字客戶體驗(Digital Customer Experience,DCX)和客戶終身價值(CLV)佔(40%)與(ok)"
+    assert remove_pinyin(kept) == kept
+
+
+def test_pinyin_group_must_parse_as_a_syllable():
+    assert remove_pinyin("品牌(xyzá)") == "品牌(xyzá)"
+
+
+def test_mojibake_quote_repaired_up_to_resync():
+    assert repair_mojibake("答案?!邦A算/資源有限”以") == "答案。“預算/資源有限”以"
+    assert repair_mojibake("Why?! Because.") == "Why?! Because."
+
+
+def test_spam_chrome_and_boilerplate_dropped_headings_kept():
+    page = "\n".join([
+        "免费看片_在线观看_高清无码_精品专区_福利视频_最新影院",
+        "2024-05-01 某某體驗研究 | 譯者:王小明",
+        "  • 會員:812",
+        "分享到:",
+        "客戶體驗現狀",
+        "我們調查了 800 多名經理,其中 45% 認為體驗“極其重要”。",
+        "本文為作者原創翻譯,歡迎轉發分享。",
+        "https://example.com/report",
+    ])
+    doc = clean_document([page], [None], "text")
+    assert "免费看片" not in doc.text and "會員" not in doc.text and "分享到" not in doc.text
+    assert "原創" not in doc.text and "example.com" not in doc.text
+    assert "45%" in doc.text
+    assert doc.dropped_lines == 6
+    assert doc.section_at(doc.text.index("45%")) == "客戶體驗現狀"
+
+
+def test_matching_copy_is_simplified_folded_lowercase_and_same_length():
+    doc = clean_document(["增長了 15\uff05,Percent 個百分點"], [None], "text")
+    assert len(doc.norm) == len(doc.text)
+    assert "增长了 15%" in doc.norm and "percent 个百分点" in doc.norm
+    assert "增長了" in doc.text  # the original script stays in the text
+
+
+def test_pages_keep_their_numbers():
+    doc = clean_document(["第一頁的內容,10% 的人。", "第二頁:20% 的人。"], [3, 4], "pdf")
+    assert doc.page_at(doc.text.index("10%")) == 3
+    assert doc.page_at(doc.text.index("20%")) == 4
