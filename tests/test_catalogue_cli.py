@@ -1,0 +1,54 @@
+"""The catalogue CLI verbs, run through argparse exactly as pipelines/cli.py wires them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from catalogue_samples import BUILD, SOURCES, VALIDATION, frames
+
+from pipelines.catalogue import publish
+from pipelines.catalogue.cli import main
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("catalogue")
+    publish(str(path), frames(), validation=VALIDATION, build_info=BUILD, sources=SOURCES)
+    publish(str(path), frames(True, 62.0), validation=VALIDATION, build_info=BUILD, sources=SOURCES)
+    return path
+
+
+def cli(capsys: pytest.CaptureFixture, root: Path, *argv: str) -> tuple[int, str]:
+    code = main(list(argv), default_root=str(root))
+    return code, capsys.readouterr().out
+
+
+def test_list_and_show(root: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out = cli(capsys, root, "catalogue", "list")
+    assert code == 0 and "1.0.0" in out and "1.1.0" in out and "(latest)" in out
+    code, out = cli(capsys, root, "catalogue", "show", "1.1.0", "--catalogue", str(root))
+    assert code == 0 and "observations.parquet" in out and "previous 1.0.0" in out
+    assert cli(capsys, root, "catalogue", "show", "9.9.9")[0] == 2
+
+
+def test_diff(root: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out = cli(capsys, root, "catalogue", "diff", "1.0.0", "1.1.0")
+    assert code == 0 and "added" in out and "nordic-2024" in out and "62.0" in out
+
+
+def test_search(root: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out = cli(capsys, root, "search", "recommend")
+    assert code == 0 and out.startswith("nordic-2024 p.1: 44%")
+    assert cli(capsys, root, "search", "no such words")[0] == 1
+
+
+def test_verify_names_the_damaged_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    publish(str(tmp_path), frames(), validation=VALIDATION, build_info=BUILD, sources=SOURCES)
+    assert cli(capsys, tmp_path, "catalogue", "verify")[0] == 0
+    target = tmp_path / "versions" / "1.0.0" / "tables.parquet"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    code, out = cli(capsys, tmp_path, "catalogue", "verify", "1.0.0")
+    assert code == 1 and "tables.parquet" in out
