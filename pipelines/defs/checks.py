@@ -1,16 +1,21 @@
 """Asset checks: the quality gate, attached to the datasets it judges.
 
 ``quality_gate`` is one multi-asset check that runs the pure gate (``pipelines.quality``) once and
-reports a blocking result per dataset, listing every expectation and rule with observed values; a
-failure stops ``catalogue_release`` in the same run. The gate result is kept in the work store
+reports every expectation and rule as its own blocking Dagster asset check on the dataset it
+judges, with observed values and a sample of offending rows; any failure stops
+``catalogue_release`` in the same run. The gate result is kept in the work store
 under the run id so the release can publish it as ``validation.json`` without validating twice.
 ``reports_processed`` flags, without blocking, reports that failed a stage.
 """
+
+import json
+import re
 
 import dagster as dg
 import pandas as pd
 
 from pipelines.defs.resources import CxbenchSettings
+from pipelines.quality import suite_names
 from pipelines.workstore import StageOutput
 
 DATASET_NAMES = ("reports", "observations", "tables")
@@ -31,18 +36,23 @@ def run_quality_gate(settings: CxbenchSettings, frames: dict[str, pd.DataFrame])
     return run_gate(frames, previous=previous, changed_reports=changed, max_drop_share=settings.max_drop_share)
 
 
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(
-            "quality_gate",
-            asset=name,
-            blocking=True,
-            description=f"Great Expectations suite and integrity rules over {name}.",
-        )
+def check_name(gate_name: str) -> str:
+    """Dagster allows [A-Za-z0-9_] in check names.
+
+    'observations.foreign_key[report_id->reports]' -> 'foreign_key_report_id_reports'.
+    """
+    return re.sub(r"[^A-Za-z0-9]+", "_", gate_name.split(".", 1)[1]).strip("_")
+
+
+def _check_specs() -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(check_name(gate_name), asset=name, blocking=True, description=gate_name)
         for name in DATASET_NAMES
-    ],
-    ins={name: dg.AssetIn(name) for name in DATASET_NAMES},
-)
+        for gate_name in suite_names(name)
+    ]
+
+
+@dg.multi_asset_check(specs=_check_specs(), ins={name: dg.AssetIn(name) for name in DATASET_NAMES})
 def quality_gate(
     context: dg.AssetCheckExecutionContext,
     cxbench: CxbenchSettings,
@@ -50,30 +60,33 @@ def quality_gate(
     observations: pd.DataFrame,
     tables: pd.DataFrame,
 ):
+    """One Great Expectations / integrity check per Dagster asset check; the gate runs once."""
     result = run_quality_gate(cxbench, {"reports": reports, "observations": observations, "tables": tables})
     cxbench.work_store().save(GATE_STAGE, context.run.run_id, result)
     if not result.success:
         context.log.error(result.summary())
+    by_name = {r.name: r for r in result.results}
     for name in DATASET_NAMES:
-        results = result.by_dataset(name)
-        failed = [r for r in results if not r.success]
-        rows = "\n".join(
-            f"| {'ok' if r.success else 'FAILED'} | {r.name} | {r.observed.get('unexpected_count', '')} |"
-            for r in results
-        )
-        yield dg.AssetCheckResult(
-            asset_key=name,
-            check_name="quality_gate",
-            passed=not failed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "expectations": len(results),
-                "failed": len(failed),
-                "failed_checks": ", ".join(r.name for r in failed) or "none",
-                "failing_reports": ", ".join(sorted({rid for r in failed for rid in r.report_ids})) or "none",
-                "results": dg.MetadataValue.md("| result | check | unexpected |\n|---|---|---|\n" + rows),
-            },
-        )
+        for gate_name in suite_names(name):
+            r = by_name.get(gate_name)
+            metadata: dict = {"check": gate_name}
+            if r is None:
+                passed, metadata["error"] = False, "the gate did not evaluate this check"
+            else:
+                passed = r.success
+                metadata["description"] = r.description
+                metadata.update({k: v for k, v in r.observed.items() if isinstance(v, (int, float, str, bool))})
+                if r.sample:
+                    metadata["sample"] = dg.MetadataValue.json(json.loads(json.dumps(r.sample[:5], default=str)))
+                if r.report_ids:
+                    metadata["failing_reports"] = ", ".join(sorted(r.report_ids)[:20])
+            yield dg.AssetCheckResult(
+                asset_key=name,
+                check_name=check_name(gate_name),
+                passed=passed,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata=metadata,
+            )
 
 
 @dg.asset_check(
