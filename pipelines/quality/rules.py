@@ -1,0 +1,251 @@
+"""The expectation suites, kept as code in one place and free of any Great Expectations import.
+
+Each ``Rule`` names one GX expectation by its snake_case type, its keyword arguments and an
+optional row filter. Keeping them as plain data lets Dagster declare every asset check up front
+(``suite_names``) without paying the seconds GX takes to import; ``gx_adapter`` turns them into a
+real ``ExpectationSuite`` only when a gate runs. Column sets and allowed values come from
+``pipelines.schema``.
+
+Value ranges, decided here:
+
+- percent level: 0..100 (a level in percent is a share of something).
+- percent change: -100..1000. Nothing falls by more than all of itself, but relative growth can
+  pass 100% ("增長了 150%"); above tenfold a report would say "11x", so 1000 catches misreads.
+- percentage_points (level or change): -100..100, a difference of two shares.
+- count and durations (seconds..days) as levels: >= 0; their changes are signed.
+- multiple (level or change): > 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.schema import DATASETS
+
+DURATION_UNITS = ("seconds", "minutes", "hours", "days")
+SURVEY_YEAR_RANGE = (1980, 2100)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation: GX type, arguments, an AND-ed row filter, and why it exists."""
+
+    dataset: str
+    expectation: str
+    kwargs: dict[str, Any]
+    description: str
+    tag: str | None = None
+    where: tuple[tuple[str, str, Any], ...] = field(default=())  # (column, "==" | "in", value)
+
+    @property
+    def name(self) -> str:
+        tag = self.tag if self.tag is not None else _default_tag(self.kwargs)
+        return f"{self.dataset}.{self.expectation}" + (f"[{tag}]" if tag else "")
+
+    @property
+    def columns(self) -> list[str]:
+        """Columns worth showing beside the key columns in a sample of offending rows."""
+        cols = [self.kwargs[k] for k in ("column", "column_A", "column_B") if k in self.kwargs]
+        cols += list(self.kwargs.get("column_list", ()))
+        cols += [c for c, _, _ in self.where]
+        return list(dict.fromkeys(cols))
+
+
+def _default_tag(kwargs: dict[str, Any]) -> str:
+    if "column" in kwargs:
+        return kwargs["column"]
+    if "column_A" in kwargs:
+        return f"{kwargs['column_A']},{kwargs['column_B']}"
+    if "column_list" in kwargs:
+        return ",".join(kwargs["column_list"])
+    return ""
+
+
+def _schema_rules(dataset: str) -> list[Rule]:
+    """Column set, required columns, primary key and enumerations, all read from the schema."""
+    ds = DATASETS[dataset]
+    rules = [
+        Rule(
+            dataset,
+            "expect_table_columns_to_match_set",
+            {"column_set": ds.columns, "exact_match": True},
+            f"The published {dataset} columns are the public interface (pipelines/schema.py).",
+        )
+    ]
+    for f in ds.fields:
+        if not f.nullable:
+            rules.append(
+                Rule(
+                    dataset,
+                    "expect_column_values_to_not_be_null",
+                    {"column": f.name},
+                    f"{f.name} is required: {f.description}",
+                )
+            )
+    if len(ds.primary_key) == 1:
+        rules.append(
+            Rule(
+                dataset,
+                "expect_column_values_to_be_unique",
+                {"column": ds.primary_key[0]},
+                f"{ds.primary_key[0]} is the primary key: one row per id.",
+            )
+        )
+    else:
+        rules.append(
+            Rule(
+                dataset,
+                "expect_compound_columns_to_be_unique",
+                {"column_list": list(ds.primary_key)},
+                f"({', '.join(ds.primary_key)}) is the primary key: one row per key.",
+            )
+        )
+    for f in ds.fields:
+        if f.enum:
+            rules.append(
+                Rule(
+                    dataset,
+                    "expect_column_values_to_be_in_set",
+                    {"column": f.name, "value_set": list(f.enum)},
+                    f"{f.name} takes one of the documented values: {', '.join(f.enum)}.",
+                )
+            )
+    return rules
+
+
+def _between(dataset: str, column: str, tag: str | None, why: str, where: tuple = (), **bounds: Any) -> Rule:
+    return Rule(dataset, "expect_column_values_to_be_between", {"column": column, **bounds}, why, tag, where)
+
+
+def _not_blank(dataset: str, column: str, why: str) -> Rule:
+    """Length >= 1 of the whitespace-stripped text (``gx_adapter`` strips length-checked columns).
+
+    A ``\\S`` regex says the same but GX runs it value by value in Python: 5 s per million rows.
+    """
+    return Rule(
+        dataset,
+        "expect_column_value_lengths_to_be_between",
+        {"column": column, "min_value": 1},
+        why,
+        f"{column}:not-blank",
+    )
+
+
+def _observation_rules() -> list[Rule]:
+    d = "observations"
+    level, change = ("kind", "==", "level"), ("kind", "==", "change")
+    return [
+        _not_blank(d, "quote", "Every figure is backed by a non-empty quote from the report."),
+        _not_blank(d, "stated_as", "Every figure keeps the text it was read from."),
+        _between(
+            d,
+            "value",
+            "value:percent-level",
+            "A percent level is a share: within 0..100.",
+            (("unit", "==", "percent"), level),
+            min_value=0,
+            max_value=100,
+        ),
+        _between(
+            d,
+            "value",
+            "value:percent-change",
+            "A percent change cannot fall below -100%; above +1000% it is a misread.",
+            (("unit", "==", "percent"), change),
+            min_value=-100,
+            max_value=1000,
+        ),
+        _between(
+            d,
+            "value",
+            "value:percentage_points",
+            "A difference of two shares lies within -100..100 points.",
+            (("unit", "==", "percentage_points"),),
+            min_value=-100,
+            max_value=100,
+        ),
+        _between(
+            d,
+            "value",
+            "value:count-level",
+            "A count level cannot be negative.",
+            (("unit", "==", "count"), level),
+            min_value=0,
+        ),
+        _between(
+            d,
+            "value",
+            "value:duration-level",
+            "A duration level cannot be negative.",
+            (("unit", "in", DURATION_UNITS), level),
+            min_value=0,
+        ),
+        _between(
+            d,
+            "value",
+            "value:multiple",
+            "A multiple (2x, 0.5x) is positive.",
+            (("unit", "==", "multiple"),),
+            min_value=0,
+            strict_min=True,
+        ),
+        _between(d, "page", None, "PDF pages are numbered from 1.", min_value=1),
+        _between(d, "char_start", None, "Text offsets are non-negative.", min_value=0),
+        Rule(
+            d,
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            {
+                "column_A": "char_end",
+                "column_B": "char_start",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+            "A quoted span ends at or after it starts.",
+        ),
+    ]
+
+
+def _report_rules() -> list[Rule]:
+    d = "reports"
+    lo, hi = SURVEY_YEAR_RANGE
+    return [
+        Rule(
+            d,
+            "expect_column_values_to_match_regex",
+            {"column": "content_sha256", "regex": r"^[0-9a-f]{64}$"},
+            "content_sha256 is a lowercase hex SHA-256: it drives the regression guard.",
+            "content_sha256:hex64",
+        ),
+        _between(
+            d,
+            "survey_year",
+            None,
+            f"A survey year outside {lo}..{hi} is a misread date.",
+            min_value=lo,
+            max_value=hi,
+        ),
+        _between(d, "pages", None, "A PDF has at least one page.", min_value=1),
+        _between(d, "n_observations", None, "An observation count cannot be negative.", min_value=0),
+    ]
+
+
+def _table_rules() -> list[Rule]:
+    d = "tables"
+    return [
+        _between(d, "row", None, "Cell rows are 0-based.", min_value=0),
+        _between(d, "col", None, "Cell columns are 0-based.", min_value=0),
+        _between(d, "page", None, "PDF pages are numbered from 1.", min_value=1),
+    ]
+
+
+_EXTRA = {"reports": _report_rules, "observations": _observation_rules, "tables": _table_rules}
+
+
+def rules_for(dataset: str) -> list[Rule]:
+    """The GX suite of one dataset, in a stable order."""
+    return _schema_rules(dataset) + _EXTRA[dataset]()
+
+
+def all_rules() -> list[Rule]:
+    return [rule for name in DATASETS for rule in rules_for(name)]
