@@ -45,7 +45,14 @@ def _run(args: argparse.Namespace) -> int:
     print(render_summary(outcome))
     if outcome.release and outcome.release.get("path"):
         print(outcome.release["path"])
-    return 0 if outcome.success and outcome.release else 1
+    return exit_code(outcome)
+
+
+def exit_code(outcome) -> int:
+    """0: published (or unchanged); 3: published, but some reports failed; 1: nothing published."""
+    if not (outcome.success and outcome.release):
+        return 1
+    return 3 if outcome.failures else 0
 
 
 def render_summary(outcome) -> str:

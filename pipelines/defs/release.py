@@ -30,6 +30,8 @@ def catalogue_release(
 
     frames = {"reports": reports, "observations": observations, "tables": tables}
     quality_gate = cxbench.work_store().load(GATE_STAGE, context.run_id) or run_quality_gate(cxbench, frames)
+    if reports.empty:
+        raise dg.Failure(description="no report got through every stage; nothing to publish")
     if not quality_gate.success:
         raise dg.Failure(description="quality gate failed; nothing published\n" + quality_gate.summary())
     result = publish(
