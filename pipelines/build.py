@@ -129,6 +129,9 @@ def observation_rows(report_id: str, figures: Iterable[Figure], language: str, s
         row = asdict(fig)
         if row["year"] is None and survey_year is not None and row["period"] == "current":
             row["year"] = survey_year
+        elif fig.source == "table" and fig.year is not None and survey_year is not None:
+            # a year column or row header places the cell in time against the survey
+            row["period"] = "previous" if fig.year < survey_year else "current"
         oid = observation_id(report_id, fig)
         n = 2
         base = oid

@@ -49,6 +49,7 @@ class RawTable:
     header_rows: int = 1
     header_cols: int = 1
     bbox: tuple[float, float, float, float] | None = None
+    caption: str | None = None  # the table's own title (<caption>, or the title line above it)
 
 
 @dataclass

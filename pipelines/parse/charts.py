@@ -1,0 +1,142 @@
+"""Chart data labels and big-number callouts: numbers standing alone on a PDF page.
+
+Works on the positioned segments of one page (``pipelines.parse.pdf.Segment``). A segment that is
+nothing but a percentage (or percentage points) and does not sit inside a paragraph is a chart
+figure. Its quote and section are the nearest heading above it; its label is the category text
+beside it (under the bar, or left of it on the same line). A callout whose words continue to the
+right of the number ("61%" then "of customers believe ...") becomes that sentence instead. Plain
+numbers without a unit are skipped: on chart pages they are mostly axis ticks and years.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipelines.model import Figure
+from pipelines.tables import parse_number
+
+if TYPE_CHECKING:
+    from pipelines.parse.pdf import Segment
+
+FIGURE_TITLE = re.compile(r"^(figure|fig\.|chart|exhibit|graph|图|圖|表)\s*\S*", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?。！？]$")
+
+
+def chart_figures(segments: Sequence[Segment], *, page: int,
+                  body_size: float | None = None) -> tuple[list[Figure], set[int]]:
+    """Chart figures of one page and the ids of the segments they consumed (left out of the text).
+
+    ``body_size`` is the document's running-text font size; a chart page alone has too little
+    prose to tell it from headings.
+    """
+    numbers = [s for s in segments if _chart_number(s) and not _in_paragraph(s, segments)]
+    if not numbers:
+        return [], set()
+    body_size = body_size or _body_size(segments)
+    others = [s for s in segments if s not in numbers]
+    used = {id(s) for s in numbers}
+    figures = []
+    for segment in numbers:
+        number = parse_number(segment.text)
+        assert number is not None  # _chart_number checked it
+        heading = _heading_above(segment, others, body_size)
+        continuation = _continuation(segment, others)
+        if continuation:
+            used.update(id(s) for s in continuation)
+            quote = " ".join([segment.text, *(s.text for s in continuation)])
+            label = None
+        else:
+            label_segment = _label_beside(segment, others, numbers, body_size)
+            label = label_segment.text if label_segment else None
+            if label_segment:
+                used.add(id(label_segment))
+            quote = heading.text if heading else segment.text
+        figures.append(Figure(
+            source="chart",
+            value=number.value,
+            unit=number.unit,
+            stated_as=segment.text,
+            quote=quote,
+            kind="change" if number.unit == "percentage_points" or number.signed else "level",
+            label=label,
+            section=heading.text if heading else None,
+            page=page,
+        ))
+    return figures, used
+
+
+def _chart_number(segment: Segment) -> bool:
+    number = parse_number(segment.text)
+    return number is not None and number.unit in ("percent", "percentage_points")
+
+
+def _in_paragraph(segment: Segment, segments: Sequence[Segment]) -> bool:
+    """A number wrapped onto its own line: long prose lines right above or below, same left edge."""
+    for other in segments:
+        if other is segment or len(other.text) < 30:
+            continue
+        vertical = min(abs(other.y0 - segment.y1), abs(segment.y0 - other.y1))
+        if vertical < 1.2 * max(segment.height, 1) and abs(other.x0 - segment.x0) < 3:
+            return True
+    return False
+
+
+def _body_size(segments: Sequence[Segment]) -> float:
+    sizes = [s.size for s in segments if s.size and len(s.text) > 20]
+    return statistics.median(sizes) if sizes else statistics.median(s.size or 10 for s in segments)
+
+
+def _is_heading(segment: Segment, body_size: float) -> bool:
+    if parse_number(segment.text) is not None:
+        return False
+    return (bool(FIGURE_TITLE.match(segment.text)) or segment.size > body_size + 0.5
+            or (segment.bold and len(segment.text) > 12))
+
+
+def _heading_above(segment: Segment, others: Sequence[Segment], body_size: float) -> Segment | None:
+    above = [s for s in others if s.y0 >= segment.y1 - 1 and _is_heading(s, body_size)]
+    return min(above, key=lambda s: s.y0 - segment.y1, default=None)
+
+
+def _continuation(segment: Segment, others: Sequence[Segment]) -> list[Segment]:
+    """Text starting just right of a big number and the lines under it, up to a sentence end."""
+    start = [s for s in others if 0 <= s.x0 - segment.x1 < 3 * segment.height
+             and s.y0 < segment.y1 and s.y1 > segment.y0 and s.text[:1].isalpha()]
+    if not start:
+        return []
+    lines = [min(start, key=lambda s: s.x0)]
+    while not SENTENCE_END.search(lines[-1].text):
+        last = lines[-1]
+        below = [s for s in others if abs(s.x0 - last.x0) < 4 and 0 < last.y0 - s.y1 < 1.5 * last.height]
+        if not below:
+            break
+        lines.append(max(below, key=lambda s: s.y1))
+    return lines
+
+
+def _label_beside(segment: Segment, others: Sequence[Segment], numbers: Sequence[Segment],
+                  body_size: float) -> Segment | None:
+    """Category label of a data label: nearest short text under it (column) or left of it (row)."""
+    centre = (segment.x0 + segment.x1) / 2
+    best, best_distance = None, float("inf")
+    for other in others:
+        if _is_heading(other, body_size) or len(other.text) > 40 or parse_number(other.text) is not None:
+            continue
+        if other.x0 - 2 <= centre <= other.x1 + 2 and other.y1 <= segment.y0:
+            distance = segment.y0 - other.y1  # column chart: label under the bar
+        elif other.x1 <= segment.x0 and other.y0 < segment.y1 and other.y1 > segment.y0:
+            distance = segment.x0 - other.x1  # bar chart: label on the same line, to the left
+        else:
+            continue
+        if distance < best_distance and not _number_between(segment, other, numbers):
+            best, best_distance = other, distance
+    return best
+
+
+def _number_between(segment: Segment, label: Segment, numbers: Sequence[Segment]) -> bool:
+    """Another data label closer to this category label: the label belongs to that one."""
+    return any(n is not segment and label.y1 <= n.y0 < segment.y0 and n.x0 < label.x1 and n.x1 > label.x0
+               for n in numbers)

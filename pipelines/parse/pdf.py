@@ -1,0 +1,320 @@
+"""PDF parsing: page text in reading order, tables and chart figures.
+
+This module owns the PDF text layer: it reads positioned text segments with pypdfium2 (about
+60 times faster than pdfminer, which pdfplumber wraps), drops running headers and footers,
+orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. pdfplumber
+is opened only for pages whose segments look tabular (``pipelines.parse.pdf_tables``); standalone
+numbers become chart figures (``pipelines.parse.charts``). Text inside tables and chart labels is
+left out of the page text so the prose figure extractor does not count those figures twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipelines.errors import ReportError
+from pipelines.model import Figure, ParsedDocument, RawTable
+from pipelines.parse.charts import chart_figures
+from pipelines.parse.pdf_tables import extract_tables, looks_tabular
+
+MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
+PAGE_LABEL = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$",
+                        re.IGNORECASE)
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+SOFT_HYPHEN = "\x02"  # pdfium marks a hyphen it judged to be a line-end word break with U+0002
+SOFT_HYPHEN_RANGE = "\ufffe"  # ... but with U+FFFE in whole-page text
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text on one line as pdfium groups it; PDF coordinates (y grows upwards)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float = 0.0  # rendered size of the first character: tells headings and callouts from body
+    bold: bool = False
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def inside(self, bbox: tuple[float, float, float, float], height: float, slack: float = 2) -> bool:
+        """Whether the segment lies in a top-left-origin bbox (pdfplumber's convention)."""
+        x0, top, x1, bottom = bbox
+        return (self.x0 >= x0 - slack and self.x1 <= x1 + slack
+                and height - self.y1 >= top - slack and height - self.y0 <= bottom + slack)
+
+
+def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None = None) -> ParsedDocument:
+    """Turn PDF bytes into page texts, tables and chart figures (see the module docstring).
+
+    ``language_hint`` is accepted for symmetry with the other parsers; line joining reads the
+    characters themselves (CJK joins without a space), so it needs no hint.
+    """
+    document = _open(data)
+    try:
+        n_pages = min(len(document), max_pages)
+        warnings = [] if len(document) <= max_pages else [f"read only the first {max_pages} pages"]
+        heights, page_segments = [], []
+        for index in range(n_pages):
+            page = document[index]
+            heights.append(page.get_height())
+            page_segments.append(read_segments(page))
+        title = _metadata_title(document)
+    finally:
+        document.close()
+    if not any(seg.text.strip() for segs in page_segments for seg in segs):
+        raise ReportError("parse", f"no text layer: {n_pages} page(s) without extractable text (scanned?)")
+    running = running_lines(page_segments, heights, title)
+    body_size = body_font_size(page_segments)
+    tables: list[RawTable] = []
+    charts: list[Figure] = []
+    pages: list[str] = []
+    tabular = [i for i, segs in enumerate(page_segments) if looks_tabular(segs)]
+    found = extract_tables(data, [i + 1 for i in tabular]) if tabular else {}
+    for index, segments in enumerate(page_segments):
+        body = [s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
+        page_tables = found.get(index + 1, [])
+        for table in page_tables:
+            table.table_id = f"p{index + 1}t{len(tables) + 1}"
+            tables.append(table)
+        body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in page_tables)]
+        figures, used = chart_figures(body, page=index + 1, body_size=body_size)
+        charts.extend(figures)
+        body = [s for s in body if id(s) not in used]
+        pages.append(page_text(body))
+    return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
+                          tables=tables, charts=charts, warnings=warnings)
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ReportError("parse", "not a PDF: the bytes do not start with %PDF")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text:
+            raise ReportError("parse", "encrypted PDF: it needs a password to open") from exc
+        raise ReportError("parse", f"unreadable PDF (truncated or damaged): {exc}") from exc
+
+
+def _metadata_title(document: pdfium.PdfDocument) -> str | None:
+    title = (document.get_metadata_dict().get("Title") or "").strip()
+    return title or None
+
+
+def read_segments(page: pdfium.PdfPage) -> list[Segment]:
+    """Positioned text runs of one page, from pdfium's text rectangles.
+
+    The page text is read once and split at pdfium's line breaks; a line that is one rectangle
+    is one segment as it stands, and only lines of several rectangles (table rows, chart labels)
+    pay for a bounded-text call per rectangle, the slow call.
+    """
+    textpage = page.get_textpage()
+    segments: list[Segment] = []
+    try:
+        n_chars = textpage.count_chars()
+        full = textpage.get_text_range(0, n_chars) if n_chars > 0 else ""
+        if len(full) != n_chars:  # characters beyond the BMP shift indices: read rectangle by rectangle
+            return _bounded(textpage, 0, n_chars, segments)
+        start = 0
+        for line in full.split("\r\n"):
+            count = len(line)
+            if line.strip():
+                n_rects = textpage.count_rects(start, count)
+                boxes = [textpage.get_rect(i) for i in range(n_rects)]
+                cuts = [0, *(_first_char(textpage, start, count, j) for j in range(1, n_rects)), count]
+                for box, a, b in zip(boxes, cuts, cuts[1:], strict=False):
+                    text = line[a:b].replace(SOFT_HYPHEN_RANGE, SOFT_HYPHEN).strip()
+                    if text:
+                        segments.append(_segment(textpage, text, box, start + a))
+            start += count + 2
+        return segments
+    finally:
+        textpage.close()
+
+
+def _first_char(textpage: pdfium.PdfTextPage, start: int, count: int, rect: int) -> int:
+    """Offset in the line where rectangle ``rect`` begins: the shortest prefix with rect+1 boxes.
+
+    Counting rectangles over a short range is cheap; bounded text scans the whole page.
+    """
+    lo, hi = 1, count
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if textpage.count_rects(start, mid) > rect:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo - 1
+
+
+def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Segment]) -> list[Segment]:
+    """Segments of a character range, one bounded-text call per rectangle."""
+    for i in range(textpage.count_rects(start, count)):
+        box = textpage.get_rect(i)
+        text = textpage.get_text_bounded(*box).replace("\r", " ").replace("\n", " ").strip()
+        if text:
+            out.append(_segment(textpage, text, box, textpage.get_index(box[0] + 0.5, (box[1] + box[3]) / 2, 2, 2)))
+    return out
+
+
+def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, float, float],
+             index: int | None) -> Segment:
+    """A segment with the rendered size (loose glyph box height, so scaled text matrices count)."""
+    size, weight = 0.0, 0
+    if index is not None:
+        loose = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDFText_GetLooseCharBox(textpage, index, loose):
+            size = loose.top - loose.bottom
+        weight = pdfium_c.FPDFText_GetFontWeight(textpage, index)
+    return Segment(text, *box, round(size, 1), weight >= 600)
+
+
+def body_font_size(page_segments: list[list[Segment]]) -> float:
+    """Font size carrying most characters in the document: anything larger reads as a heading."""
+    weights: Counter[float] = Counter()
+    for segments in page_segments:
+        for segment in segments:
+            weights[segment.size] += len(segment.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _key(text: str) -> str:
+    """Running lines differ only by their page number: compare them with digits folded."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _in_band(segment: Segment, height: float) -> bool:
+    return segment.y0 > height * (1 - MARGIN_BAND) or segment.y1 < height * MARGIN_BAND
+
+
+def running_lines(page_segments: list[list[Segment]], heights: list[float], title: str | None) -> set[str]:
+    """Keys of lines in the top or bottom band that repeat across pages, page labels, the title."""
+    counts: Counter[str] = Counter()
+    running = set()
+    for segments, height in zip(page_segments, heights, strict=True):
+        keys = {_key(s.text) for s in segments if _in_band(s, height)}
+        counts.update(keys)
+        running.update(k for k in keys if PAGE_LABEL.match(k.replace("#", "1")))
+    needed = 2 if len(page_segments) < 6 else max(2, len(page_segments) // 3)
+    running.update(k for k, n in counts.items() if n >= needed)
+    if title:
+        running.add(_key(title))
+    return running
+
+
+def page_text(segments: list[Segment]) -> str:
+    """Reading-order text: columns left to right, paragraphs split by blank lines, lines joined."""
+    if not segments:
+        return ""
+    paragraphs: list[str] = []
+    for block in _column_blocks(segments):
+        paragraphs.extend(_paragraphs(_lines(block)))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
+    """Split the page at a vertical gutter, if one exists; full-width lines break the columns."""
+    left = min(s.x0 for s in segments)
+    right = max(s.x1 for s in segments)
+    width = right - left
+    narrow = [s for s in segments if s.x1 - s.x0 < 0.55 * width]
+    gutter = _gutter(narrow, left + 0.3 * width, left + 0.7 * width)
+    if gutter is None:
+        return [segments]
+    blocks: list[list[Segment]] = []
+    region: list[Segment] = []
+    for segment in sorted(segments, key=lambda s: -s.y1):
+        if segment.x0 < gutter < segment.x1:
+            blocks.extend(_split(region, gutter))
+            blocks.append([segment])
+            region = []
+        else:
+            region.append(segment)
+    blocks.extend(_split(region, gutter))
+    return [b for b in blocks if b]
+
+
+def _split(region: list[Segment], gutter: float) -> list[list[Segment]]:
+    return [[s for s in region if s.x1 <= gutter], [s for s in region if s.x0 >= gutter]]
+
+
+def _gutter(segments: list[Segment], lo: float, hi: float) -> float | None:
+    """Widest x gap in [lo, hi] that no segment crosses, with real text on both sides."""
+    if len(segments) < 6:
+        return None
+    spans = sorted((s.x0, s.x1) for s in segments)
+    best, best_width, reach = None, 8.0, spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach > best_width and lo <= (x0 + reach) / 2 <= hi:
+            best, best_width = (x0 + reach) / 2, x0 - reach
+        reach = max(reach, x1)
+    if best is None:
+        return None
+    sides = [sum(1 for s in segments if s.x1 <= best), sum(1 for s in segments if s.x0 >= best)]
+    long_lines = sum(1 for s in segments if len(s.text) > 25)
+    return best if min(sides) >= 3 and long_lines >= 4 else None
+
+
+def _lines(segments: list[Segment]) -> list[list[Segment]]:
+    """Group segments whose vertical extents overlap into lines, top to bottom, left to right."""
+    lines: list[list[Segment]] = []
+    for segment in sorted(segments, key=lambda s: (-s.y1, s.x0)):
+        if lines:
+            last = lines[-1]
+            top, bottom = max(s.y1 for s in last), min(s.y0 for s in last)
+            overlap = min(top, segment.y1) - max(bottom, segment.y0)
+            if overlap > 0.5 * min(segment.height, top - bottom):
+                last.append(segment)
+                continue
+        lines.append([segment])
+    return [sorted(line, key=lambda s: s.x0) for line in lines]
+
+
+def _paragraphs(lines: list[list[Segment]]) -> list[str]:
+    """Join lines into paragraphs; a gap larger than the usual line pitch starts a new one."""
+    if not lines:
+        return []
+    tops = [max(s.y1 for s in line) for line in lines]
+    pitches = [a - b for a, b in itertools.pairwise(tops) if a - b > 0]
+    pitch = sorted(pitches)[len(pitches) // 4] if pitches else 0.0  # usual pitch; gaps are larger
+    paragraphs: list[list[str]] = [[]]
+    previous_size = None
+    for i, line in enumerate(lines):
+        size = max(s.size for s in line)
+        gap = tops[i - 1] - tops[i] if i else 0.0
+        size_change = previous_size is not None and abs(size - previous_size) > 1.0
+        height = max(s.height for s in lines[i - 1]) if i else 0.0
+        if i and (gap > 1.4 * pitch or gap > 2.5 * height or size_change):
+            paragraphs.append([])
+        paragraphs[-1].append(" ".join(s.text for s in line))
+        previous_size = size
+    return [_join(p) for p in paragraphs if p]
+
+
+def _join(lines: list[str]) -> str:
+    """Join the lines of one paragraph: hyphen breaks closed, CJK without spaces, Latin with one."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not text:
+            text = line
+        elif text.endswith(SOFT_HYPHEN) or (text.endswith("-") and re.search(r"[a-z]-$", text)
+                                             and line[:1].islower()):
+            text = text[:-1] + line
+        elif CJK.search(text[-1]) and CJK.search(line[:1]):
+            text += line
+        else:
+            text += " " + line
+    return text.replace(SOFT_HYPHEN, "-")

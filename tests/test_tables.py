@@ -1,0 +1,101 @@
+"""Cell numbers, table figures and HTML tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.model import RawTable
+from pipelines.parse.html_tables import html_tables
+from pipelines.tables import data_table, parse_number, table_figures
+
+
+@pytest.mark.parametrize(("text", "value", "unit", "signed"), [
+    ("62", 62.0, None, False),
+    ("+8", 8.0, None, True),
+    ("−3.5", -3.5, None, True),
+    ("64%", 64.0, "percent", False),
+    ("12 ％", 12.0, "percent", False),
+    ("3 pp", 3.0, "percentage_points", False),
+    ("5 个百分点", 5.0, "percentage_points", False),
+    ("2,400", 2400.0, None, False),
+    ("2.5x", 2.5, "multiple", False),
+])
+def test_parse_number(text, value, unit, signed):
+    number = parse_number(text)
+    assert (number.value, number.unit, number.signed) == (value, unit, signed)
+
+
+@pytest.mark.parametrize("text", ["", None, "Phone", "62 customers", "n/a", "Q3"])
+def test_parse_number_rejects_text(text):
+    assert parse_number(text) is None
+
+
+TABLE = RawTable("p2t1", 2, [
+    ["Channel", "Satisfied (%)", "Satisfied (%)", "Change (pp)", "Replies"],
+    ["", "2024", "2025", "", ""],
+    ["Phone", "62", "58", "-4", "1,200"],
+    ["Chat", "55", "n/a", "+8", "950"],
+], header_rows=2)
+
+
+def test_table_figures_labels_units_and_quotes():
+    figures = table_figures(TABLE, quote_context="Table 1: Satisfaction by channel")
+    got = [(f.value, f.unit, f.kind, f.row_label, f.column_label, f.stated_as) for f in figures]
+    assert got == [
+        (62.0, "percent", "level", "Phone", "Satisfied (%) / 2024", "62"),
+        (58.0, "percent", "level", "Phone", "Satisfied (%) / 2025", "58"),
+        (-4.0, "percentage_points", "change", "Phone", "Change (pp)", "-4"),
+        (1200.0, "count", "level", "Phone", "Replies", "1,200"),
+        (55.0, "percent", "level", "Chat", "Satisfied (%) / 2024", "55"),
+        (8.0, "percentage_points", "change", "Chat", "Change (pp)", "+8"),
+        (950.0, "count", "level", "Chat", "Replies", "950"),
+    ]
+    assert figures[0].quote == "Table 1: Satisfaction by channel: Phone, Satisfied (%) / 2024: 62"
+    assert {(f.source, f.page, f.table_id) for f in figures} == {("table", 2, "p2t1")}
+
+
+def test_data_table_rejects_layout_grids():
+    assert data_table([["Home", "About"], ["News", "Blog"], ["Jobs", "Contact"]], None, None) is None
+    assert data_table([["", "A"], ["x", "1"]], None, None) is None  # one body row
+    table = data_table([["Region", "Share"], ["North", "41%"], ["South", "-"]], 1, None)
+    assert table is not None and table.header_rows == 1
+
+
+HTML = """<html><body>
+<table><tr><td><table><tr><td>Menu</td><td>12</td></tr><tr><td>Cart</td><td>3</td></tr></table></td></tr></table>
+<table>
+  <caption>Satisfaction by channel</caption>
+  <thead>
+    <tr><th rowspan="2">Channel</th><th colspan="2">Satisfied (%)</th><th rowspan="2">Change (pp)</th></tr>
+    <tr><th>2024</th><th>2025</th></tr>
+  </thead>
+  <tbody>
+    <tr><td>Phone</td><td>62</td><td>58</td><td>-4</td></tr>
+    <tr><td>Live chat</td><td>55</td><td>63</td><td>+8</td></tr>
+  </tbody>
+</table>
+<table><tr><td>Home</td><td>About us</td></tr><tr><td>Contact</td><td>Blog</td></tr>
+<tr><td>Careers</td><td>Press</td></tr></table>
+</body></html>"""
+
+
+def test_html_tables_expand_spans_and_skip_layout():
+    tables = html_tables(HTML)
+    assert len(tables) == 1  # the nested layout table, its outer table and the link grid are rejected
+    table = tables[0]
+    assert (table.table_id, table.page, table.header_rows) == ("t1", None, 2)
+    assert table.cells == [
+        ["Channel", "Satisfied (%)", "Satisfied (%)", "Change (pp)"],
+        ["Channel", "2024", "2025", "Change (pp)"],
+        ["Phone", "62", "58", "-4"],
+        ["Live chat", "55", "63", "+8"],
+    ]
+    labels = [(f.row_label, f.column_label, f.unit) for f in table_figures(table)]
+    assert labels[:3] == [("Phone", "Satisfied (%) / 2024", "percent"),
+                          ("Phone", "Satisfied (%) / 2025", "percent"),
+                          ("Phone", "Change (pp)", "percentage_points")]
+
+
+def test_html_tables_on_garbage():
+    assert html_tables("") == []
+    assert html_tables("no tables here") == []
