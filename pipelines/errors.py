@@ -14,5 +14,10 @@ class ReportError(Exception):
         self.stage = stage
         self.message = message
 
+    def __reduce__(self) -> tuple:
+        # Stage outputs (and the registry) are pickled between Dagster steps; the default exception
+        # protocol would call __init__ with one argument and fail to unpickle.
+        return (type(self), (self.stage, self.message))
+
     def __str__(self) -> str:
         return f"{self.stage}: {self.message}"

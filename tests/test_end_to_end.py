@@ -43,7 +43,7 @@ def test_every_reader_opens_every_resource(built_catalogue):
         path = folder / f"{name}.parquet"
         by_pandas = pd.read_parquet(path)
         by_arrow = pq.read_table(path)
-        by_duckdb = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+        by_duckdb = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
         by_polars = pl.read_parquet(path)
         assert len(by_pandas) == by_arrow.num_rows == by_duckdb == by_polars.height, name
     obs = pd.read_parquet(folder / "observations.parquet")

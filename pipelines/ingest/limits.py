@@ -1,11 +1,19 @@
-"""Size limits for raw report bytes, shared by local files and HTTP fetches.
+"""Limits on what one report may cost: raw bytes, inflated PDF streams and wall-clock time.
 
-One home for the cap so a 5 GB file on disk and a 5 GB download are refused by the same rule, and
-for the capped local-file reader so the registry never slurps an unbounded file into memory.
+One home for the caps so a 5 GB file on disk and a 5 GB download are refused by the same rule, for
+the capped local-file reader so the registry never slurps an unbounded file into memory, for the
+PDF decompression check (a 300 KB file can inflate to gigabytes inside the PDF library, where no
+Python limit reaches) and for the per-document time budget that bounds a pathological parse.
 """
 
 from __future__ import annotations
 
+import re
+import signal
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.errors import ReportError
@@ -50,3 +58,98 @@ def read_local_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if len(data) > max_bytes:
         raise too_large(f"local file {path.name}", None, max_bytes)
     return data
+
+
+MAX_INFLATED_BYTES = 128 * 1024 * 1024
+"""Most bytes a PDF's compressed non-image streams may inflate to (128 MiB): real reports need a few
+MiB of page content; PDFium holds several copies of what it inflates, so this also bounds memory."""
+
+_STREAM_START = re.compile(rb"stream\r?\n")
+_DICT_LOOKBACK = 2048  # a stream's dictionary sits right before the keyword
+_INFLATE_CHUNK = 1024 * 1024
+
+
+def check_pdf_inflation(data: bytes, *, max_bytes: int = MAX_INFLATED_BYTES) -> None:
+    """Refuse a PDF whose Flate-compressed streams inflate to more than ``max_bytes`` in total.
+
+    Streams are inflated incrementally into a counter (never held), so the check itself needs
+    a megabyte however large the bomb. Image streams are skipped: PDF parsing never decodes them.
+    Chained filters (``[/FlateDecode /FlateDecode]``) are followed through every Flate layer.
+    """
+    total = 0
+    for match in _STREAM_START.finditer(data):
+        head = data[max(0, match.start() - _DICT_LOOKBACK) : match.start()]
+        head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        if not head.rstrip().endswith(b">>") or b"/Image" in head:
+            continue
+        layers = head.count(b"/FlateDecode") + head.count(b"/Fl ") + head.count(b"/Fl]")
+        if not layers:
+            continue
+        total += _inflated_size(data, match.end(), layers, max_bytes - total + 1)
+        if total > max_bytes:
+            raise ReportError(
+                "parse",
+                f"PDF streams inflate to more than {describe_size(max_bytes)} (limits.MAX_INFLATED_BYTES): "
+                "a decompression bomb or a pathological document",
+            )
+
+
+def _inflated_size(data: bytes, start: int, layers: int, budget: int) -> int:
+    """Bytes the stream at ``start`` inflates to through ``layers`` Flate layers, stopping past ``budget``."""
+    pieces: Iterator[bytes] = (data[i : i + _INFLATE_CHUNK] for i in range(start, len(data), _INFLATE_CHUNK))
+    for _ in range(layers):
+        pieces = _inflate(pieces)
+    total = 0
+    for piece in pieces:
+        total += len(piece)
+        if total > budget:
+            break
+    return total
+
+
+def _inflate(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Inflate a stream of compressed pieces in bounded outputs; stop at the end or at damage."""
+    inflater = zlib.decompressobj()
+    try:
+        for piece in pieces:
+            while piece and not inflater.eof:
+                out = inflater.decompress(piece, _INFLATE_CHUNK)
+                piece = inflater.unconsumed_tail
+                if out:
+                    yield out
+            if inflater.eof:
+                return
+    except zlib.error:
+        return  # damaged: the PDF parser reports it in its own words
+
+
+class _Expired(BaseException):
+    """Raised by the alarm; a BaseException so a parser's broad ``except Exception`` cannot swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None, *, stage: str, what: str) -> Iterator[None]:
+    """Raise ``ReportError(stage, ...)`` if the block runs longer than ``seconds`` of wall-clock time.
+
+    Uses a real-time interval timer (SIGALRM), so it works only on the main thread of a Unix
+    process, which is where Dagster's in-process and multiprocess executors run steps; elsewhere,
+    or with ``seconds`` of 0 or None, the block runs unbounded. The alarm interrupts Python code,
+    not a single long call inside a C library, which finishes first.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or seconds <= 0 or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise ReportError(stage, f"{what} took longer than the {seconds:g} s limit per document") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

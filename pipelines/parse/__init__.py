@@ -1,11 +1,14 @@
 """Parsing: raw bytes of one report -> ``ParsedDocument`` (page texts, tables, chart figures).
 
 ``parse_document`` picks the parser from the sniffed format; each format's module knows only its
-own layout problems (PDF running headers, HTML chrome, Markdown markup).
+own layout problems (PDF running headers, HTML chrome, Markdown markup). PDFs pass the
+decompression check (``pipelines.ingest.limits``) first, because the PDF libraries inflate streams
+in C, beyond the reach of any Python limit.
 """
 
 from __future__ import annotations
 
+from pipelines.errors import ReportError
 from pipelines.model import ParsedDocument
 
 
@@ -21,9 +24,14 @@ def parse_document(
 
     fmt = declared_format or sniff_format(data, filename, content_type)
     if fmt == "pdf":
+        from pipelines.ingest.limits import check_pdf_inflation
         from pipelines.parse.pdf import parse_pdf
 
-        return parse_pdf(data, max_pages=max_pages)
+        check_pdf_inflation(data)
+        try:
+            return parse_pdf(data, max_pages=max_pages)
+        except _pdf_library_errors() as exc:  # a damaged page or object deep inside the file
+            raise ReportError("parse", f"damaged PDF: {type(exc).__name__}: {exc}") from exc
     text = decode_text(data, declared=charset_of(content_type) if content_type else None)
     if fmt == "html":
         from pipelines.parse.html import parse_html
@@ -32,3 +40,13 @@ def parse_document(
     from pipelines.parse.text import parse_text
 
     return parse_text(text, fmt)
+
+
+def _pdf_library_errors() -> tuple[type[Exception], ...]:
+    """What pypdfium2, pdfminer and pdfplumber raise on damaged input (fuzzing found pages that
+    open with the document but fail to load on their own)."""
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+    from pypdfium2 import PdfiumError
+
+    return (PdfiumError, PSException, PdfminerException)

@@ -2,10 +2,14 @@
 
 Main-content extraction is trafilatura's job (the measured leader at dropping navigation, share
 bars and footers). Ruby annotations (<rt>/<rp>) are removed first, because flattened ruby is where
-the pinyin garble in scraped Chinese pages comes from.
+the pinyin garble in scraped Chinese pages comes from. Enormous inline data (base64 ``data:`` URIs,
+megabyte scripts and styles) is cut first too: it is never article text, and trafilatura's
+metadata scan over a 4 MB page with a 3 MiB inline image took 8.5 s against 0.3 s without it.
 """
 
 from __future__ import annotations
+
+import re
 
 import lxml.html
 import trafilatura
@@ -15,6 +19,22 @@ from pipelines.errors import ReportError
 from pipelines.model import ParsedDocument
 from pipelines.parse.html_tables import html_tables
 from pipelines.parse.text import plain_paragraphs
+
+_DATA_URI = re.compile(r"""data:[^"'()\s<>]{512,}""", re.IGNORECASE)
+_SCRIPT_OR_STYLE = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
+MAX_INLINE_CHARS = 64 * 1024  # longer script or style bodies are dropped before extraction
+
+
+def drop_inline_data(html: str) -> str:
+    """Empty long ``data:`` URIs and oversized <script>/<style> bodies, which carry no article text."""
+    html = _DATA_URI.sub("data:,", html)
+
+    def shrink(match: re.Match[str]) -> str:
+        if len(match.group(3)) <= MAX_INLINE_CHARS:
+            return match.group(0)
+        return match.group(1) + match.group(4)
+
+    return _SCRIPT_OR_STYLE.sub(shrink, html)
 
 
 def drop_ruby_annotations(html: str) -> str:
@@ -31,7 +51,7 @@ def drop_ruby_annotations(html: str) -> str:
 
 
 def parse_html(html: str) -> ParsedDocument:
-    html = drop_ruby_annotations(html)
+    html = drop_ruby_annotations(drop_inline_data(html))
     text = trafilatura.extract(
         html,
         output_format="markdown",

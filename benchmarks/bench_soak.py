@@ -1,0 +1,175 @@
+"""Soak benchmark: the whole pipeline, run after run, over a corpus that keeps changing and faulting.
+
+    .venv/bin/python benchmarks/bench_soak.py [--runs 20]
+
+Each run is a real Dagster build (``launch_build``) over the quick bundled reports, generated
+reports and URL sources on a fault-injecting server on 127.0.0.1. Between runs the corpus is
+mutated: a report is added or edited, a bad file dropped in or removed, and the URL sources
+toggle between serving, 500s, 404s and a stall. After every run each version ever published must
+still exist and verify; one that does not is a lost release (target: zero).
+
+Printed: runs completed, releases published, reports published, failures recorded, releases
+lost, and seconds per run as a ratio against the named peer "unchanged rerun" (the same build
+with nothing to recompute), measured in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import yaml
+from bad_inputs import EN_REPORT, FAST_FETCH_ENV, environ_with, restore_environ
+from http_faults import FaultServer, Reply
+
+from pipelines.catalogue.reader import verify_folder
+from pipelines.catalogue.storage import Store
+
+PROJECT = Path(__file__).resolve().parents[1]
+QUICK = ("*.txt", "*.md", "*.html")
+
+
+def report_text(n: int, value: int) -> str:
+    return f"Member Service Review {n}\n\nIn 2024, {value}% of members said renewals were easy, up from {value - 6}%.\n"
+
+
+class Corpus:
+    """The sources folder and fault server of one soak, and the mutations applied between runs."""
+
+    def __init__(self, folder: Path, server: FaultServer, seed: int = 8) -> None:
+        self.folder, self.server, self.rng = folder, server, random.Random(seed)
+        folder.mkdir(parents=True)
+        for pattern in QUICK:
+            for path in (PROJECT / "sources").glob(pattern):
+                shutil.copy(path, folder / path.name)
+        registry = yaml.safe_load((PROJECT / "sources" / "registry.yaml").read_text(encoding="utf-8"))
+        self.entries = list(registry["reports"])
+        self.generated = 0
+        self.urls = {name: {"id": f"url-{name}", "url": ""} for name in ("flaky", "sometimes-gone", "stalling")}
+        self.entries += list(self.urls.values())
+        self.serve_all(0)
+        self.add_report()
+        self.write_registry()
+
+    def write_registry(self) -> None:
+        (self.folder / "registry.yaml").write_text(yaml.safe_dump({"reports": self.entries}, allow_unicode=True))
+
+    def serve(self, name: str, run: int, *replies: Reply) -> None:
+        """Script a URL source afresh. Fetched URLs are reused until their address changes (runs
+        re-fetch only with ``refetch_urls``), so each toggle gets a new address in the registry."""
+        path = f"/{name}-{run}.txt"
+        self.server.route(path, *replies)
+        self.urls[name]["url"] = self.server.url(path)
+
+    def serve_all(self, run: int) -> None:
+        for name in self.urls:
+            self.serve(name, run, Reply(body=EN_REPORT.encode(), headers={"Content-Type": "text/plain"}))
+
+    def add_report(self) -> str:
+        self.generated += 1
+        (self.folder / f"generated-{self.generated}.txt").write_text(report_text(self.generated, 40 + self.generated))
+        return f"added generated-{self.generated}"
+
+    def mutate(self, run: int) -> str:
+        """One change per run, cycling through the kinds a real sources folder and the web produce."""
+        body = EN_REPORT.encode()
+        kind = run % 5
+        if kind == 0:
+            change = self.add_report()
+        elif kind == 1:
+            n = self.rng.randint(1, self.generated)
+            (self.folder / f"generated-{n}.txt").write_text(report_text(n, self.rng.randint(20, 90)))
+            change = f"edited generated-{n}"
+        elif kind == 2:
+            (self.folder / "junk.pdf").write_bytes(self.rng.randbytes(2048))
+            self.serve("flaky", run, Reply(500), Reply(body=body))
+            self.serve("sometimes-gone", run, Reply(404))
+            change = "junk.pdf dropped in; flaky 500 once; sometimes-gone 404"
+        elif kind == 3:
+            (self.folder / "junk.pdf").unlink(missing_ok=True)
+            self.serve("stalling", run, Reply(body=body, stall=30))
+            self.serve("flaky", run, Reply(500))
+            change = "junk.pdf removed; stalling stalls; flaky always 500"
+        else:
+            self.serve_all(run)
+            change = "every URL serves again"
+        self.write_registry()
+        return change
+
+
+def published_versions(root: Path) -> list[str]:
+    versions = root / "versions"
+    return sorted(p.name for p in versions.iterdir() if not p.name.startswith(".")) if versions.exists() else []
+
+
+def soak(runs: int, base: Path) -> dict:
+    from pipelines.defs.runs import launch_build
+
+    root = base / "catalogue"
+    seen: set[str] = set()
+    lost: set[str] = set()
+    stats = {"runs_completed": 0, "releases_published": 0, "reports_published": 0, "failures_recorded": 0}
+    seconds = []
+    with FaultServer() as server:
+        corpus = Corpus(base / "sources", server)
+        for run in range(runs):
+            change = corpus.mutate(run) if run else "initial corpus"
+            started = time.perf_counter()
+            outcome = launch_build(corpus.folder, str(root))
+            seconds.append(time.perf_counter() - started)
+            release = outcome.release or {}
+            stats["runs_completed"] += bool(outcome.success)
+            stats["releases_published"] += bool(release.get("published"))
+            stats["reports_published"] += int(release.get("counts", {}).get("reports", 0))
+            stats["failures_recorded"] += len(outcome.failures)
+            seen.update(published_versions(root))
+            for version in sorted(seen):
+                if verify_folder(Store(str(root)), f"versions/{version}"):
+                    lost.add(version)
+            print(
+                f"run {run + 1:2}: {seconds[-1]:6.1f} s  {'ok' if outcome.success else 'FAILED':6} "
+                f"version {release.get('version')} ({'published' if release.get('published') else 'unchanged'}), "
+                f"{len(outcome.failures)} failures; {change}",
+                flush=True,
+            )
+        started = time.perf_counter()
+        launch_build(corpus.folder, str(root))  # the peer: nothing changed, everything reused
+        peer = time.perf_counter() - started
+    return {**stats, "releases_lost": len(lost), "lost": sorted(lost), "seconds": seconds, "peer": peer}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args(argv)
+    base = Path(tempfile.mkdtemp(prefix="cxbench-soak-"))
+    previous = environ_with({**FAST_FETCH_ENV, "DAGSTER_HOME": str(base / "home")})
+    try:
+        result = soak(args.runs, base)
+    finally:
+        restore_environ(previous)
+        shutil.rmtree(base, ignore_errors=True)
+    mean = statistics.mean(result["seconds"])
+    print(f"runs completed      {result['runs_completed']}/{args.runs}")
+    print(f"releases published  {result['releases_published']}")
+    print(f"reports published   {result['reports_published']} (summed over runs)")
+    print(f"failures recorded   {result['failures_recorded']} (summed over runs)")
+    print(f"releases lost       {result['releases_lost']} {result['lost'] or ''}(target 0)")
+    print(f"seconds per run     {mean:.1f} mean; peer 'unchanged rerun' {result['peer']:.1f} s; "
+          f"ratio {mean / result['peer']:.2f}x")
+    return 0 if result["releases_lost"] == 0 and result["runs_completed"] == args.runs else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DAGSTER_HOME", tempfile.mkdtemp())
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Bad documents, hostile registry entries and HTTP faults: each gets a clear recorded failure (or is
+decoded and published), and every other report is published unchanged.
+
+One build runs every case at once next to the bundled good reports (tests/bad_inputs.py writes
+them, and scripts a real fault-injecting server on 127.0.0.1); a second build of the good reports
+alone is the baseline their published rows are compared with.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+from bad_inputs import FAST_FETCH_ENV, SCRIPT_FIGURE, Case, environ_with, restore_environ, write_corpus
+from http_faults import FaultServer
+from support import SOURCES
+
+from pipelines.cli import render_summary
+from pipelines.errors import ReportError
+from pipelines.ingest.limits import time_limit
+from pipelines.ingest.registry import load_registry
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bad_inputs")]
+
+# Every bad input and fault of issue 8, by report id (tests/bad_inputs.py says what each must do).
+EXPECTED_CASES = [
+    # bad documents
+    "empty", "junk", "zipped", "picture", "truncated", "encrypted", "scanned", "bomb", "many-pages",
+    "hostile", "scripts-only", "gbk", "big5", "utf16", "utf16-no-bom", "slightly-damaged", "mixed",
+    "garbled", "long-line", "oversize",
+    # sources that reach outside what they may read
+    "dotdot", "absolute", "leak", "ftp", "file-url", "missing",
+    # HTTP faults
+    "http-404", "http-410", "flaky", "stall", "drip", "loop", "to-file", "mislabelled", "login-wall",
+    "short-body", "over-cap", "gzip-bomb", "refused",
+]  # fmt: skip
+# A figure each published variant must carry (the samples' "64%", "68%", "72%").
+KEY_FIGURE = {"gbk": 68.0, "utf16": 68.0, "big5": 72.0}
+
+
+@dataclass
+class Build:
+    outcome: object  # pipelines.defs.runs.BuildOutcome
+    folder: Path  # the published version folder
+    metadata: dict[str, dict]  # latest materialization metadata per asset name
+
+
+@dataclass
+class Builds:
+    cases: dict[str, Case]
+    mixed: Build
+    good: Build
+
+
+def run_build(sources: Path, base: Path, name: str) -> Build:
+    from pipelines.defs.runs import get_instance, launch_build
+
+    os.environ["DAGSTER_HOME"] = str(base / f"home-{name}")
+    outcome = launch_build(sources, str(base / f"catalogue-{name}"))
+    instance = get_instance()
+    metadata = {}
+    for asset in ("raw_snapshots", "parsed_documents", "report_rows", "report_failures"):
+        event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+        if event is not None:
+            metadata[asset] = {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    latest = json.loads((base / f"catalogue-{name}" / "latest.json").read_text()) if outcome.release else None
+    folder = base / f"catalogue-{name}" / latest["path"] if latest else base
+    return Build(outcome, folder, metadata)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    base = tmp_path_factory.mktemp("bad_inputs")
+    previous = environ_with({**FAST_FETCH_ENV, "DAGSTER_HOME": str(base)})
+    try:
+        with FaultServer() as server:
+            cases = write_corpus(SOURCES, base / "mixed", server)
+            mixed = run_build(base / "mixed", base, "mixed")
+        shutil.copytree(SOURCES, base / "good")
+        good = run_build(base / "good", base, "good")
+    finally:
+        restore_environ(previous)
+    return Builds({c.report_id: c for c in cases}, mixed, good)
+
+
+def published(build: Build, name: str) -> pd.DataFrame:
+    return pd.read_parquet(build.folder / f"{name}.parquet")
+
+
+def test_the_suite_covers_at_least_25_distinct_cases(builds: Builds) -> None:
+    assert sorted(builds.cases) == sorted(EXPECTED_CASES)
+    assert len(set(EXPECTED_CASES)) >= 25
+    assert not set(EXPECTED_CASES) & {s.report_id for s in load_registry(SOURCES).specs}
+
+
+def test_a_release_is_published_despite_every_bad_input(builds: Builds) -> None:
+    outcome = builds.mixed.outcome
+    assert outcome.success, render_summary(outcome)
+    assert outcome.release and outcome.release["published"], render_summary(outcome)
+
+
+@pytest.mark.parametrize("report_id", EXPECTED_CASES)
+def test_each_case_ends_as_expected(builds: Builds, report_id: str) -> None:
+    case = builds.cases[report_id]
+    failures = {f["report_id"]: f for f in builds.mixed.outcome.failures}
+    reports = published(builds.mixed, "reports")
+    if case.stage is None:
+        assert report_id not in failures, (case.what, failures.get(report_id))
+        row = reports.set_index("report_id").loc[report_id]
+        assert row["n_observations"] >= case.min_figures, case.what
+        obs = published(builds.mixed, "observations")
+        values = set(obs.loc[obs.report_id == report_id, "value"])
+        assert KEY_FIGURE.get(report_id, 64.0) in values, (case.what, values)
+        assert float(SCRIPT_FIGURE.rstrip("%")) not in values, case.what
+        return
+    assert report_id in failures, f"{case.what}: no failure recorded"
+    failure = failures[report_id]
+    assert (failure["stage"], failure["error"]) == (case.stage, ReportError.__name__), (case.what, failure)
+    for word in case.words:
+        assert word.lower() in failure["message"].lower(), (case.what, word, failure["message"])
+    assert report_id not in set(reports["report_id"]), case.what
+
+
+def test_failures_are_listed_in_manifest_cli_summary_and_dagster(builds: Builds) -> None:
+    outcome = builds.mixed.outcome
+    failed = {f["report_id"] for f in outcome.failures}
+    expected = {rid for rid, case in builds.cases.items() if case.stage is not None}
+    assert failed == expected
+    manifest = json.loads((builds.mixed.folder / "datapackage.json").read_text())
+    assert {f["report_id"] for f in manifest["failed_reports"]} == expected
+    assert all({"stage", "error", "message"} <= set(f) for f in manifest["failed_reports"])
+    summary = render_summary(outcome)
+    for failure in outcome.failures:
+        assert f"{failure['report_id']}: {failure['stage']}: {failure['error']}" in summary
+    # The Dagster UI shows the per-report failures table on report_rows, and the count on the datasets.
+    table = builds.mixed.metadata["report_rows"]["failures"]
+    registry_stage = {rid for rid, case in builds.cases.items() if case.stage == "registry"}
+    for rid in expected - registry_stage:  # registry problems never become partitions
+        assert f"| {rid} |" in table
+    assert builds.mixed.metadata["report_failures"]["failed_reports"] == len(expected)
+
+
+def test_pages_beyond_the_limit_are_cut_with_a_visible_warning(builds: Builds) -> None:
+    reports = published(builds.mixed, "reports").set_index("report_id")
+    assert reports.loc["many-pages", "pages"] == 2000  # CxbenchSettings.max_pages
+    warnings = builds.mixed.metadata["parsed_documents"]["warnings"]
+    assert "first 2000 pages" in " ".join(warnings["many-pages"])
+
+
+def test_every_other_report_is_published_unchanged(builds: Builds) -> None:
+    good_ids = {s.report_id for s in load_registry(SOURCES).specs}
+    assert not builds.good.outcome.failures
+    for name, key in (("observations", "observation_id"), ("reports", "report_id"), ("tables", None)):
+        mixed = published(builds.mixed, name)
+        baseline = published(builds.good, name)
+        mixed = mixed[mixed.report_id.isin(good_ids)]
+        assert set(mixed.report_id) == set(baseline.report_id)
+        assert name == "tables" or set(baseline.report_id) == good_ids
+        sort = [key] if key else ["report_id", "table_id", "row", "col"]
+        left = mixed.sort_values(sort).reset_index(drop=True)
+        right = baseline.sort_values(sort).reset_index(drop=True)
+        pd.testing.assert_frame_equal(left, right, check_dtype=True)
+
+
+def test_time_limit_stops_a_runaway_stage_inside_a_dagster_step(tmp_path: Path) -> None:
+    """The per-document budget interrupts pure-Python work where Dagster runs steps (main thread)."""
+    from pipelines.defs.stages import run_stage
+    from pipelines.workstore import WorkStore
+
+    partitions = dg.StaticPartitionsDefinition(["slow", "quick"])
+
+    def compute(key: str, _: object) -> str:
+        while key == "slow":
+            pass
+        return "done"
+
+    @dg.asset(partitions_def=partitions)
+    def parsed_documents(context) -> dict:
+        out = run_stage(context, WorkStore(tmp_path), "parsed_documents", None, compute, seconds_per_report=0.5)
+        return {k: (o.value, o.failure) for k, o in out.items()}
+
+    results = {}
+    for key in ("slow", "quick"):
+        result = dg.materialize([parsed_documents], partition_key=key, instance=dg.DagsterInstance.ephemeral())
+        results.update(result.output_for_node("parsed_documents"))
+    value, failure = results["slow"]
+    assert value is None and failure.stage == "parse" and "0.5 s limit" in failure.message
+    assert results["quick"] == ("done", None)
+
+
+def test_time_limit_is_a_no_op_off_the_main_thread_and_when_disabled() -> None:
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(_limited_sum(0.01)))
+    thread.start()
+    thread.join()
+    assert seen == [sum(range(200_000))]
+    assert _limited_sum(0) == sum(range(200_000))
+
+
+def _limited_sum(seconds: float) -> int:
+    with time_limit(seconds, stage="parse", what="sum"):
+        return sum(i for i in range(200_000))
