@@ -1,19 +1,27 @@
-"""Score text figure extraction on the shared corpus with the shared scorer (../shared/eval/score.py).
+"""Score text figure extraction: the shared corpus with the shared scorer, or the project's own dev set.
 
-Reads ../shared/corpus/*.txt and reports.csv (survey_year, language), runs clean_document +
-extract_figures, writes observations.parquet and reports.parquet to a temporary folder and runs
-the scorer on them. ``--json`` passes through to the scorer; exit 2 when ../shared is absent.
+Shared corpus: reads ../shared/corpus/*.txt and reports.csv (survey_year, language), runs
+clean_document + extract_figures, writes observations.parquet and reports.parquet to a temporary
+folder and runs the scorer (../shared/eval/score.py) on them. ``--json`` passes through to the
+scorer; exit 2 when ../shared is absent.
 
-    .venv/bin/python scripts/score_corpus.py [--misses N] [--json]
+Dev set (``--dev``, ``--held-out``): tests/data/figures_dev/, scored in-process by ``match_gold``,
+which applies score.py's matching rules (value, sign of changes, anchor inside the quote) and
+also reports the year and the "other" class (counts, durations, multiples) that score.py skips.
+
+    .venv/bin/python scripts/score_corpus.py [--misses N] [--json] [--dev | --held-out]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,6 +32,9 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
 from pipelines.figures import clean_document, extract_figures  # noqa: E402
+from pipelines.model import Figure  # noqa: E402
+
+DEV = ROOT / "tests" / "data" / "figures_dev"
 
 OBS_COLUMNS = (
     "report_id", "source", "value", "unit", "kind", "qualifier", "period", "label", "quote", "page",
@@ -75,11 +86,134 @@ def score(misses: int = 0, as_json: bool = False, shared: Path = SHARED) -> subp
         return subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
 
 
+# --- the dev set, scored with score.py's rules --------------------------------------------------------
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])\((?=[^)]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)"
+)
+_QUOTE_FOLD = str.maketrans({"「": '"', "」": '"', "“": '"', "”": '"', "‘": "'", "’": "'"})
+_SCORED_UNITS = ("percent", "percentage_points")
+ATTRIBUTES = ("kind", "qualifier", "period", "label", "year")
+
+
+def clean_for_match(text: str | None) -> str:
+    """score.py's cleaning: NFKC, pinyin glosses out, quote marks folded, no whitespace, lower case."""
+    if text is None:
+        return ""
+    text = _PINYIN.sub("", unicodedata.normalize("NFKC", str(text))).translate(_QUOTE_FOLD)
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _expected(g: dict) -> float:
+    v = float(g["value"])
+    return v * g["sign"] if g.get("kind") == "change" and g.get("sign") in (1, -1) else v
+
+
+def match_gold(gold: list[dict], figures: list[Figure], scored_class: tuple[str, ...]) -> dict:
+    """score.py's text matching for one document: each gold figure meets the first unused prediction
+    with the same (signed) value whose quote holds the gold anchor. ``scored_class`` picks the gold
+    rows ("percent", "fraction" as score.py; "other" for counts, durations, multiples)."""
+    scored = "other" not in scored_class
+    g_rows = [g for g in gold if g.get("class") in scored_class]
+    preds = [f for f in figures if (f.unit in _SCORED_UNITS) == scored]
+    used: set[int] = set()
+    out: dict = {"tp": 0, "pred": len(preds), "gold": len(g_rows), "missed": [], "wrong": []}
+    out["attrs"] = {name: [0, 0] for name in ATTRIBUTES}
+    for g in g_rows:
+        want, tol, anchor = _expected(g), (0.5 if g.get("class") == "fraction" else 0.01), clean_for_match(g["anchor"])
+        hit = next(
+            (i for i, f in enumerate(preds) if i not in used and abs(f.value - want) <= tol
+             and anchor in clean_for_match(f.quote)),
+            None,
+        )
+        if hit is None:
+            out["missed"].append(f"{g['figure']!r} near {g['anchor']!r} = {want}")
+            continue
+        used.add(hit)
+        out["tp"] += 1
+        f = preds[hit]
+        checks = {"kind": (f.kind, g.get("kind")), "qualifier": (f.qualifier, g.get("qualifier"))}
+        if g.get("period") in ("current", "previous"):
+            checks["period"] = (f.period, g["period"])
+        if g.get("label"):
+            checks["label"] = (clean_for_match(f.label), clean_for_match(g["label"]))
+        if "year" in g:
+            checks["year"] = (f.year, g["year"])
+        for name, (got, expected) in checks.items():
+            out["attrs"][name][1] += 1
+            out["attrs"][name][0] += got == expected
+            if got != expected:
+                out["wrong"].append(f"{g['figure']!r} near {g['anchor']!r}: {name} {got!r} != {expected!r}")
+    out["extra"] = [f"{f.stated_as!r} = {f.value} in {f.quote[:60]!r}" for i, f in enumerate(preds) if i not in used]
+    return out
+
+
+def dev_documents(folder: Path = DEV, split: str = "dev") -> list[tuple[str, list[Figure], list[dict]]]:
+    """(name, extracted figures, gold rows) of each dev-set document in ``split`` ("dev" or "held_out")."""
+    from pipelines.figures import detect_language, detect_survey_year
+
+    with (folder / "documents.csv").open(encoding="utf-8") as fh:
+        meta = [row for row in csv.DictReader(fh) if row["split"] == split]
+    out = []
+    for row in meta:
+        path = folder / row["file"]
+        raw = path.read_bytes()
+        if path.suffix == ".html":
+            from pipelines.parse import parse_document
+
+            parsed = parse_document(raw, filename=path.name)
+            doc = clean_document(parsed.pages, parsed.page_numbers, parsed.format)
+        else:
+            doc = clean_document([raw.decode("utf-8")], [None], "markdown" if path.suffix == ".md" else "text")
+        year = int(row["survey_year"]) if row.get("survey_year") else detect_survey_year(doc.text)
+        language = row.get("language") or detect_language(doc.text)
+        gold_path = path.with_suffix(".jsonl")
+        gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out.append((path.stem, extract_figures(doc, year, language), gold))
+    return out
+
+
+def _f1(tp: int, pred: int, gold: int) -> dict:
+    p, r = (tp / pred if pred else 0.0), (tp / gold if gold else 0.0)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f1, "tp": tp, "pred": pred, "gold": gold}
+
+
+def score_dev(folder: Path = DEV, split: str = "dev") -> dict:
+    """Text F1 and attribute accuracy over a dev-set split, plus the misses that explain them."""
+    totals = {"text": [0, 0, 0], "other": [0, 0, 0]}
+    attrs = {name: [0, 0] for name in ATTRIBUTES}
+    notes: list[str] = []
+    for name, figures, gold in dev_documents(folder, split):
+        for key, classes in (("text", ("percent", "fraction")), ("other", ("other",))):
+            m = match_gold(gold, figures, classes)
+            totals[key] = [a + b for a, b in zip(totals[key], (m["tp"], m["pred"], m["gold"]), strict=True)]
+            if key == "text":
+                for attr, (ok, n) in m["attrs"].items():
+                    attrs[attr][0] += ok
+                    attrs[attr][1] += n
+            notes += [f"{name} [{key}] {kind}: {line}" for kind in ("missed", "extra", "wrong") for line in m[kind]]
+    return {
+        "text": _f1(*totals["text"]),
+        "other": _f1(*totals["other"]),
+        "attributes": {k: (ok / n if n else None) for k, (ok, n) in attrs.items()},
+        "notes": notes,
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", type=int, default=20)
     ap.add_argument("--json", action="store_true")
+    split = ap.add_mutually_exclusive_group()
+    split.add_argument("--dev", action="store_const", const="dev", dest="split", help="score the dev set")
+    split.add_argument("--held-out", action="store_const", const="held_out", dest="split", help="score held-out docs")
     args = ap.parse_args()
+    if args.split:
+        result = score_dev(DEV, args.split)
+        notes = result.pop("notes")
+        lines = [json.dumps(result, indent=1)] if args.json else [*notes[: args.misses * 10], json.dumps(result)]
+        print("\n".join(lines))
+        return 0
     if not (SHARED / "corpus").is_dir():
         print(f"no shared corpus at {SHARED}", file=sys.stderr)
         return 2

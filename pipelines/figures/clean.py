@@ -78,7 +78,7 @@ _BYLINE = re.compile(r"^(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\s.{0,40}[|丨].{0,
 _BOILERPLATE = re.compile(
     r"©|copyright|all rights reserved|版权所有|转载|转发|原创|投稿|公众号|题图来自|原文地址|原文链接|译者|"
     r"作者[::]|来源[::]|责任编辑|reposted|republished|originally published|source:|photo by|image credit|"
-    r"follow us|sign up|subscribe|newsletter",
+    r"follow us|sign up|subscribe|newsletter|\bmin(?:ute)?s? read\b|阅读时间|阅读量|浏览量",
     re.I,
 )
 _CHROME = re.compile(

@@ -7,10 +7,20 @@ figures; only around those do the context rules run, which keeps extraction near
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 
 from pipelines.figures.document import CleanDocument
 from pipelines.figures.labels import assign_labels
-from pipelines.figures.meaning import change_sign, is_forecast, is_previous, qualifier, stated_year
+from pipelines.figures.meaning import (
+    change_sign,
+    forecast_word_before,
+    is_forecast,
+    is_previous,
+    later_year,
+    qualifier,
+    stated_year,
+)
 from pipelines.figures.patterns import Candidate, scan
 from pipelines.figures.quotes import Sentences
 from pipelines.figures.suffix import EndsWith
@@ -19,67 +29,81 @@ from pipelines.model import Figure
 _ORDINAL_OR_REFERENCE = EndsWith(
     {"ordinal": ("第",), "reference": ("top", "no.", "#", "page", "p.", "vol.", "version", "v", "chapter", "figure")}
 )
-_LAST_YEAR = re.compile(r"去年|上一年|上年|同比|last year|previous year|prior year|a year (?:ago|earlier)")
+_LAST_YEAR = re.compile(
+    r"去年|上一年|前一年|上年|同比|last year|previous year|prior year|the year before|a year (?:ago|earlier)"
+)
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _LABELLED_UNITS = ("percent", "percentage_points")
-_CLAUSE_START = re.compile(r"[,,;;。!?!?\n]")
+_CLAUSE_MARKS = (",", ";", "。", "!", "?", "\n")
 
 
-def _in_url(norm: str, start: int) -> bool:
-    """Whether the token holding ``start`` is a link (figures in URLs are not stated figures)."""
-    lo = max(0, start - 200)
-    token = norm[max(norm.rfind(" ", lo, start), norm.rfind("\n", lo, start)) + 1 : start]
-    return "://" in token or "www." in token or token.endswith("/")
+_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)[!-~]+")  # a link ends at a space or a CJK character
 
 
-def candidates(norm: str) -> list[Candidate]:
+def _url_spans(norm: str) -> list[tuple[int, int]]:
+    """Spans of links in the matching copy (figures in URLs are not stated figures)."""
+    if "://" not in norm and "www." not in norm:
+        return []
+    return [m.span() for m in _URL.finditer(norm)]
+
+
+def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect_right(spans, (offset, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
+def candidates(norm: str) -> Iterator[Candidate]:
     """Parsed figure candidates of the matching copy, minus ordinals, references and URLs.
 
-    第 12 次 and page 12 are no figures; "top 10%" is one, so only 第 stops a percent.
+    第 12 次 and page 12 are no figures; "top 10%" is one, so only 第 stops a percent. A generator,
+    so the context rules of each figure run right after its check and reuse the left window it read.
     """
-    out = []
+    urls = _url_spans(norm)
     for c in scan(norm):
         before = _ORDINAL_OR_REFERENCE(norm, c.start)
         if before == "ordinal" or (before == "reference" and c.unit not in ("percent", "percentage_points")):
             continue
-        if norm[c.start].isdigit() and _in_url(norm, c.start):
+        if urls and _in_spans(urls, c.start):
             continue
-        out.append(c)
-    return out
+        yield c
 
 
 def _clause_start(norm: str, sentence_start: int, start: int) -> int:
-    last = sentence_start
-    for m in _CLAUSE_START.finditer(norm, sentence_start, start):
-        last = m.end()
-    return last
+    """Start of the clause holding ``start``: after the last , ; 。 ! ? or line end (norm is width-folded)."""
+    return max(sentence_start, *(norm.rfind(ch, sentence_start, start) + 1 for ch in _CLAUSE_MARKS))
 
 
 def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) -> list[Figure]:
     """All figures stated in ``doc.text``; ``language`` is accepted for the interface (rules cover all)."""
     del language  # the matching copy is Simplified and lower-case, so one rule set serves every language
     norm, text = doc.norm, doc.text
-    found = candidates(norm)
-    if not found:
-        return []
     sentences = Sentences(text, norm)
     quotes: dict[tuple[int, int], str] = {}
     figures: list[Figure] = []
     by_sentence: dict[tuple[int, int], list[tuple[int, int, bool, int]]] = {}
-    for c in found:
+    year_in: tuple[tuple[int, int], bool] = ((-1, -1), False)  # whether the current sentence names a year
+    for c in candidates(norm):
         previous = is_previous(norm, c.start, c.end)
-        sign = 0 if previous else change_sign(norm, c.start, c.end)
+        sign = 0 if previous else change_sign(norm, c.start, c.end, c.unit != "multiple")
         sentence = sentences.bounds(c.start)
+        if year_in[0] != sentence:
+            year_in = (sentence, _YEAR_DIGITS.search(norm, *sentence) is not None)
+        explicit = stated_year(norm, c.start, c.end, sentence[0]) if sign == 0 and year_in[1] else None
+        if explicit and survey_year and explicit < survey_year:
+            previous = True  # 2021 年的 51%, 31% in 2022: a level of an earlier year than the survey's
         period = "previous" if previous else "current"
         year = survey_year
         if previous:
-            explicit = stated_year(norm, c.start, c.end)
             last_year = survey_year - 1 if survey_year and _LAST_YEAR.search(norm, *sentence) else None
             year = explicit or last_year
-        if (sign != 0 or c.unit == "multiple") and is_forecast(
-            norm, _clause_start(norm, sentence[0], c.start), c.start
+        elif (
+            forecast_word_before(norm, sentence[0], c.start)
+            and is_forecast(norm, _clause_start(norm, sentence[0], c.start), c.start)
+        ) and (
+            sign != 0 or c.unit == "multiple" or later_year(norm, sentence[0], c.start, survey_year)
         ):
-            period, year = "unknown", None
-        qs, qe = sentences.quote_bounds(c.start, c.end)
+            period, year = "unknown", None  # a projected change, or a level forecast for a later year
+        qs, qe = sentences.quote_bounds(c.start, c.end, sentence)
         quote = quotes.get((qs, qe))
         if quote is None:
             quote = quotes[(qs, qe)] = text[qs:qe].strip()

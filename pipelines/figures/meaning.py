@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.figures.suffix import EndsWith
+from pipelines.figures.suffix import EndsWith, reversed_left
 
 # Words that may stand between a qualifier and its figure: 只有 12%, 仅占 1%, 超过有 20%
 _QUALIFIER_FILLER = ("有", "占", "为", "是", "达", "达到", "用", "用了")
@@ -42,14 +42,16 @@ _CHANGE_LEFT = EndsWith(
     {
         "up": (
             "上升", "增长", "增长率", "增加", "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了",
-            "多了", "扩大", "up", "rose", "risen", "rises", "rising", "increased", "increases", "increasing",
-            "grew", "grown", "grows", "growing", "jumped", "climbed", "gained", "improved", "increase of",
-            "rise of", "growth of", "gain of", "jump of",
+            "多了", "扩大", "延长", "up", "rose", "risen", "rise", "rises", "rising", "increase", "increased",
+            "increases", "increasing", "grow", "grew", "grown", "grows", "growing", "jump", "jumped", "climb",
+            "climbed", "gained", "improve", "improved", "increase of", "rise of", "growth of", "gain of",
+            "jump of",
         ),
         "down": (
-            "下降", "减少", "降低", "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "回落", "down", "fell",
-            "fallen", "falls", "falling", "decreased", "decreases", "declined", "declines", "dropped", "drops",
-            "slipped", "slid", "shrank", "decline of", "drop of", "decrease of", "fall of", "reduction of",
+            "下降", "减少", "降低", "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "缩短", "回落", "down",
+            "fall", "fell", "fallen", "falls", "falling", "decrease", "decreased", "decreases", "decline",
+            "declined", "declines", "drop", "dropped", "drops", "slipped", "slid", "shrank", "shrink", "cut",
+            "decline of", "drop of", "decrease of", "fall of", "reduction of",
         ),
     },
     between=(
@@ -61,29 +63,35 @@ _CHANGE_LEFT = EndsWith(
 )
 _CHANGE_RIGHT = re.compile(
     r"(?:\s*的\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
-    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick)"
-    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn)))"
+    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b)"
+    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b)))"
 )
 
 _PREVIOUS_LEFT = EndsWith(
     {
+        # compared with / versus alone compare groups as often as years: a stated year or "last
+        # year" (read separately) is what makes those figures earlier levels.
         "previous": (
-            "从", "由", "from", "compared with", "compared to", "versus", "vs", "vs.", "去年", "上一年", "前一年",
-            "上年", "往年", "last year", "last year's", "the previous year", "the previous year's",
-            "the prior year", "the prior year's", "a year earlier",
+            "从", "由", "from", "去年", "上一年", "前一年", "上年", "往年", "last year", "last year's",
+            "the previous year", "the previous year's", "the prior year", "the prior year's", "a year earlier",
         ),
+        "compare": ("比", "比上一年"),  # 比 13% 略有下降: earlier only when a change word follows
     },
-    between=("的", "同期", "同期的"),
+    between=("的", "同期", "同期的", "为", "是", "则为", "只有", "仅有", "was", "were", "stood at", "at"),
 )
-_COMPARE_LEFT = EndsWith({"compare": ("比", "比去年", "比去年的", "比上一年", "比上一年的")})
 _CHANGE_WORD_AFTER = re.compile(r".{0,8}?(?:下降|上升|增加|减少|提高|降低|增长|有所|略有|高|低)")
 _PREVIOUS_RIGHT = re.compile(
     r"\s*(?:,\s*)?(?:in |for )?"
     r"(?:last year|the previous year|a year ago|the year before|the prior year|the year prior)"
 )
-_YEAR_NEAR = re.compile(r"((?:19|20)\d\d)\s*年?(?:的|同期)?\s*$")
+# read on the reversed left window (one anchored match): "2023 年的 " reversed is " 的年 3202"
+_YEAR_NEAR_REVERSED = re.compile(r"\s*(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
+# A year that opens the figure's clause sets its time: 而在 2022 年,这一比例只有 32%; In 2022 only 21% ...
+_YEAR_OPENS_CLAUSE = re.compile(r"\s*(?:而|但|and\s+|but\s+)?(?:在|于|in|during)\s*((?:19|20)\d\d)(?!\d)")
+_CLAUSE_SEMICOLON = ";"
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
 _FORECAST = re.compile(r"将|预计|预测|预期|\bwill\b|\bexpect|\bforecast|\bprojected|\bby 20\d\d")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def qualifier(norm: str, start: int, end: int, built_in: str) -> str:
@@ -96,11 +104,28 @@ def qualifier(norm: str, start: int, end: int, built_in: str) -> str:
     return _QUALIFIER_SYMBOL.get(_QUALIFIER_LEFT(norm, start) or "", "=")
 
 
-def change_sign(norm: str, start: int, end: int) -> int:
-    """+1 / -1 when the figure is a change (上升了 7%, up 6 points, a 4-point decline), else 0."""
+# "cut waiting times by 30%": the verb stands before its object, "by" right before the figure
+_VERB_THEN_BY = re.compile(
+    r"\b(?:(?P<up>increase|raise|boost|grow|lift|improve|expand|extend)|(?P<down>cut|reduce|lower|decrease|shrink"
+    r"|shorten|trim))[a-z]*\b[^,;.\n]{0,40}?\bby\s*$"
+)
+
+
+def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int:
+    """+1 / -1 when the figure is a change (上升了 7%, up 6 points, a 4-point decline), else 0.
+
+    ``read_right=False`` for multiples: "1.8x higher" compares two groups (a level), while a verb
+    before it (提高了 2.5 倍) still makes a change.
+    """
     left = _CHANGE_LEFT(norm, start)
     if left:
         return 1 if left == "up" else -1
+    if norm.endswith("by ", 0, start) or norm.endswith("by", 0, start):
+        verb = _VERB_THEN_BY.search(norm, max(0, start - 60), start)
+        if verb:
+            return 1 if verb.group("up") else -1
+    if not read_right:
+        return 0
     right = _CHANGE_RIGHT.match(norm, end, min(len(norm), end + 16))
     if right:
         return 1 if right.group("up") or right.group("up_cn") else -1
@@ -109,21 +134,36 @@ def change_sign(norm: str, start: int, end: int) -> int:
 
 def is_previous(norm: str, start: int, end: int) -> bool:
     """An earlier level: 从 32% (增长到…), 去年的 2%, 比 13% 略有下降, down from 2% last year."""
-    if _PREVIOUS_LEFT(norm, start):
-        return True
-    after = min(len(norm), end + 12)
-    if _COMPARE_LEFT(norm, start) and _CHANGE_WORD_AFTER.match(norm, end, after):
+    left = _PREVIOUS_LEFT(norm, start)
+    if left == "previous" or (left == "compare" and _CHANGE_WORD_AFTER.match(norm, end, end + 12)):
         return True
     return bool(_PREVIOUS_RIGHT.match(norm, end, min(len(norm), end + 30)))
 
 
-def stated_year(norm: str, start: int, end: int) -> int | None:
-    """A year written right next to the figure (2023 年的 13%, 13% in 2023)."""
-    m = _YEAR_NEAR.search(norm, max(0, start - 12), start)
-    m = m or _YEAR_RIGHT.match(norm, end, min(len(norm), end + 12))
+def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int | None:
+    """A year written right next to the figure (2023 年的 13%, 13% in 2023) or opening its sentence part."""
+    m = _YEAR_NEAR_REVERSED.match(reversed_left(norm, start), 0, 12)
+    if m:
+        return int(m.group(1)[::-1])
+    m = _YEAR_RIGHT.match(norm, end, end + 12)
+    if m is None:
+        clause = max(sentence_start, norm.rfind(_CLAUSE_SEMICOLON, sentence_start, start) + 1)
+        m = _YEAR_OPENS_CLAUSE.match(norm, clause, start)
     return int(m.group(1)) if m else None
+
+
+def later_year(norm: str, sentence_start: int, start: int, survey_year: int | None) -> bool:
+    """Whether the sentence names a year after the survey's before the figure (预计到 2026 年, by 2026)."""
+    if survey_year is None:
+        return False
+    return any(int(y) > survey_year for y in _ANY_YEAR.findall(norm, sentence_start, start))
 
 
 def is_forecast(norm: str, clause_start: int, start: int) -> bool:
     """A future or projected change (将增加一倍, will double by 2025): its period is unknown."""
     return _FORECAST.search(norm, clause_start, start) is not None
+
+
+def forecast_word_before(norm: str, sentence_start: int, start: int) -> bool:
+    """Cheap gate for ``is_forecast``: a forecast word anywhere earlier in the sentence."""
+    return _FORECAST.search(norm, sentence_start, start) is not None

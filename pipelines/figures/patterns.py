@@ -27,10 +27,17 @@ _SMALL = "a|one|two|three|four|five|six|seven|eight|nine|ten"
 _DENOM = "halves|half|thirds|third|quarters|quarter|fourths|fourth|fifths|fifth|tenths|tenth"
 _MORE_THAN = "more|less|higher|lower|as|likelier|faster|greater|larger|bigger|the|over"
 _EN_DURATION = "seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
+# Who or what a survey counts: "640 service directors", "9,000 customer interviews" (up to two
+# words may qualify the noun); other plural nouns ("7 ways", "4 comments") are no figures.
+_CN_COUNTERS = "名|位|家|间|所|个|次|种|项|款|篇|条|人"  # 1,050 名, 85 間 (counted people, firms, stores)
 _PEOPLE = (
     "respondents|consumers|customers|marketers|leaders|executives|people|adults|companies|"
     "organi[sz]ations|businesses|brands|countries|markets|participants|employees|professionals|"
-    "users|shoppers|decision[- ]makers|agents|interactions|conversations|contacts|vendors|firms"
+    "users|shoppers|decision[- ]makers|agents|interactions|conversations|contacts|vendors|firms|"
+    "managers|directors|officers|teams|interviews|responses|retailers|merchants|banks|insurers|"
+    "institutions|stores|cities|regions|owners|members|patients|students|workers|buyers|households|"
+    "travell?ers|guests|subscribers|visitors|viewers|drivers|centres|centers|sites|sellers|providers|"
+    "specialists|analysts|staff|calls|chats|tickets|surveys|reviews"
 )
 
 # Three scanners, each starting with a character set so the regex engine can skip ahead fast:
@@ -45,27 +52,28 @@ DIGIT_FIGURE = re.compile(
                     |-?points?\b|pts\b))
       | (?P<mult>\s?(?:倍|x\b|times\b(?=\s(?:{_MORE_THAN}))))
       | (?P<dur>\s?(?:秒钟?|分钟|个?小时|天|个?星期|周|个月|(?:-\s?)?(?:{_EN_DURATION})\b))
-      | (?P<count>\s?(?:(?:多|余)\s?)?(?:名|位|家|个|次|种|项|款|篇|条|人)|\+|\s(?:[a-z-]+\s)?(?:{_PEOPLE})\b)
+      | (?P<count>\s?(?:(?:多|余)\s?)?(?:{_CN_COUNTERS})|\+|\s(?:[a-z-]+\s){{0,2}}(?:{_PEOPLE})\b)
       | (?P<dfrac>/(?P<dfrac_b>10|[2-9])(?![\d/]))
       | (?P<dinx>\s(?:in|out\sof)\s(?P<dinx_b>\d{{1,3}})\b(?!\s?%))
     )
     """,
     re.X,
 )
+_RATING_RIGHT = re.compile(r"\s*(?:stars?|points?|on average|overall)\b")
 _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 # Locates the first character only (the lookahead consumes nothing), so a failed parse at one
 # numeral never hides a figure starting at the next one (超过五分之四).
 CN_LOCATOR = re.compile(
     rf"[{CN_DIGITS}](?=百分之|{_CN}{{0,3}}(?:[到至-]{_CN}{{1,4}})?(?:分之|成|倍|秒|分钟|小时|天|星期|周|个|年)|半)"
-    r"|过(?=半)|半(?=数)"
+    r"|过(?=半)|半(?=数)|(?<=[近逾])半(?![年月天日夜小个场])"
 )
 CN_FIGURE = re.compile(
     rf"""
     (?P<cnpct>百分之(?P<cnpct_n>[{CN_DIGITS}点\d.]+))
   | (?P<frac>(?P<frac_d>{_CN}{{1,3}})分之(?P<frac_n>{_CN}{{1,3}}))
-  | (?P<cheng>(?P<cheng_n>[一二三四五六七八九])成(?=[的以左多,。;、()\s]|$))
-  | (?P<half>一半|过半|半数)
+  | (?P<cheng>(?<![第周期星统唯之万划单同合专均逐])(?P<cheng_n>[一二两三四五六七八九])成(?!不变|功|本|熟|就|绩|员|立))
+  | (?P<half>一半|过半|半数|(?<=[近逾])半(?![年月天日夜小个场]))
   | (?P<cnmult>(?P<cnmult_n>{_CN}{{1,4}})倍)
   | (?P<cndur>(?P<cndur_n>{_CN}{{1,4}}(?:到|至|-){_CN}{{1,4}}|(?!一[天年])(?!十分){_CN}{{1,4}})
         (?P<cndur_u>秒钟?|分钟|个?小时|天|个?星期|周|个月|年(?![级代度底初中末前后来内间份]))
@@ -89,14 +97,36 @@ EN_FIGURE = re.compile(
     """,
     re.X,
 )
-_EN_WINDOW = 40
+_EN_WINDOW = 40  # how far before its keyword an English figure may start ("one hundred and twenty percent")
+_EN_RIGHT = 16  # how far after the keyword it may end ("n=" + a number)
+_WORD_START = re.compile(r"(?<![a-z0-9-])[a-z]")
 
 _FRACTION_CONTEXT_RIGHT = re.compile(
     r"\s*(?:[((]|以上|以下|左右|的|多|of\b|say|said|agree|report|believe|think|are\b|were\b|have\b|had\b|"
     r"plan|expect|use|want|prefer|would|will|do\b|did\b|feel|see|consider|rate|$)"
 )
+# A fraction word names a share only where a share can stand: before "of", a verb or a bracketed
+# percent, or after a bound (only a quarter, nearly half); time spans and ordinals are no shares.
+_FRACTION_TIME_RIGHT = re.compile(
+    r"\s*(?:-|of\s+(?:an?\s+|the\s+|this\s+|that\s+|next\s+|last\s+|each\s+)?(?:(?:19|20)\d\d|year|decade|"
+    r"century|month|quarter|week|day|hour|minute|second|season|period|game|match|mile|point|dozen)s?\b"
+    r"|(?:an?\s+)?(?:hour|century|mile|dozen|time|way|day|year|point|price|size)s?\b|earlier|later|ago)"
+)
+_FRACTION_BOUND_LEFT = EndsWith(
+    {
+        "bound": (
+            "only", "just", "nearly", "almost", "about", "around", "roughly", "approximately", "over", "under",
+            "more than", "fewer than", "less than", "at least", "barely", "some", "close to", "well over",
+        )
+    }
+)
 _ORDINAL_LEFT = EndsWith(
-    {"ordinal": ("first", "second", "third", "fourth", "last", "next", "this", "each", "every", "per", "fiscal")}
+    {
+        "ordinal": (
+            "first", "second", "third", "fourth", "last", "next", "this", "each", "every", "per", "fiscal", "other",
+            "in", "and",
+        )
+    }
 )
 _DURATION_UNITS = {
     "秒": "seconds", "秒钟": "seconds", "second": "seconds", "sec": "seconds",
@@ -106,7 +136,7 @@ _DURATION_UNITS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A parsed span: the figure's value and unit before its context is read."""
 
@@ -116,6 +146,9 @@ class Candidate:
     unit: str
     qualifier: str = "="
     form: str = ""  # which pattern matched (used by the context rules)
+
+
+_DIGIT_UNITS = {"pct": "percent", "pp": "percentage_points", "mult": "multiple"}
 
 
 def _duration_unit(word: str) -> str:
@@ -137,16 +170,19 @@ def _percent_of(a: float | None, b: float | None) -> float | None:
 
 
 def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
-    s, e = m.start(), m.end()
-    before = norm[max(0, s - 2) : s]
-    if before[-1:] in ("/", ".") or before[-1:].isdigit() or (before[-1:] == "," and before[:1].isdigit()):
-        return None  # the tail of a longer number, a date or a version
+    s, e = m.span()
+    if s:
+        prev = norm[s - 1]
+        if prev in "/." or prev.isdigit() or (prev == "," and s > 1 and norm[s - 2].isdigit()):
+            return None  # the tail of a longer number, a date or a version
+    kind = m.lastgroup
     g = m.group
     number = g("num")
-    if g("dfrac") is not None or g("dinx") is not None:
-        b = g("dfrac_b") or g("dinx_b")
-        value = _percent_of(parse_arabic(number), parse_arabic(b))
-        if value is None or (g("dfrac") is not None and not _FRACTION_CONTEXT_RIGHT.match(norm, e)):
+    if kind == "dfrac" or kind == "dinx":
+        if "." in number or _RATING_RIGHT.match(norm, e):
+            return None  # 3.6 out of 5, 4 out of 5 stars: a rating, not a share
+        value = _percent_of(parse_arabic(number), parse_arabic(g(kind + "_b")))
+        if value is None or (kind == "dfrac" and not _FRACTION_CONTEXT_RIGHT.match(norm, e)):
             return None
         return Candidate(s, e, value, "percent", form="fraction")
     valid = _VALID_NUMBER.match(number)
@@ -155,13 +191,9 @@ def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     value = parse_arabic(number)
     if value is None:
         return None
-    if g("pct") is not None:
-        return Candidate(s, e, value, "percent", form="pct")
-    if g("pp") is not None:
-        return Candidate(s, e, value, "percentage_points", form="pp")
-    if g("mult") is not None:
-        return Candidate(s, e, value, "multiple", form="mult")
-    if g("dur") is not None:
+    if kind in _DIGIT_UNITS:
+        return Candidate(s, e, value, _DIGIT_UNITS[kind], form=kind)
+    if kind == "dur":
         return Candidate(s, e, value, _duration_unit(g("dur")), form="dur")
     tail = g("count")
     if 1900 <= value <= 2100 and "," not in number and tail.strip() in ("", "年"):
@@ -213,7 +245,9 @@ def _en_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     if kind == "inx":
         value = _percent_of(_number(g("inx_a")), _number(g("inx_b")))
         return None if value is None else Candidate(s, e, value, "percent", form="fraction")
-    if not _FRACTION_CONTEXT_RIGHT.match(norm, e) or _ORDINAL_LEFT(norm, s):
+    if _ORDINAL_LEFT(norm, s) or _FRACTION_TIME_RIGHT.match(norm, e):
+        return None
+    if not (_FRACTION_CONTEXT_RIGHT.match(norm, e) or _FRACTION_BOUND_LEFT(norm, s)):
         return None
     if kind == "ehalf":
         return Candidate(s, e, 50.0, "percent", form="fraction")
@@ -242,9 +276,13 @@ def scan(norm: str) -> list[Candidate]:
             cn_end = c.end
     en_end = 0
     for loc in EN_LOCATOR.finditer(norm):
-        lo = max(en_end, loc.start() - _EN_WINDOW)
-        for m in EN_FIGURE.finditer(norm, lo, min(len(norm), loc.end() + _EN_WINDOW)):
-            if m.end() <= loc.start() or m.start() >= loc.end():
+        ls, le = loc.span()
+        hi = le + _EN_RIGHT if le + _EN_RIGHT < len(norm) else len(norm)
+        # English figures start at a word: try the few word starts before the keyword, earliest
+        # first, instead of letting the pattern try every character of the window.
+        for w in _WORD_START.finditer(norm, max(en_end, ls - _EN_WINDOW), ls + 1):
+            m = EN_FIGURE.match(norm, w.start(), hi)
+            if m is None or m.end() <= ls:
                 continue
             c = _en_candidate(m, norm)
             if c is not None:

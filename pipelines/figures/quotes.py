@@ -46,9 +46,14 @@ class Sentences:
         i = bisect_right(ends, offset)
         return ends[i - 1], ends[i] if i < len(ends) else ends[-1]
 
-    def quote_bounds(self, start: int, end: int) -> tuple[int, int]:
-        """Bounds of the quote for a figure at [start, end): its sentence, widened when it opens it."""
-        s, e = self.bounds(start)
+    def quote_bounds(self, start: int, end: int, sentence: tuple[int, int] | None = None) -> tuple[int, int]:
+        """Bounds of the quote for a figure at [start, end): its sentence, widened when it opens it.
+
+        ``sentence`` is ``bounds(start)`` when the caller has it already.
+        """
+        s, e = sentence or self.bounds(start)
+        if start - s >= 2 * OPENING:
+            return s, e  # far from the sentence start: no widening, skip the strip below
         if len(self.norm[s:start].strip()) < OPENING and s > 0 and self.norm[s - 1] != "\n":
             ps, _ = self.bounds(s - 1)
             self._ends(start)

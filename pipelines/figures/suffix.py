@@ -43,6 +43,32 @@ class EndsWith:
         self.span = span
 
     def __call__(self, norm: str, start: int) -> str | None:
-        """Name of the group whose word ends the window before ``start``, or None."""
-        m = self._re.match(norm[max(0, start - self.span) : start][::-1])
+        """Name of the group whose word ends the window before ``start``, or None.
+
+        The window stops at a line end: a heading's last word ("… catching up") is not context of
+        the figure that opens the next line.
+        """
+        m = self._re.match(reversed_left(norm, start), 0, self.span)
         return m.lastgroup if m else None
+
+
+_WINDOW = 40  # longest span any rule reads
+_last: tuple[str, int, str] = ("", -1, "")
+
+
+def reversed_left(norm: str, start: int) -> str:
+    """The text before ``start`` on its line (up to ``_WINDOW`` characters), reversed.
+
+    Every rule of one figure reads the same window, so the last one is kept: one slice and one
+    reversal per figure instead of one per rule. The tuple is replaced whole, so threads that
+    share it see a consistent entry.
+    """
+    global _last
+    cached_norm, cached_start, rev = _last
+    if cached_start == start and cached_norm is norm:
+        return rev
+    lo = start - _WINDOW if start > _WINDOW else 0
+    cut = norm.rfind("\n", lo, start)
+    rev = norm[cut + 1 if cut >= 0 else lo : start][::-1]
+    _last = (norm, start, rev)
+    return rev
