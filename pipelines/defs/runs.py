@@ -15,6 +15,7 @@ from typing import Any
 
 import dagster as dg
 
+from pipelines.defs.executors import execution_config
 from pipelines.defs.partitions import reports_partitions
 from pipelines.defs.resources import CxbenchSettings, default_dagster_home
 from pipelines.ingest.registry import load_registry
@@ -66,9 +67,17 @@ def run_request_tags(instance: dg.DagsterInstance) -> dict[str, str]:
     return {RANGE_START: keys[0], RANGE_END: keys[-1]}
 
 
-def run_config(settings: CxbenchSettings, executor: str = "in_process") -> dict[str, Any]:
+def range_tags(start: str, end: str) -> dict[str, str]:
+    """Tags that make a run cover the report partitions ``start`` to ``end`` (instance order)."""
+    return {RANGE_START: start, RANGE_END: end}
+
+
+def run_config(
+    settings: CxbenchSettings, executor: str = "in_process", executor_options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run config pinning the settings and the engine (see ``pipelines.defs.executors``)."""
     return {
-        "execution": {"config": {executor: {}}},
+        "execution": execution_config(executor, **(executor_options or {})),
         "resources": {"cxbench": {"config": settings.model_dump()}},
     }
 
@@ -78,9 +87,14 @@ def launch_build(
     catalogue_root: str,
     *,
     executor: str = "in_process",
+    executor_options: dict[str, Any] | None = None,
     instance: dg.DagsterInstance | None = None,
     work_dir: str = "",
+    partition_range: tuple[str, str] | None = None,
 ) -> BuildOutcome:
+    """Sync partitions, run the job once, summarise. ``partition_range`` narrows the run to the
+    reports whose sources changed (``pipelines.defs.sensors.changed_span``); the release still
+    assembles every report from the work store, and each report not in the range costs no events."""
     from pipelines import definitions
 
     instance = instance or get_instance()
@@ -94,8 +108,8 @@ def launch_build(
     result = dg.execute_job(
         dg.reconstructable(definitions.build_catalogue),
         instance=instance,
-        run_config=run_config(settings, executor),
-        tags=run_request_tags(instance),
+        run_config=run_config(settings, executor, executor_options),
+        tags=run_request_tags(instance) if partition_range is None else range_tags(*partition_range),
         raise_on_error=False,
     )
     store = settings.work_store()

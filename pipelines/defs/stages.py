@@ -2,8 +2,10 @@
 
 Every partitioned asset runs its pure stage function over the run's report partitions through
 ``run_stage``, which (1) reuses the stored output when the fingerprint is unchanged, (2) turns any
-exception of one report into a recorded ``Failure`` so the other reports go on, and (3) passes an
-upstream failure through without calling the stage.
+exception of one report into a recorded ``Failure`` so the other reports go on, (3) passes an
+upstream failure through without calling the stage, (4) bounds each report's compute by the
+per-document time limit, and (5) surfaces a parser's warnings (e.g. pages cut at ``max_pages``)
+in the log and the asset's metadata, so a truncated document is never silently partial.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.build import Failure
+from pipelines.ingest.limits import time_limit
 from pipelines.workstore import StageOutput, WorkStore, fingerprint
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -49,6 +52,8 @@ def stage_code_version(stage: str) -> str:
 
 
 CODE_VERSIONS = {stage: stage_code_version(stage) for stage in _STAGE_CODE}
+# The ``ReportError`` stage a time-out is recorded under, per asset.
+_ERROR_STAGE = {"parsed_documents": "parse", "cleaned_texts": "clean", "report_rows": "figures"}
 
 
 def run_stage(
@@ -59,8 +64,14 @@ def run_stage(
     compute: Callable[[str, Any], Any],
     *,
     root_fingerprints: Mapping[str, str] | None = None,
+    seconds_per_report: float | None = None,
 ) -> dict[str, StageOutput]:
-    """Run ``compute(report_id, upstream_value)`` for every partition of this run."""
+    """Run ``compute(report_id, upstream_value)`` for every partition of this run.
+
+    ``seconds_per_report`` defaults to the run's ``CxbenchSettings.document_time_limit``.
+    """
+    if seconds_per_report is None:
+        seconds_per_report = _settings_time_limit(context)
     outputs: dict[str, StageOutput] = {}
     for key in context.partition_keys:
         up = upstream.get(key) if upstream is not None else None
@@ -79,7 +90,10 @@ def run_stage(
             continue
         started = time.perf_counter()
         try:
-            value = compute(key, up.value if up is not None else None)
+            with time_limit(seconds_per_report, stage=_ERROR_STAGE.get(stage, stage), what=f"{stage} of {key}"):
+                value = compute(key, up.value if up is not None else None)
+            for warning in getattr(value, "warnings", None) or []:
+                context.log.warning(f"{key}: {stage}: {warning}")
             outputs[key] = StageOutput(fp, value=value, seconds=time.perf_counter() - started)
         except Exception as exc:  # one report's failure must not stop the others
             failure = Failure.from_exception(key, exc)
@@ -87,6 +101,13 @@ def run_stage(
             outputs[key] = StageOutput(fp, failure=failure, seconds=time.perf_counter() - started)
     context.add_output_metadata(stage_metadata(outputs))
     return outputs
+
+
+def _settings_time_limit(context: dg.AssetExecutionContext) -> float | None:
+    try:
+        return context.resources.cxbench.document_time_limit
+    except Exception:  # an asset without the settings resource: no limit
+        return None
 
 
 def stage_metadata(outputs: Mapping[str, StageOutput]) -> dict[str, Any]:
@@ -102,4 +123,7 @@ def stage_metadata(outputs: Mapping[str, StageOutput]) -> dict[str, Any]:
     if failed:
         rows = "\n".join(f"| {k} | {f.stage} | {f.error} | {f.message[:120]} |" for k, f in sorted(failed.items()))
         meta["failures"] = dg.MetadataValue.md("| report | stage | error | message |\n|---|---|---|---|\n" + rows)
+    warned = {k: o.value.warnings for k, o in outputs.items() if o.ok and getattr(o.value, "warnings", None)}
+    if warned:
+        meta["warnings"] = dg.MetadataValue.json(warned)
     return meta

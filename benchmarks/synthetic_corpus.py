@@ -1,0 +1,195 @@
+"""Write a synthetic corpus of customer-experience reports for scale benchmarks and tests.
+
+Belongs here: generating many small, realistic-enough reports (HTML, plain text, Markdown and
+PDF; English, Simplified and Traditional Chinese) from sentence templates written for this
+project, deterministically from a seed, so a benchmark run at N reports is repeatable. It does
+not belong in the pipeline: nothing here is imported by ``pipelines``.
+
+Usage: ``python benchmarks/synthetic_corpus.py OUT_DIR [--n 1000] [--pdf-share 0.1] [--seed 7]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+from pathlib import Path
+
+# Sentence templates, each stating one or two figures; {y} is the survey year, {p} the previous.
+EN_SENTENCES = (
+    "In the {y} survey, {a}% of customers said they expect a reply within one hour.",
+    "Satisfaction with phone support fell to {a}%, down from {b}% in {p}.",
+    "About {a}% of service teams plan to add self-service options next year.",
+    "First-contact resolution rose by {d} percentage points compared with {p}.",
+    "Average handle time was {m} minutes across all channels.",
+    "Roughly {a}% of shoppers switched brands after a single poor experience.",
+    "Only {a}% of managers publish their customer effort score internally.",
+    "Chat users rated the service \"very good\" in {a}% of cases and \"good\" in {b}%.",
+    "Agent attrition reached {a}% this year, compared with {b}% in {p}.",
+    "Net promoter scores improved for {a}% of the retailers in the panel.",
+)
+ZH_HANS_SENTENCES = (
+    "在{y}年的调查中,{a}%的消费者表示希望在一小时内得到回复。",
+    "对电话客服的满意度降至{a}%,低于{p}年的{b}%。",
+    "约{a}%的服务团队计划明年增加自助服务渠道。",
+    "首次联系解决率比{p}年提高了{d}个百分点。",
+    "所有渠道的平均处理时长为{m}分钟。",
+    "有{a}%的受访者在一次糟糕的体验后更换了品牌。",
+)
+ZH_HANT_SENTENCES = (
+    "在{y}年的調查中,{a}%的消費者表示希望在一小時內得到回覆。",
+    "對電話客服的滿意度降至{a}%,低於{p}年的{b}%。",
+    "約{a}%的服務團隊計劃明年增加自助服務管道。",
+    "首次聯繫解決率比{p}年提高了{d}個百分點。",
+    "所有管道的平均處理時長為{m}分鐘。",
+    "有{a}%的受訪者在一次糟糕的體驗後更換了品牌。",
+)
+HEADINGS = {
+    "en": ("Key findings", "Channels", "Service teams", "Outlook"),
+    "zh-Hans": ("主要发现", "服务渠道", "服务团队", "展望"),
+    "zh-Hant": ("主要發現", "服務管道", "服務團隊", "展望"),
+}
+TITLES = {
+    "en": "{org} Customer Experience Report {y}",
+    "zh-Hans": "{y}年{org}客户体验报告",
+    "zh-Hant": "{y}年{org}客戶體驗報告",
+}
+ORGS = {
+    "en": ("Bluefin", "Copperleaf", "Driftwood", "Eastgate", "Fernhill", "Glasshouse", "Ironbridge"),
+    "zh-Hans": ("青松", "远航", "金桥", "长风"),
+    "zh-Hant": ("玉山", "明灣", "晴川", "鹿港"),
+}
+SENTENCES = {"en": EN_SENTENCES, "zh-Hans": ZH_HANS_SENTENCES, "zh-Hant": ZH_HANT_SENTENCES}
+
+
+def _paragraphs(rng: random.Random, language: str, year: int) -> list[tuple[str, list[str]]]:
+    """Sections of (heading, sentences) with figures drawn from ``rng``."""
+    sections = []
+    for heading in HEADINGS[language]:
+        picked = rng.sample(SENTENCES[language], k=min(3, len(SENTENCES[language])))
+        sentences = [
+            s.format(
+                y=year,
+                p=year - 1,
+                a=rng.randint(5, 95),
+                b=rng.randint(5, 95),
+                d=rng.randint(1, 12),
+                m=f"{rng.randint(2, 15)}.{rng.randint(0, 9)}",
+            )
+            for s in picked
+        ]
+        sections.append((heading, sentences))
+    return sections
+
+
+def _table_rows(rng: random.Random) -> list[list[str]]:
+    header = ["Channel", "Very satisfied", "Satisfied"]
+    return [header] + [[c, f"{rng.randint(10, 60)}%", f"{rng.randint(10, 60)}%"] for c in ("Phone", "Chat", "Email")]
+
+
+def render_html(title: str, sections, table: list[list[str]] | None, language: str) -> str:
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    for heading, sentences in sections:
+        body.append(f"<h2>{html.escape(heading)}</h2>")
+        body.append("<p>" + " ".join(html.escape(s) for s in sentences) + "</p>")
+    if table:
+        cells = "".join(
+            "<tr>" + "".join(f"<{'th' if i == 0 else 'td'}>{html.escape(c)}</{'th' if i == 0 else 'td'}>" for c in row)
+            + "</tr>"
+            for i, row in enumerate(table)
+        )
+        body.append(f"<table>{cells}</table>")
+    lang = {"en": "en", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}[language]
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"</head><body><article>{''.join(body)}</article></body></html>\n"
+    )
+
+
+def render_text(title: str, sections, markdown: bool) -> str:
+    lines = [f"# {title}" if markdown else title, ""]
+    for heading, sentences in sections:
+        lines += [f"## {heading}" if markdown else heading, "", " ".join(sentences), ""]
+    return "\n".join(lines)
+
+
+def render_pdf(path: Path, title: str, sections) -> None:
+    """A one- or two-page English PDF (reportlab's core fonts have no CJK glyphs)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    height = A4[1]
+    canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    y = height - 72
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(56, y, title)
+    y -= 32
+    for heading, sentences in sections:
+        if y < 120:
+            canvas.showPage()
+            y = height - 72
+        canvas.setFont("Helvetica-Bold", 12)
+        canvas.drawString(56, y, heading)
+        y -= 20
+        canvas.setFont("Helvetica", 10)
+        for sentence in sentences:
+            canvas.drawString(56, y, sentence)
+            y -= 15
+        y -= 10
+    canvas.showPage()
+    canvas.save()
+
+
+def write_corpus(out_dir: str | Path, n: int = 1000, *, pdf_share: float = 0.1, seed: int = 7) -> list[Path]:
+    """Write ``n`` reports into ``out_dir`` and return their paths (names give the report ids)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    n_pdf = round(n * pdf_share)
+    paths = []
+    for i in range(n):
+        year = 2020 + i % 6
+        if i < n_pdf:
+            kind, language = "pdf", "en"
+        else:
+            kind = ("html", "txt", "md")[i % 3]
+            language = ("en", "en", "zh-Hans", "zh-Hant")[(i // 3) % 4]
+        org = ORGS[language][i % len(ORGS[language])]
+        title = TITLES[language].format(org=org, y=year)
+        sections = _paragraphs(rng, language, year)
+        path = out / f"synthetic-{i:05d}.{kind}"
+        if kind == "pdf":
+            render_pdf(path, title, sections)
+        elif kind == "html":
+            table = _table_rows(rng) if language == "en" and i % 2 == 0 else None
+            path.write_text(render_html(title, sections, table, language), encoding="utf-8")
+        else:
+            path.write_text(render_text(title, sections, markdown=kind == "md"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def touch_report(path: Path, note: str = "A follow-up poll found that 58% of customers agreed.") -> None:
+    """Change one report's content (so its content hash changes), keeping its format valid."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        text = text.replace("</article>", f"<p>{html.escape(note)}</p></article>")
+    else:
+        text = text.rstrip("\n") + f"\n\n{note}\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir")
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--pdf-share", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    paths = write_corpus(args.out_dir, args.n, pdf_share=args.pdf_share, seed=args.seed)
+    print(f"wrote {len(paths)} reports to {args.out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Incremental `cxbench run`: an unchanged second run redoes nothing and publishes nothing; a
+change to one report re-extracts that report only. Real runs of the Dagster job on copies of the
+project's own sample sources, in a temporary DAGSTER_HOME."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from rich.console import Console
+
+from pipelines.defs.progress import build_progress
+from pipelines.defs.runs import launch_build
+
+PROJECT_SOURCES = Path(__file__).resolve().parents[1] / "sources"
+EXTRACTION_STAGES = ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows")
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster_runs")]
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in PROJECT_SOURCES.iterdir():  # the text formats keep the test quick; PDFs run in test_dask
+        if path.suffix in (".txt", ".md", ".html", ".yaml"):
+            shutil.copy2(path, sources / path.name)
+    with dg.DagsterInstance.get() as instance:
+        yield instance, sources, tmp_path / "catalogue"
+
+
+def computed(outcome) -> dict[str, int]:
+    return {stage: outcome.stage_stats[stage]["computed"] for stage in EXTRACTION_STAGES}
+
+
+def test_second_run_redoes_nothing_and_one_change_costs_one_report(workspace):
+    instance, sources, catalogue = workspace
+    n = len([p for p in sources.iterdir() if p.suffix != ".yaml"])
+
+    first = launch_build(sources, str(catalogue), instance=instance)
+    assert first.success and first.release["published"], first.failures
+    assert computed(first) == dict.fromkeys(EXTRACTION_STAGES, n)
+    assert len(first.added) == n
+
+    second = launch_build(sources, str(catalogue), instance=instance)
+    assert second.success
+    assert computed(second) == dict.fromkeys(EXTRACTION_STAGES, 0)
+    assert all(second.stage_stats[s]["reused"] == n for s in EXTRACTION_STAGES)
+    assert second.release["published"] is False
+    assert second.release["version"] == first.release["version"]
+
+    changed = sources / "harbor-contact-centre-benchmark-2024.md"
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nA late addendum says 64% of callers preferred a callback.\n",
+        encoding="utf-8",
+    )
+    console = Console(record=True, width=120)
+    with build_progress(instance, console=console):  # the CLI's bar follows the run's event log
+        third = launch_build(sources, str(catalogue), instance=instance)
+    shown = console.export_text()
+    assert f"{4 * n}/{4 * n}" in shown and "done" in shown, shown
+    assert third.success and third.release["published"]
+    assert computed(third) == dict.fromkeys(EXTRACTION_STAGES, 1)
+    assert third.release["version"] != first.release["version"]
+
+    # One run per build, each over the whole partition range (not one run per report).
+    runs = instance.get_runs()
+    assert len(runs) == 3
+    assert {r.tags["dagster/asset_partition_range_end"] for r in runs} == {first_key_last(instance)}
+
+    # As the sensor asks after a change: a run over the changed report's partition only still
+    # publishes a complete release (every other report's rows come from the work store).
+    key = "formosa-cx-trends-2023"
+    changed = sources / f"{key}.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n另有 58% 的受訪者表示滿意。\n", encoding="utf-8")
+    narrow = launch_build(sources, str(catalogue), instance=instance, partition_range=(key, key))
+    assert narrow.success and narrow.release["published"]
+    assert narrow.release["counts"]["reports"] == third.release["counts"]["reports"]
+    event = instance.get_latest_materialization_event(dg.AssetKey("parsed_documents"))
+    assert event.run_id == narrow.run_id and event.asset_materialization.partition == key
+    assert event.asset_materialization.metadata["computed"].value == 1
+
+
+def first_key_last(instance: dg.DagsterInstance) -> str:
+    return list(instance.get_dynamic_partitions("reports"))[-1]
+
+
+def test_removed_report_leaves_the_next_release(workspace):
+    instance, sources, catalogue = workspace
+    first = launch_build(sources, str(catalogue), instance=instance)
+    assert first.success and first.release["published"]
+    (sources / "formosa-cx-trends-2023.txt").unlink()
+    registry = sources / "registry.yaml"
+    text = registry.read_text(encoding="utf-8")
+    start = text.index("  - id: formosa-cx-trends-2023")
+    end = text.index("  - id:", start + 5)
+    registry.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    second = launch_build(sources, str(catalogue), instance=instance)
+    assert second.removed == ["formosa-cx-trends-2023"]
+    assert second.success and second.release["published"]
+    assert computed(second)["parsed_documents"] == 0
+    assert second.release["counts"]["reports"] == first.release["counts"]["reports"] - 1
