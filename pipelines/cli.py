@@ -22,10 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE), help="catalogue root, path or fsspec URL")
     run.add_argument(
         "--executor",
-        choices=("in_process", "multiprocess"),
+        choices=("in_process", "multiprocess", "dask"),
         default="in_process",
         help="Dagster executor (default: %(default)s; every report runs in one step either way)",
     )
+    run.add_argument("--full", action="store_true", help="run every report, not only those whose sources changed")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
     from pipelines.catalogue.cli import register
 
@@ -35,13 +37,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipelines.defs.runs import launch_build
+    from contextlib import nullcontext
+
+    from rich.console import Console
+
+    from pipelines.defs.progress import build_progress
+    from pipelines.defs.runs import get_instance, launch_build
 
     sources = Path(args.sources)
     if not sources.is_dir():
         print(f"cxbench: sources folder not found: {sources}", file=sys.stderr)
         return 2
-    outcome = launch_build(sources, args.catalogue, executor=args.executor)
+    instance = get_instance()
+    show = not args.no_progress and sys.stderr.isatty()
+    with build_progress(instance, console=Console(stderr=True)) if show else nullcontext():
+        outcome = launch_build(sources, args.catalogue, executor=args.executor, instance=instance, full=args.full)
     print(render_summary(outcome))
     if outcome.release and outcome.release.get("path"):
         print(outcome.release["path"])
@@ -60,7 +70,10 @@ def render_summary(outcome) -> str:
     if outcome.added or outcome.removed:
         lines.append(f"partitions: +{len(outcome.added)} new, -{len(outcome.removed)} removed")
     for stage, stats in outcome.stage_stats.items():
-        lines.append(f"  {stage:<17} computed {stats['computed']:>4}  reused {stats['reused']:>4}")
+        lines.append(
+            f"  {stage:<17} computed {stats['computed']:>5}  reused {stats['reused']:>5}"
+            f"  unchanged, not in this run {stats.get('not in run', 0):>5}"
+        )
     release = outcome.release
     if release:
         counts = release.get("counts", {})

@@ -18,7 +18,7 @@ from pipelines.defs.partitions import reports_partitions
 from pipelines.defs.resources import CxbenchSettings
 from pipelines.defs.runs import RANGE_END, RANGE_START
 from pipelines.defs.schedules import DEFAULT_REFETCH_CRON, REFETCH_CRON_ENV, refetch_cron
-from pipelines.defs.sensors import SourceState, partition_plan
+from pipelines.source_changes import SourceState, partition_plan
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_new_report_range_follows_instance_order_not_name_order(defs, instance, 
 
 
 def test_changed_span_covers_touched_reports_in_instance_order():
-    from pipelines.defs.sensors import changed_span
+    from pipelines.source_changes import changed_span
 
     order = ["d", "a", "c", "b"]
     assert changed_span(order, {"a", "b"}) == ("a", "b")

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipelines.defs.partitions import reports_partitions
+from pipelines.defs.runs import RANGE_END, RANGE_START
 
 PER_REPORT_STAGES = ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows")
 _STEP_EVENTS = {
@@ -83,6 +84,15 @@ def _wait_for_new_run(instance: dg.DagsterInstance, known: set[str], stop: threa
     return None
 
 
+def reports_in_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> int:
+    """How many report partitions the run's partition range covers (instance order)."""
+    keys = list(instance.get_dynamic_partitions(reports_partitions.name))
+    start, end = run.tags.get(RANGE_START), run.tags.get(RANGE_END)
+    if start in keys and end in keys:
+        return keys.index(end) - keys.index(start) + 1
+    return len(keys)
+
+
 @contextmanager
 def build_progress(
     instance: dg.DagsterInstance, *, console: Console | None = None, poll_seconds: float = 0.5
@@ -105,7 +115,7 @@ def build_progress(
                 return
             plan = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
             n_steps = len(plan.step_keys_to_execute) if plan else 1
-            n_reports = len(instance.get_dynamic_partitions(reports_partitions.name))
+            n_reports = reports_in_run(instance, run)
             bars = BuildProgress(progress, n_reports, n_steps)
             follower = RunFollower(instance, run.run_id)
             while not bars.finished:

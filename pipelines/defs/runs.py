@@ -18,10 +18,14 @@ import dagster as dg
 from pipelines.defs.executors import execution_config
 from pipelines.defs.partitions import reports_partitions
 from pipelines.defs.resources import CxbenchSettings, default_dagster_home
-from pipelines.ingest.registry import load_registry
+from pipelines.defs.stages import CODE_VERSIONS
+from pipelines.ingest.registry import Registry, load_registry
+from pipelines.source_changes import changed_span, compare, source_state
+from pipelines.workstore import StageOutput, WorkStore
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
+BUILD_STATE = "build_state"  # work-store stage holding what the last successful build saw
 
 
 @dataclass
@@ -60,13 +64,6 @@ def sync_partitions(instance: dg.DagsterInstance, report_ids: list[str]) -> tupl
     return added, removed
 
 
-def run_request_tags(instance: dg.DagsterInstance) -> dict[str, str]:
-    keys = instance.get_dynamic_partitions(reports_partitions.name)
-    if not keys:
-        raise ValueError("no reports found in the sources folder")
-    return {RANGE_START: keys[0], RANGE_END: keys[-1]}
-
-
 def range_tags(start: str, end: str) -> dict[str, str]:
     """Tags that make a run cover the report partitions ``start`` to ``end`` (instance order)."""
     return {RANGE_START: start, RANGE_END: end}
@@ -79,7 +76,35 @@ def run_config(
     return {
         "execution": execution_config(executor, **(executor_options or {})),
         "resources": {"cxbench": {"config": settings.model_dump()}},
+        # The terminal shows warnings and the progress bar; every event still reaches the
+        # instance's event log, so the UI shows the full run.
+        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
     }
+
+
+def plan_range(store: WorkStore, registry: Registry, keys: list[str]) -> tuple[tuple[str, str], str]:
+    """The partition range this build must run, and why.
+
+    Every report after a code change (stored outputs of the others would be stale), a registry
+    edit (metadata may have changed) or when there is no record of a previous build; otherwise
+    the span of reports that were added, changed, never built, or failed to fetch last time
+    (fetch failures can be transient). With nothing to redo the range is the last report alone:
+    the run then costs one reused report plus assembly, and publishes nothing new.
+    """
+    everything = (keys[0], keys[-1])
+    previous = store.load(BUILD_STATE, "_last")
+    if not isinstance(previous, dict) or previous.get("code") != CODE_VERSIONS:
+        return everything, "every report (first build, or the code changed)"
+    changes = compare(previous["sources"], source_state(registry))
+    if changes.registry_changed:
+        return everything, "every report (the registry changed)"
+    touched = set(changes.added) | set(changes.changed)
+    for key in keys:
+        stored = store.load("report_rows", key)
+        if not isinstance(stored, StageOutput) or (not stored.ok and stored.failure.stage == "fetch"):
+            touched.add(key)
+    span = changed_span(keys, touched)
+    return span, f"{len(touched)} report(s) added or changed, span {span[0]}..{span[1]}"
 
 
 def launch_build(
@@ -91,10 +116,14 @@ def launch_build(
     instance: dg.DagsterInstance | None = None,
     work_dir: str = "",
     partition_range: tuple[str, str] | None = None,
+    full: bool = False,
 ) -> BuildOutcome:
-    """Sync partitions, run the job once, summarise. ``partition_range`` narrows the run to the
-    reports whose sources changed (``pipelines.defs.sensors.changed_span``); the release still
-    assembles every report from the work store, and each report not in the range costs no events."""
+    """Sync partitions, run the job once over the reports that need work, summarise.
+
+    ``partition_range`` forces a range; ``full`` runs every report (each still reused when its
+    fingerprint is unchanged); by default ``plan_range`` picks the span of changed reports. The
+    release always assembles every report from the work store.
+    """
     from pipelines import definitions
 
     instance = instance or get_instance()
@@ -103,16 +132,24 @@ def launch_build(
         catalogue_root=_resolve_root(catalogue_root),
         work_dir=work_dir,
     )
+    store = settings.work_store()
     registry = load_registry(settings.sources_dir)
     added, removed = sync_partitions(instance, [s.report_id for s in registry.specs])
+    keys = list(instance.get_dynamic_partitions(reports_partitions.name))
+    if not keys:
+        raise ValueError(f"no reports found in {settings.sources_dir}")
+    if partition_range is None:
+        partition_range, _ = ((keys[0], keys[-1]), "") if full else plan_range(store, registry, keys)
+    state = source_state(registry)
     result = dg.execute_job(
         dg.reconstructable(definitions.build_catalogue),
         instance=instance,
         run_config=run_config(settings, executor, executor_options),
-        tags=run_request_tags(instance) if partition_range is None else range_tags(*partition_range),
+        tags=range_tags(*partition_range),
         raise_on_error=False,
     )
-    store = settings.work_store()
+    if result.success:
+        store.save(BUILD_STATE, "_last", {"code": CODE_VERSIONS, "sources": state})
     run_id = result.run_id
     release = None
     event = instance.get_latest_materialization_event(dg.AssetKey("catalogue_release"))
@@ -121,12 +158,14 @@ def launch_build(
     failures = (
         store.load("report_failures", "_all") or [] if _materialized_in(instance, "report_failures", run_id) else []
     )
+    in_run = keys[keys.index(partition_range[0]) : keys.index(partition_range[1]) + 1]
     stats = {}
     for stage in ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows"):
-        outputs = [store.load(stage, s.report_id) for s in registry.specs]
+        outputs = [store.load(stage, key) for key in in_run]
         stats[stage] = {
             "computed": sum(1 for o in outputs if o is not None and o.ok and not o.reused),
             "reused": sum(1 for o in outputs if o is not None and o.reused),
+            "not in run": len(keys) - len(in_run),
         }
     return BuildOutcome(
         run_id=run_id,
