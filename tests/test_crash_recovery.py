@@ -29,7 +29,7 @@ from pipelines.catalogue.storage import Store
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crash_recovery")]
 
 CXBENCH = Path(sys.executable).parent / "cxbench"
-TEXT_SOURCES = ("registry.yaml", "*.txt", "*.md", "*.html")  # the quick bundled reports
+TEXT_SOURCES = ("registry.yaml", "*.txt", "*.md", "*.html", "*.pdf")  # every bundled report (all quick)
 
 
 def quick_sources(target: Path) -> Path:

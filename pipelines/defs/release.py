@@ -38,7 +38,7 @@ def catalogue_release(
         cxbench.catalogue_root,
         frames,
         validation=quality_gate.to_json(),
-        build_info={"git_sha": git_sha(), "dagster_run_id": context.run_id},
+        build_info={"git_sha": git_sha(), "dagster_run_id": context.run.run_id},
         sources=[_source_entry(s) for s in source_registry.specs],
         failures=report_failures,
     )
