@@ -32,11 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic_corpus import touch_report, write_corpus  # noqa: E402
+from pipelines.defs.runs import PLANNED_EVENTS_ENV  # noqa: E402
 
 EXTRACTION_STAGES = ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows")
 GIB = 1024**3
-# One planned event per asset for a partition-range run instead of one per partition (docs/deploy).
-SUBSET_PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
 @dataclass
@@ -171,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.planned_per_partition:
-        os.environ.setdefault(SUBSET_PLANNED_EVENTS_ENV, "true")
-    print(f"{SUBSET_PLANNED_EVENTS_ENV}={os.environ.get(SUBSET_PLANNED_EVENTS_ENV, '')}")
+        os.environ.setdefault(PLANNED_EVENTS_ENV, "true")
+    print(f"{PLANNED_EVENTS_ENV}={os.environ.get(PLANNED_EVENTS_ENV, '')}")
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="cxbench-bench-"))
     home, sources, catalogue = work / "dagster_home", work / "sources", work / "catalogue"

@@ -29,7 +29,7 @@ def catalogue_release(
     from pipelines.catalogue import publish
 
     frames = {"reports": reports, "observations": observations, "tables": tables}
-    quality_gate = cxbench.work_store().load(GATE_STAGE, context.run_id) or run_quality_gate(cxbench, frames)
+    quality_gate = cxbench.work_store().load(GATE_STAGE, context.run.run_id) or run_quality_gate(cxbench, frames)
     if reports.empty:
         raise dg.Failure(description="no report got through every stage; nothing to publish")
     if not quality_gate.success:
