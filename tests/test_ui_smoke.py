@@ -86,3 +86,17 @@ def test_ui_shows_lineage_from_sources_to_release(webserver):
         assert upstream in deps, (downstream, deps)
     assert nodes["observations"]["hasAssetChecks"]
     assert nodes["raw_snapshots"]["partitionDefinition"]["type"] == "DYNAMIC"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["dagster", "definitions", "validate", "-w", "workspace.yaml"], ["dg", "check", "defs"]],
+    ids=["dagster-definitions-validate", "dg-check-defs"],
+)
+def test_code_location_validates(tmp_path, command):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    binary = Path(sys.executable).parent / command[0]
+    done = subprocess.run(
+        [str(binary), *command[1:]], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
