@@ -122,9 +122,12 @@ def figures_stage(spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, 
     return ReportRows(report, observations, cells, chart_figures=len(parsed.charts))
 
 
-def observation_rows(report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None) -> list[dict]:
+def observation_rows(
+    report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None
+) -> list[dict]:
     """Attach report-level fields and a stable observation_id to each figure."""
     rows, seen = [], set()
+    ordinals: dict[tuple[str, int], int] = {}
     for fig in figures:
         row = asdict(fig)
         if row["year"] is None and survey_year is not None and row["period"] == "current":
@@ -132,9 +135,10 @@ def observation_rows(report_id: str, figures: Iterable[Figure], language: str, s
         elif fig.source == "table" and fig.year is not None and survey_year is not None:
             # a year column or row header places the cell in time against the survey
             row["period"] = "previous" if fig.year < survey_year else "current"
-        oid = observation_id(report_id, fig)
+        place = (fig.source, fig.page or 0)
+        ordinals[place] = ordinals.get(place, 0) + 1
+        oid = base = observation_id(report_id, fig, ordinals[place])
         n = 2
-        base = oid
         while oid in seen:
             oid, n = f"{base}-{n}", n + 1
         seen.add(oid)
@@ -143,11 +147,18 @@ def observation_rows(report_id: str, figures: Iterable[Figure], language: str, s
     return rows
 
 
-def observation_id(report_id: str, fig: Figure) -> str:
-    """Same document, same figure, same id: derived from where the figure stands, not from a counter."""
+def observation_id(report_id: str, fig: Figure, ordinal: int = 0) -> str:
+    """Same document, same figure, same id: derived from where the figure stands, not a counter.
+
+    The id reads source, page and position first ("t001-0001234-<hash>") so that sorting by
+    (report_id, observation_id), the catalogue's order, lists a report's figures in reading order;
+    table and chart figures, which have no text offset, use their order on the page.
+    """
     where = (fig.source, fig.page, fig.char_start, fig.char_end, fig.table_id, fig.row_label, fig.column_label)
     key = "|".join(str(x) for x in (report_id, *where, fig.stated_as, fig.label if fig.source == "chart" else ""))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    position = fig.char_start if fig.source == "text" and fig.char_start is not None else ordinal
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"{fig.source[0]}{(fig.page or 0):03d}-{position:07d}-{digest}"
 
 
 def process_report(spec: SourceSpec, snapshot: Snapshot, data: bytes) -> ReportRows:
