@@ -1,0 +1,1 @@
+"""cxbench: published customer-experience reports -> a checked, versioned catalogue of every stated figure."""

@@ -1,1 +1,4 @@
+"""Getting raw bytes in safely.
 
+The sources registry, HTTP fetching, content-addressed snapshots, sniffing, decoding and limits.
+"""
