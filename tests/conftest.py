@@ -27,3 +27,16 @@ def built_catalogue(tmp_path_factory: pytest.TempPathFactory):
         else:
             os.environ["DAGSTER_HOME"] = old
     return base, outcome
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """A real Dagster instance in a temporary DAGSTER_HOME (telemetry off)."""
+    import dagster as dg
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as inst:
+        yield inst

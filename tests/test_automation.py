@@ -22,16 +22,6 @@ from pipelines.source_changes import SourceState, partition_plan
 
 
 @pytest.fixture
-def instance(tmp_path, monkeypatch):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    with dg.DagsterInstance.get() as inst:
-        yield inst
-
-
-@pytest.fixture
 def defs():
     from pipelines.definitions import defs
 

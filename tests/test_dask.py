@@ -21,24 +21,18 @@ PROJECT_SOURCES = Path(__file__).resolve().parents[1] / "sources"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster_runs")]
 
 
-def test_build_publishes_on_a_local_dask_cluster(tmp_path, monkeypatch):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+def test_build_publishes_on_a_local_dask_cluster(tmp_path, instance):
     sources = tmp_path / "sources"
     shutil.copytree(PROJECT_SOURCES, sources)
-
-    with dg.DagsterInstance.get() as instance:
-        outcome = launch_build(
-            sources,
-            str(tmp_path / "catalogue"),
-            executor="dask",
-            executor_options=local_dask_options(n_workers=2, threads_per_worker=1),
-            instance=instance,
-        )
-        run = instance.get_run_by_id(outcome.run_id)
-        step_starts = instance.all_logs(outcome.run_id, of_type=dg.DagsterEventType.STEP_START)
+    outcome = launch_build(
+        sources,
+        str(tmp_path / "catalogue"),
+        executor="dask",
+        executor_options=local_dask_options(n_workers=2, threads_per_worker=1),
+        instance=instance,
+    )
+    run = instance.get_run_by_id(outcome.run_id)
+    step_starts = instance.all_logs(outcome.run_id, of_type=dg.DagsterEventType.STEP_START)
 
     assert outcome.success, outcome.failures
     assert outcome.release and outcome.release["published"]

@@ -21,18 +21,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster_runs")]
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+def workspace(instance, tmp_path):
     sources = tmp_path / "sources"
-    sources.mkdir()
-    for path in PROJECT_SOURCES.iterdir():
-        if path.suffix in (".txt", ".md", ".html", ".pdf", ".yaml"):
-            shutil.copy2(path, sources / path.name)
-    with dg.DagsterInstance.get() as instance:
-        yield instance, sources, tmp_path / "catalogue"
+    shutil.copytree(PROJECT_SOURCES, sources)
+    return instance, sources, tmp_path / "catalogue"
 
 
 def computed(outcome) -> dict[str, int]:
