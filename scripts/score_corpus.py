@@ -9,7 +9,7 @@ Dev set (``--dev``, ``--held-out``): tests/data/figures_dev/, scored in-process 
 which applies score.py's matching rules (value, sign of changes, anchor inside the quote) and
 also reports the year and the "other" class (counts, durations, multiples) that score.py skips.
 
-    .venv/bin/python scripts/score_corpus.py [--misses N] [--json] [--dev | --held-out]
+    .venv/bin/python scripts/score_corpus.py [--misses N] [--json] [--dev | --held-out | --held-out-2]
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def match_gold(gold: list[dict], figures: list[Figure], scored_class: tuple[str,
 
 
 def dev_documents(folder: Path = DEV, split: str = "dev") -> list[tuple[str, list[Figure], list[dict]]]:
-    """(name, extracted figures, gold rows) of each dev-set document in ``split`` ("dev" or "held_out")."""
+    """(name, extracted figures, gold rows) of each dev-set document in ``split`` (dev, held_out, held_out_2)."""
     from pipelines.figures import detect_language, detect_survey_year
 
     with (folder / "documents.csv").open(encoding="utf-8") as fh:
@@ -207,6 +207,9 @@ def main() -> int:
     split = ap.add_mutually_exclusive_group()
     split.add_argument("--dev", action="store_const", const="dev", dest="split", help="score the dev set")
     split.add_argument("--held-out", action="store_const", const="held_out", dest="split", help="score held-out docs")
+    split.add_argument(
+        "--held-out-2", action="store_const", const="held_out_2", dest="split", help="score round-three held-out docs"
+    )
     args = ap.parse_args()
     if args.split:
         result = score_dev(DEV, args.split)

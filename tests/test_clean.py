@@ -52,3 +52,16 @@ def test_pages_keep_their_numbers():
     doc = clean_document(["第一頁的內容,10% 的人。", "第二頁:20% 的人。"], [3, 4], "pdf")
     assert doc.page_at(doc.text.index("10%")) == 3
     assert doc.page_at(doc.text.index("20%")) == 4
+
+
+def test_promotion_lines_dropped_article_lines_kept():
+    """Ad lines glued to scraped articles carry counts (免费试用 30 天) that are no figures of the report."""
+    text = (
+        "【熱門】客服系統排行,免費試用 14 天!點擊立即領取\n"
+        "扫码添加顾问微信,限时特惠 ¥49 立即报名\n"
+        "Start your free trial today and download now.\n"
+        "约 61% 的受访者表示愿意免费试用新功能。"
+    )
+    doc = clean_document([text], [None], "text")
+    assert doc.text == "约 61% 的受访者表示愿意免费试用新功能。"
+    assert doc.dropped_lines == 3

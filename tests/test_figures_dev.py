@@ -4,7 +4,8 @@ Documents and gold are written for this project (English, Simplified, Traditiona
 ruby garble, full-width forms and non-figures such as dates, phone numbers, ratings and URLs). The
 held-out split was written last and scored once (``scripts/score_corpus.py --held-out``) before any
 rule changed for it: that first score is the estimate for unseen reports. It guards like the dev
-split since.
+split since. The held_out_2 split (hb*: Chinese and English translations in the style of the shared
+corpus) was written in round three and scored blind once the same way before its rules changed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
 
 
-@pytest.mark.parametrize("split", ["dev", "held_out"])
+@pytest.mark.parametrize("split", ["dev", "held_out", "held_out_2"])
 def test_dev_set_meets_the_bar(split):
     result = score_dev(DEV, split)
     notes = "\n".join(result["notes"])

@@ -88,6 +88,12 @@ _CHROME = re.compile(
     r"related articles|click here",
     re.I,
 )
+# Promotions glued to articles: 免费试用 30 天, 点击立即领取, 扫码领取 ¥0 福利 (two cues, or one in 【】)
+_PROMOTION = re.compile(
+    r"免费(?:试用|领取|下载)|立即(?:领取|下载|购买|抢购|报名)|扫码|限时(?:特惠|优惠|免费)|优惠券|"
+    r"free trial|download (?:it )?now|limited[- ]time offer",
+    re.I,
+)
 _ANNOUNCEMENT = re.compile(r"^(?:公告|广告|推广|sponsored|advertisement|ad)[::\s]", re.I)
 _HEADING_END = re.compile(r"[。.!;,:、]$")  # read on the width-folded line
 
@@ -117,8 +123,16 @@ def is_chrome(line: str, norm: str) -> bool:
         return True
     if n <= 30 and _CHROME.search(norm) and "%" not in norm:
         return True
+    if n <= 80 and _is_promotion(norm):
+        return True
     stripped = _URL.sub("", norm).strip(" :\t[]【】()")
     return stripped != norm.strip() and len(stripped) <= 12  # a bare link, or "原文地址: <url>"
+
+
+def _is_promotion(norm: str) -> bool:
+    """An ad line: two promotion cues, or one on a line that opens with a 【】 tag."""
+    cues = _PROMOTION.findall(norm)
+    return len(cues) >= 2 or (len(cues) == 1 and norm.lstrip().startswith("【"))
 
 
 def is_heading(norm: str) -> bool:

@@ -16,7 +16,9 @@ from pipelines.figures.meaning import (
     change_sign,
     forecast_word_before,
     is_forecast,
+    is_gap,
     is_previous,
+    last_year_opens_clause,
     later_year,
     qualifier,
     stated_year,
@@ -33,7 +35,11 @@ _LAST_YEAR = re.compile(
     r"去年|上一年|前一年|上年|同比|last year|previous year|prior year|the year before|a year (?:ago|earlier)"
 )
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+# Bare "points" / 个点 after a rating on the same line (7.6 out of 10, 满分 5 分) are score points
+_RATING_SCALE = re.compile(r"\bout of (?:5|7|10|100)\b|满分|/\s?(?:5|10)\s?分|\d\s?分\s?[((]满分")
+_PERCENT_POINT_WORDS = re.compile(r"百分点|percentage|pct|ppt|pp\b")
 _LABELLED_UNITS = ("percent", "percentage_points")
+_GAP_HINT = re.compile(r"差|gap|difference")  # cheap gate before the gap rule's suffix match
 _CLAUSE_MARKS = (",", ";", "。", "!", "?", "\n")
 
 
@@ -65,7 +71,30 @@ def candidates(norm: str) -> Iterator[Candidate]:
             continue
         if urls and _in_spans(urls, c.start):
             continue
+        if c.unit == "percentage_points" and _rating_points(norm, c):
+            continue
         yield c
+
+
+def _rating_points(norm: str, c: Candidate) -> bool:
+    """0.4 points after "7.6 out of 10" on the same line: a change of a score, not percentage points."""
+    if _PERCENT_POINT_WORDS.search(norm, c.start, c.end):
+        return False
+    return _RATING_SCALE.search(norm, norm.rfind("\n", 0, c.start) + 1, c.start) is not None
+
+
+def _near_before(ends: list[int], start: int, span: int) -> bool:
+    """Whether one of the sorted ``ends`` lies in ``[start - span, start]``."""
+    i = bisect_right(ends, start) - 1
+    return i >= 0 and ends[i] >= start - span
+
+
+def _names_last_year(norm: str, sentence: tuple[int, int], seen: dict[tuple[int, int], bool]) -> bool:
+    """Whether ``sentence`` names last year; cached because few figures ask and sentences repeat."""
+    found = seen.get(sentence)
+    if found is None:
+        found = seen[sentence] = _LAST_YEAR.search(norm, *sentence) is not None
+    return found
 
 
 def _clause_start(norm: str, sentence_start: int, start: int) -> int:
@@ -82,27 +111,41 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
     figures: list[Figure] = []
     by_sentence: dict[tuple[int, int], list[tuple[int, int, bool, int]]] = {}
     year_in: tuple[tuple[int, int], bool] = ((-1, -1), False)  # whether the current sentence names a year
+    gap_hints = [m.end() for m in _GAP_HINT.finditer(norm)]  # few per document: one scan beats one per figure
+    last_year_in: dict[tuple[int, int], bool] = {}  # whether a sentence names last year (去年, 同比), read lazily
     for c in candidates(norm):
         previous = is_previous(norm, c.start, c.end)
         sign = 0 if previous else change_sign(norm, c.start, c.end, c.unit != "multiple")
         sentence = sentences.bounds(c.start)
+        gap = (
+            sign == 0 and not previous and c.unit in _LABELLED_UNITS
+            and _near_before(gap_hints, c.start, 16) and is_gap(norm, c.start)
+        )
         if year_in[0] != sentence:
             year_in = (sentence, _YEAR_DIGITS.search(norm, *sentence) is not None)
         explicit = stated_year(norm, c.start, c.end, sentence[0]) if sign == 0 and year_in[1] else None
-        if explicit and survey_year and explicit < survey_year:
-            previous = True  # 2021 年的 51%, 31% in 2022: a level of an earlier year than the survey's
+        if explicit and survey_year and explicit < survey_year and c.unit != "multiple":
+            previous = True  # 2021 年的 51%, 31% in 2022: a level of an earlier year (是 2020 年的 1.5 倍: a base)
+        elif (
+            sign == 0 and not previous and _names_last_year(norm, sentence, last_year_in)
+            and last_year_opens_clause(norm, _clause_start(norm, sentence[0], c.start), c.start)
+        ):
+            previous = True
         period = "previous" if previous else "current"
         year = survey_year
         if previous:
-            last_year = survey_year - 1 if survey_year and _LAST_YEAR.search(norm, *sentence) else None
+            last_year = survey_year - 1 if survey_year and _names_last_year(norm, sentence, last_year_in) else None
             year = explicit or last_year
-        elif (
-            forecast_word_before(norm, sentence[0], c.start)
-            and is_forecast(norm, _clause_start(norm, sentence[0], c.start), c.start)
-        ) and (
-            sign != 0 or c.unit == "multiple" or later_year(norm, sentence[0], c.start, survey_year)
+        elif forecast_word_before(norm, sentence[0], c.start) and (
+            (
+                is_forecast(norm, _clause_start(norm, sentence[0], c.start), c.start)
+                and (sign != 0 or c.unit == "multiple" or later_year(norm, sentence[0], c.start, survey_year))
+            )
+            or (sign != 0 and later_year(norm, sentence[0], c.start, survey_year))
         ):
-            period, year = "unknown", None  # a projected change, or a level forecast for a later year
+            # a projected change, or a level forecast for a later year; 将在 2025 年增加预算,平均增幅为 8%:
+            # a change in a sentence that plans for a later year is projected even in its own clause
+            period, year = "unknown", None
         qs, qe = sentences.quote_bounds(c.start, c.end, sentence)
         quote = quotes.get((qs, qe))
         if quote is None:
@@ -113,7 +156,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             unit=c.unit,
             stated_as=text[c.start : c.end],
             quote=quote,
-            kind="change" if sign else "level",
+            kind="change" if sign or gap else "level",
             qualifier=qualifier(norm, c.start, c.end, c.qualifier),
             period=period,
             year=year,

@@ -41,14 +41,16 @@ _QUALIFIER_SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "="}
 _CHANGE_LEFT = EndsWith(
     {
         "up": (
-            "上升", "增长", "增长率", "增加", "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了",
+            "上升", "增长", "增长率", "增加", "年增", "同比增", "环比增",
+            "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了",
             "多了", "扩大", "延长", "up", "rose", "risen", "rise", "rises", "rising", "increase", "increased",
             "increases", "increasing", "grow", "grew", "grown", "grows", "growing", "jump", "jumped", "climb",
             "climbed", "gained", "improve", "improved", "increase of", "rise of", "growth of", "gain of",
             "jump of",
         ),
         "down": (
-            "下降", "减少", "降低", "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "缩短", "回落", "down",
+            "下降", "减少", "降低", "年减", "同比减", "环比减",
+            "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "缩短", "回落", "down",
             "fall", "fell", "fallen", "falls", "falling", "decrease", "decreased", "decreases", "decline",
             "declined", "declines", "drop", "dropped", "drops", "slipped", "slid", "shrank", "shrink", "cut",
             "decline of", "drop of", "decrease of", "fall of", "reduction of",
@@ -86,11 +88,20 @@ _PREVIOUS_RIGHT = re.compile(
 )
 # read on the reversed left window (one anchored match): "2023 年的 " reversed is " 的年 3202"
 _YEAR_NEAR_REVERSED = re.compile(r"\s*(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
-# A year that opens the figure's clause sets its time: 而在 2022 年,这一比例只有 32%; In 2022 only 21% ...
-_YEAR_OPENS_CLAUSE = re.compile(r"\s*(?:而|但|and\s+|but\s+)?(?:在|于|in|during)\s*((?:19|20)\d\d)(?!\d)")
+# A year that opens the figure's clause sets its time: 而在 2022 年,这一比例只有 32%; In 2022 only 21% ...;
+# also after a back-reference to the previous figure: 而 2022 年这一比例为 66%, 这一数字在 2021 年仅为 11%
+_BACK_REFERENCE = r"(?:(?:这一?|这个|该|此)(?:比例|数字|比率|数据|数值|占比)\s*)?"
+_YEAR_OPENS_CLAUSE = re.compile(
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}"
+    r"(?:(?:在|于|in|during)\s*((?:19|20)\d\d)(?!\d)|((?:19|20)\d\d)\s*年)"
+)
+# Last year opening the clause: 而去年这一比例为 63%; last year, 40% ...
+_LAST_YEAR_OPENS_CLAUSE = re.compile(
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?(?:去年|上一年|上年|前一年|last year\b)"
+)
 _CLAUSE_SEMICOLON = ";"
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
-_FORECAST = re.compile(r"将|预计|预测|预期|\bwill\b|\bexpect|\bforecast|\bprojected|\bby 20\d\d")
+_FORECAST = re.compile(r"将|预计|预测|预期|计划|\bwill\b|\bexpect|\bforecast|\bprojected|\bplan|\bby 20\d\d")
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -107,8 +118,21 @@ def qualifier(norm: str, start: int, end: int, built_in: str) -> str:
 # "cut waiting times by 30%": the verb stands before its object, "by" right before the figure
 _VERB_THEN_BY = re.compile(
     r"\b(?:(?P<up>increase|raise|boost|grow|lift|improve|expand|extend)|(?P<down>cut|reduce|lower|decrease|shrink"
-    r"|shorten|trim))[a-z]*\b[^,;.\n]{0,40}?\bby\s*$"
+    r"|shorten|trim))[a-z]*\b[^;.\n]{0,50}?\bby\s*$"
 )
+
+
+_GAP_LEFT = EndsWith(
+    {"gap": ("相差", "差距", "gap of", "difference of")},
+    between=(
+        "了", "为", "达", "达到", "约", "近", "超过", "by", "of", "about", "nearly", "around", "more than", "over",
+    ),
+)
+
+
+def is_gap(norm: str, start: int) -> bool:
+    """两者相差 30 个百分点: a difference with no stated direction (a change with sign 0)."""
+    return _GAP_LEFT(norm, start) is not None
 
 
 def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int:
@@ -149,7 +173,15 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
     if m is None:
         clause = max(sentence_start, norm.rfind(_CLAUSE_SEMICOLON, sentence_start, start) + 1)
         m = _YEAR_OPENS_CLAUSE.match(norm, clause, start)
-    return int(m.group(1)) if m else None
+        if m is None and clause != (comma := max(clause, norm.rfind(",", clause, start) + 1)):
+            m = _YEAR_OPENS_CLAUSE.match(norm, comma, start)  # ...,而 2022 年这一比例为 66%
+        return int(m.group(1) or m.group(2)) if m else None
+    return int(m.group(1))
+
+
+def last_year_opens_clause(norm: str, clause_start: int, start: int) -> bool:
+    """而去年这一比例为 63%: the clause is about last year, so its figure is an earlier level."""
+    return _LAST_YEAR_OPENS_CLAUSE.match(norm, clause_start, start) is not None
 
 
 def later_year(norm: str, sentence_start: int, start: int, survey_year: int | None) -> bool:
