@@ -1,11 +1,12 @@
 """PDF speed beside named peers, measured in the same run, then the ICDAR 2013 table score.
 
 Text: cxbench's text path (pypdfium2 segments laid out into paragraphs) against pdfplumber's
-``extract_text`` on the same pages. Tables: pages per second of ``page_tables`` (pdfplumber
-layout objects). The ICDAR part (``benchmarks/icdar.py``) runs cxbench and camelot hybrid.
+``extract_text`` on the same pages. Tables: pages per second of ``page_tables`` on pdfium's
+layout objects (``PdfiumPage``) beside the same finder on pdfplumber's own (pdfminer) objects.
+The ICDAR part (``benchmarks/icdar.py``) runs cxbench and camelot hybrid.
 PDFs: the ICDAR 2013 documents when ../shared is present, else the project's samples.
 
-Usage: python benchmarks/bench_pdf.py [--limit N] [--no-camelot] [--text-only]
+Usage: python benchmarks/bench_pdf.py [--limit N] [--no-camelot] [--text-only] [--pdfminer]
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import icdar  # noqa: E402
 
 from pipelines.errors import ReportError  # noqa: E402
 from pipelines.parse.pdf import page_text, parse_pdf, read_segments  # noqa: E402
-from pipelines.parse.pdf_tables import page_tables  # noqa: E402
+from pipelines.parse.pdf_tables import PdfiumPage, page_tables  # noqa: E402
 from pipelines.tables import table_figures  # noqa: E402
 
 
@@ -53,6 +54,16 @@ def pdfplumber_text(path: Path) -> int:
 
 
 def tables(path: Path) -> int:
+    document = pdfium.PdfDocument(path)
+    try:
+        for index in range(len(document)):
+            page_tables(PdfiumPage(document[index], index + 1), index + 1)
+        return len(document)
+    finally:
+        document.close()
+
+
+def pdfminer_tables(path: Path) -> int:
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             page_tables(page, number)
@@ -83,6 +94,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument("--no-camelot", action="store_true")
     parser.add_argument("--text-only", action="store_true", help="skip tables and ICDAR")
+    parser.add_argument("--pdfminer", action="store_true",
+                        help="also time the table finder on pdfminer's objects (round one's path)")
     args = parser.parse_args()
     files = pdf_files(args.limit)
     fast, pages = rate(cxbench_text, files)
@@ -95,9 +108,14 @@ def main() -> int:
     if args.text_only:
         return 0
     table_rate, _ = rate(tables, files)
-    print(f"tables: cxbench page_tables (pdfplumber) {table_rate:.2f} pages/s over every page")
+    print("tables over every page:")
+    print(f"  cxbench page_tables (pdfium objects)   {table_rate:6.2f} pages/s")
+    if args.pdfminer:
+        old_rate, _ = rate(pdfminer_tables, files)
+        print(f"  same finder on pdfminer objects        {old_rate:6.2f} pages/s ({table_rate / old_rate:.1f}x)")
     icdar_args = [] if args.limit is None else ["--limit", str(args.limit)]
-    return icdar.main(icdar_args + (["--no-camelot"] if args.no_camelot else []))
+    icdar_args += ["--no-camelot"] if args.no_camelot else []
+    return icdar.main(icdar_args + (["--pdfminer"] if args.pdfminer else []))
 
 
 if __name__ == "__main__":

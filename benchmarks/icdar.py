@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.parse.pdf_tables import page_tables  # noqa: E402
+from pipelines.parse.pdf_tables import PdfiumPage, page_tables  # noqa: E402
 
 ICDAR = ROOT.parent / "shared" / "icdar2013"
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF space (origin bottom left)
@@ -159,16 +160,32 @@ Extractor = Callable[[Path, list[int]], dict[int, list[Found]]]
 
 
 def cxbench_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
-    """cxbench's table reader on the given 1-based pages, the document opened once."""
+    """cxbench's table reader on the given 1-based pages (layout objects read with pdfium)."""
+    out: dict[int, list[Found]] = {}
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for number in pages:
+            page = document[number - 1]
+            out[number] = _found(page_tables(PdfiumPage(page, number), number), page.get_height())
+            page.close()
+    finally:
+        document.close()
+    return out
+
+
+def pdfminer_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
+    """The same table reader on pdfplumber's own (pdfminer) layout objects: round one's path."""
     out: dict[int, list[Found]] = {}
     with pdfplumber.open(pdf, pages=pages) as doc:
         for number, plumber_page in zip(pages, doc.pages, strict=True):
-            height = plumber_page.height
-            out[number] = []
-            for table in page_tables(plumber_page, number):
-                x0, top, x1, bottom = table.bbox
-                out[number].append(((x0, height - bottom, x1, height - top), table.cells, table.header_rows))
+            out[number] = _found(page_tables(plumber_page, number), plumber_page.height)
     return out
+
+
+def _found(tables: list, height: float) -> list[Found]:
+    """Tables as scored: bbox flipped to PDF space (origin bottom left), grid, header rows."""
+    return [((t.bbox[0], height - t.bbox[3], t.bbox[2], height - t.bbox[1]), t.cells, t.header_rows)
+            for t in tables]
 
 
 def camelot_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
@@ -221,12 +238,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument("--no-camelot", action="store_true", help="skip the camelot peer (faster)")
+    parser.add_argument("--pdfminer", action="store_true",
+                        help="also run the table reader on pdfplumber's pdfminer objects (before/after)")
     args = parser.parse_args(argv)
     if not ICDAR.is_dir():
         print(f"ICDAR 2013 data not found at {ICDAR}: skipped")
         return 0
     gold = load_gold(args.limit)
     tools: list[tuple[str, Extractor]] = [("cxbench", cxbench_tables)]
+    if args.pdfminer:
+        tools.append(("cxbench/pdfminer", pdfminer_tables))
     if not args.no_camelot:
         tools.append(("camelot hybrid", camelot_tables))
     results = {name: evaluate(extract, gold) for name, extract in tools}

@@ -144,3 +144,57 @@ def test_generator_is_deterministic(tmp_path):
                    check=True, capture_output=True)
     for name in (EN.name, ZH.name):
         assert (tmp_path / name).read_bytes() == (ROOT / "sources" / name).read_bytes()
+
+
+def _same_layout(data: bytes, number: int) -> list[list[list[str | None]]]:
+    """pdfium's objects behind pdfplumber's interface read like pdfplumber's own (pdfminer) ones."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf_tables import PdfiumPage, page_tables
+
+    document = pdfium.PdfDocument(data)
+    ours = PdfiumPage(document[number - 1], number)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        theirs = pdf.pages[number - 1]
+        assert (ours.width, ours.height) == pytest.approx((theirs.width, theirs.height))
+        mine, pdfminer = (sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"])) for page in (ours, theirs))
+        assert "".join(c["text"] for c in mine) == "".join(c["text"] for c in pdfminer)
+        for a, b in zip(mine, pdfminer, strict=True):
+            assert [a[k] for k in ("x0", "top", "bottom")] == pytest.approx([b[k] for k in ("x0", "top", "bottom")],
+                                                                            abs=0.6)
+            assert a["x1"] == pytest.approx(b["x1"], abs=2)  # pdfium's glyph box, pdfminer's advance width
+            assert a["upright"] == b["upright"]
+
+        def edges(page):
+            return sorted((e["orientation"], *(round(e[k]) for k in ("x0", "top", "x1", "bottom"))) for e in page.edges)
+
+        assert edges(ours) == edges(theirs)
+        found = [t.cells for t in page_tables(ours, number)]
+        assert found == [t.cells for t in page_tables(theirs, number)]
+    document.close()
+    return found
+
+
+def test_pdfium_layout_objects_match_pdfminer():
+    _same_layout(EN.read_bytes(), 2)  # ruled table
+    _same_layout(EN.read_bytes(), 3)  # borderless table and a decorative box
+
+
+def test_pdfium_layout_objects_on_a_rotated_page():
+    def draw(canvas):
+        canvas.setPageRotation(90)
+        canvas.translate(595, 0)
+        canvas.rotate(90)  # text reads upright once the viewer turns the page
+        canvas.setFont("Helvetica", 10)
+        rows = [("Region", "2024", "2025"), ("North", "41", "44"), ("South", "38", "35"), ("West", "22", "29")]
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                canvas.drawString(80 + 120 * c, 480 - 20 * r, text)
+        for r in range(len(rows) + 1):
+            canvas.line(72, 495 - 20 * r, 432, 495 - 20 * r)
+        for c in range(4):
+            canvas.line(72 + 120 * c, 495, 72 + 120 * c, 415)
+
+    assert _same_layout(_pdf(draw), 1) == [[["Region", "2024", "2025"], ["North", "41", "44"],
+                                            ["South", "38", "35"], ["West", "22", "29"]]]

@@ -2,8 +2,9 @@
 
 This module owns the PDF text layer: it reads positioned text segments with pypdfium2 (about
 60 times faster than pdfminer, which pdfplumber wraps), drops running headers and footers,
-orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. pdfplumber
-is opened only for pages whose segments look tabular (``pipelines.parse.pdf_tables``); standalone
+orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. pages whose
+segments look tabular go to pdfplumber's table finder over pdfium's layout objects
+(``pipelines.parse.pdf_tables``); standalone
 numbers become chart figures (``pipelines.parse.charts``). Text inside tables and chart labels is
 left out of the page text so the prose figure extractor does not count those figures twice.
 """
@@ -21,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pipelines.errors import ReportError
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.pdf_tables import extract_tables, looks_tabular
+from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, page_tables
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
 PAGE_LABEL = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$",
@@ -65,10 +66,13 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         n_pages = min(len(document), max_pages)
         warnings = [] if len(document) <= max_pages else [f"read only the first {max_pages} pages"]
         heights, page_segments = [], []
+        found: dict[int, list[RawTable]] = {}
         for index in range(n_pages):
             page = document[index]
             heights.append(page.get_height())
             page_segments.append(read_segments(page))
+            if looks_tabular(page_segments[-1]):
+                found[index + 1] = page_tables(PdfiumPage(page, index + 1), index + 1)
         title = _metadata_title(document)
     finally:
         document.close()
@@ -79,15 +83,13 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
     tables: list[RawTable] = []
     charts: list[Figure] = []
     pages: list[str] = []
-    tabular = [i for i, segs in enumerate(page_segments) if looks_tabular(segs)]
-    found = extract_tables(data, [i + 1 for i in tabular]) if tabular else {}
     for index, segments in enumerate(page_segments):
         body = [s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
-        page_tables = found.get(index + 1, [])
-        for table in page_tables:
+        on_page = found.get(index + 1, [])
+        for table in on_page:
             table.table_id = f"p{index + 1}t{len(tables) + 1}"
             tables.append(table)
-        body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in page_tables)]
+        body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
         figures, used = chart_figures(body, page=index + 1, body_size=body_size)
         charts.extend(figures)
         body = [s for s in body if id(s) not in used]
@@ -133,7 +135,10 @@ def read_segments(page: pdfium.PdfPage) -> list[Segment]:
             if line.strip():
                 n_rects = textpage.count_rects(start, count)
                 boxes = [textpage.get_rect(i) for i in range(n_rects)]
-                cuts = [0, *(_first_char(textpage, start, count, j) for j in range(1, n_rects)), count]
+                cuts = [0]
+                for j in range(1, n_rects):
+                    cuts.append(_first_char(textpage, start, count, j, boxes, cuts[-1]))
+                cuts.append(count)
                 for box, a, b in zip(boxes, cuts, cuts[1:], strict=False):
                     text = line[a:b].replace(SOFT_HYPHEN_RANGE, SOFT_HYPHEN).strip()
                     if text:
@@ -144,19 +149,28 @@ def read_segments(page: pdfium.PdfPage) -> list[Segment]:
         textpage.close()
 
 
-def _first_char(textpage: pdfium.PdfTextPage, start: int, count: int, rect: int) -> int:
+def _first_char(textpage: pdfium.PdfTextPage, start: int, count: int, rect: int,
+                boxes: list[tuple[float, float, float, float]], previous: int) -> int:
     """Offset in the line where rectangle ``rect`` begins: the shortest prefix with rect+1 boxes.
 
-    Counting rectangles over a short range is cheap; bounded text scans the whole page.
+    Counting rectangles over a short range is cheap (bounded text scans the whole page). The
+    offset is first guessed from the rectangle's x position along the line, often right or
+    close; a binary search over rectangle counts settles the rest.
     """
-    lo, hi = 1, count
+    count_rects, raw = pdfium_c.FPDFText_CountRects, textpage.raw  # raw calls: this is the hot loop
+    left, right = boxes[0][0], boxes[-1][2]
+    lo, hi = previous + 1, count - 1  # the answer lies in [lo, hi]
+    guess = round(count * (boxes[rect][0] - left) / (right - left)) if right > left else lo
+    guess = min(max(guess, lo), hi)
     while lo < hi:
-        mid = (lo + hi) // 2
-        if textpage.count_rects(start, mid) > rect:
-            hi = mid
+        if count_rects(raw, start, guess + 1) <= rect:  # the prefix through guess lacks the rect
+            lo = guess + 1
+        elif count_rects(raw, start, guess) > rect:  # the rect began before guess
+            hi = guess - 1
         else:
-            lo = mid + 1
-    return lo - 1
+            return guess
+        guess = (lo + hi) // 2
+    return lo
 
 
 def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Segment]) -> list[Segment]:
@@ -175,9 +189,10 @@ def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, f
     size, weight = 0.0, 0
     if index is not None:
         loose = pdfium_c.FS_RECTF()
-        if pdfium_c.FPDFText_GetLooseCharBox(textpage, index, loose):
+        raw = textpage.raw
+        if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
             size = loose.top - loose.bottom
-        weight = pdfium_c.FPDFText_GetFontWeight(textpage, index)
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
     return Segment(text, *box, round(size, 1), weight >= 600)
 
 
@@ -270,15 +285,16 @@ def _gutter(segments: list[Segment], lo: float, hi: float) -> float | None:
 def _lines(segments: list[Segment]) -> list[list[Segment]]:
     """Group segments whose vertical extents overlap into lines, top to bottom, left to right."""
     lines: list[list[Segment]] = []
+    top = bottom = 0.0  # vertical extent of the line being built
     for segment in sorted(segments, key=lambda s: (-s.y1, s.x0)):
         if lines:
-            last = lines[-1]
-            top, bottom = max(s.y1 for s in last), min(s.y0 for s in last)
             overlap = min(top, segment.y1) - max(bottom, segment.y0)
             if overlap > 0.5 * min(segment.height, top - bottom):
-                last.append(segment)
+                lines[-1].append(segment)
+                top, bottom = max(top, segment.y1), min(bottom, segment.y0)
                 continue
         lines.append([segment])
+        top, bottom = segment.y1, segment.y0
     return [sorted(line, key=lambda s: s.x0) for line in lines]
 
 
