@@ -78,8 +78,11 @@ def render_summary(outcome) -> str:
     if release:
         counts = release.get("counts", {})
         state = "published" if release.get("published") else "unchanged, nothing published"
+        if release.get("published"):
+            previous = release.get("previous_version")
+            state += f", {release.get('bump')} bump from {previous}" if previous else ", first version"
         lines.append(
-            f"catalogue {release.get('version')} ({state}; bump {release.get('bump')}): "
+            f"catalogue {release.get('version')} ({state}): "
             + ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int))
         )
     gate = outcome.gate
