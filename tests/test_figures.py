@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from figure_helpers import figures, one
 
 from pipelines.figures import clean_document, detect_language, detect_survey_year, extract_figures
-
-
-def figures(text: str, year: int | None = 2024, fmt: str = "text"):
-    doc = clean_document([text], [None], fmt)
-    return extract_figures(doc, year, detect_language(text))
-
-
-def one(text: str, stated: str):
-    found = [f for f in figures(text) if f.stated_as == stated]
-    assert len(found) == 1, [f.stated_as for f in figures(text)]
-    return found[0]
 
 
 @pytest.mark.parametrize(

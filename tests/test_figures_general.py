@@ -4,19 +4,7 @@ first rules missed on the project's own samples, stated generally (not one sente
 from __future__ import annotations
 
 import pytest
-
-from pipelines.figures import clean_document, detect_language, extract_figures
-
-
-def figures(text: str, year: int | None = 2024):
-    doc = clean_document([text], [None], "text")
-    return extract_figures(doc, year, detect_language(text))
-
-
-def one(text: str, stated: str, year: int | None = 2024):
-    found = [f for f in figures(text, year) if f.stated_as == stated]
-    assert len(found) == 1, [f.stated_as for f in figures(text, year)]
-    return found[0]
+from figure_helpers import figures, one
 
 
 @pytest.mark.parametrize(
@@ -76,8 +64,12 @@ def test_stated_years_set_the_period(text, stated, period, year):
 @pytest.mark.parametrize(
     ("text", "stated", "kind", "value"),
     [
-        ("## Service leaders are catching up\nMore than half of service leaders (55%) run an assistant.",
-         "half", "level", 50),
+        (
+            "## Service leaders are catching up\nMore than half of service leaders (55%) run an assistant.",
+            "half",
+            "level",
+            50,
+        ),
         ("客户等待时间平均缩短了 40 秒。", "40 秒", "change", -40),
         ('Agents who rated tools "easy to use" were 31% less likely to leave.', "31%", "change", -31),
         ("Members spend 1.4 times more than non-members.", "1.4 times", "level", 1.4),

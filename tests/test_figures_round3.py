@@ -5,19 +5,7 @@ measured against a base year, and rating points that are not percentage points."
 from __future__ import annotations
 
 import pytest
-
-from pipelines.figures import clean_document, detect_language, extract_figures
-
-
-def figures(text: str, year: int | None = 2024):
-    doc = clean_document([text], [None], "text")
-    return extract_figures(doc, year, detect_language(text))
-
-
-def one(text: str, stated: str, year: int | None = 2024):
-    found = [f for f in figures(text, year) if f.stated_as == stated]
-    assert len(found) == 1, [f.stated_as for f in figures(text, year)]
-    return found[0]
+from figure_helpers import figures, one
 
 
 @pytest.mark.parametrize(
@@ -93,8 +81,10 @@ def test_multiple_against_a_base_year_is_a_current_level():
         ("Shoppers rate the app 8.1 out of 10, up 0.3 points on last year.", []),
         ("门店服务评分为 4.2 分(满分 5 分),较上年下降 0.2 个点。", []),
         ("Satisfaction rose 3 points to 71%.", ["3 points", "71%"]),
-        ("Stores score 7 out of 10; the share rating them excellent rose 2 percentage points.",
-         ["2 percentage points"]),
+        (
+            "Stores score 7 out of 10; the share rating them excellent rose 2 percentage points.",
+            ["2 percentage points"],
+        ),
     ],
 )
 def test_points_after_a_rating_are_score_points(text, kept):
