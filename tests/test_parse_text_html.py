@@ -11,6 +11,16 @@ def test_markdown_markup_is_stripped_to_paragraph_lines():
     assert doc.title == "Title" and doc.page_numbers == [None]
 
 
+def test_markdown_soft_wrapped_lines_form_one_paragraph():
+    md = (
+        "## Channels\n\nWeb chat\nscored higher: 46% agreed.\n"
+        "- first item\n  wraps here\n- second\n\n满意度\n上升了 5%。\n"
+    )
+    assert plain_paragraphs(md) == (
+        "Channels\n\nWeb chat scored higher: 46% agreed.\nfirst item wraps here\nsecond\n\n满意度上升了 5%。\n"
+    )
+
+
 def test_plain_text_is_kept_verbatim():
     text = "第一段 40%\n\n* not a bullet marker here\n"
     assert parse_text(text, "text").pages == [text]

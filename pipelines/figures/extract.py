@@ -97,6 +97,9 @@ def _names_last_year(norm: str, sentence: tuple[int, int], seen: dict[tuple[int,
     return found
 
 
+CONTEXT_WINDOW = 400  # characters before a figure that its meaning is read from (longer than real sentences)
+
+
 def _clause_start(norm: str, sentence_start: int, start: int) -> int:
     """Start of the clause holding ``start``: after the last , ; 。 ! ? or line end (norm is width-folded)."""
     return max(sentence_start, *(norm.rfind(ch, sentence_start, start) + 1 for ch in _CLAUSE_MARKS))
@@ -121,14 +124,17 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             sign == 0 and not previous and c.unit in _LABELLED_UNITS
             and _near_before(gap_hints, c.start, 16) and is_gap(norm, c.start)
         )
+        # Context rules look back at most CONTEXT_WINDOW characters: a damaged page can be one
+        # megabyte-long "sentence" with a thousand figures, and rescanning it per figure is quadratic.
+        ctx = max(sentence[0], c.start - CONTEXT_WINDOW)
         if year_in[0] != sentence:
             year_in = (sentence, _YEAR_DIGITS.search(norm, *sentence) is not None)
-        explicit = stated_year(norm, c.start, c.end, sentence[0]) if sign == 0 and year_in[1] else None
+        explicit = stated_year(norm, c.start, c.end, ctx) if sign == 0 and year_in[1] else None
         if explicit and survey_year and explicit < survey_year and c.unit != "multiple":
             previous = True  # 2021 年的 51%, 31% in 2022: a level of an earlier year (是 2020 年的 1.5 倍: a base)
         elif (
             sign == 0 and not previous and _names_last_year(norm, sentence, last_year_in)
-            and last_year_opens_clause(norm, _clause_start(norm, sentence[0], c.start), c.start)
+            and last_year_opens_clause(norm, _clause_start(norm, ctx, c.start), c.start)
         ):
             previous = True
         period = "previous" if previous else "current"
@@ -136,12 +142,12 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
         if previous:
             last_year = survey_year - 1 if survey_year and _names_last_year(norm, sentence, last_year_in) else None
             year = explicit or last_year
-        elif forecast_word_before(norm, sentence[0], c.start) and (
+        elif forecast_word_before(norm, ctx, c.start) and (
             (
-                is_forecast(norm, _clause_start(norm, sentence[0], c.start), c.start)
-                and (sign != 0 or c.unit == "multiple" or later_year(norm, sentence[0], c.start, survey_year))
+                is_forecast(norm, _clause_start(norm, ctx, c.start), c.start)
+                and (sign != 0 or c.unit == "multiple" or later_year(norm, ctx, c.start, survey_year))
             )
-            or (sign != 0 and later_year(norm, sentence[0], c.start, survey_year))
+            or (sign != 0 and later_year(norm, ctx, c.start, survey_year))
         ):
             # a projected change, or a level forecast for a later year; 将在 2025 年增加预算,平均增幅为 8%:
             # a change in a sentence that plans for a later year is projected even in its own clause

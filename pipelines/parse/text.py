@@ -6,6 +6,7 @@ and headings as their own short lines, which is how scraped report text already 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pipelines.model import ParsedDocument
@@ -13,19 +14,43 @@ from pipelines.model import ParsedDocument
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,2}[.)])\s+")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def plain_paragraphs(markdown: str) -> str:
-    """Strip Markdown markup that carries no words: heading marks, bullets, emphasis, link targets."""
-    lines = []
-    for line in markdown.splitlines():
-        line = _HEADING.sub("", line)
-        line = _BULLET.sub("", line)
-        line = _LINK.sub(r"\1", line)
-        line = _EMPHASIS.sub(r"\2", line)
-        lines.append(line.rstrip())
-    return "\n".join(lines).strip() + "\n"
+    """One line per paragraph, heading or list item, without Markdown markup.
+
+    Markdown joins soft-wrapped lines into one paragraph; so do we, or a sentence wrapped in the
+    source would be cut in two and its figures would get half a quote.
+    """
+    blocks: list[list[str]] = []  # each block's lines, joined once at the end (linear time)
+    joinable = False  # may the next line continue the last block?
+    for raw in markdown.splitlines():
+        if not raw.strip():
+            blocks.append([])
+            joinable = False
+            continue
+        heading, bullet = bool(_HEADING.match(raw)), bool(_BULLET.match(raw))
+        line = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", _BULLET.sub("", _HEADING.sub("", raw)))).strip()
+        if joinable and not heading and not bullet:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+        joinable = not heading
+    return "\n".join(_join(parts) for parts in blocks).strip() + "\n"
+
+
+def _join(parts: list[str]) -> str:
+    """Join wrapped lines: no space between CJK characters, one space otherwise."""
+    if not parts:
+        return ""
+    out = [parts[0]]
+    for left, right in itertools.pairwise(parts):
+        if not (left and right and _CJK.match(left[-1]) and _CJK.match(right[0])):
+            out.append(" ")
+        out.append(right)
+    return "".join(out)
 
 
 def parse_text(text: str, fmt: str) -> ParsedDocument:
