@@ -172,7 +172,7 @@ def test_every_other_report_is_published_unchanged(builds: Builds) -> None:
 def test_time_limit_stops_a_runaway_stage_inside_a_dagster_step(tmp_path: Path) -> None:
     """The per-document budget interrupts pure-Python work where Dagster runs steps (main thread)."""
     from pipelines.defs.stages import run_stage
-    from pipelines.workstore import WorkStore
+    from pipelines.workstore import StageOutput, WorkStore
 
     partitions = dg.StaticPartitionsDefinition(["slow", "quick"])
 
@@ -183,7 +183,8 @@ def test_time_limit_stops_a_runaway_stage_inside_a_dagster_step(tmp_path: Path) 
 
     @dg.asset(partitions_def=partitions)
     def parsed_documents(context) -> dict:
-        out = run_stage(context, WorkStore(tmp_path), "parsed_documents", None, compute, seconds_per_report=0.5)
+        upstream = {k: StageOutput(f"raw-{k}", value=k) for k in ("slow", "quick")}
+        out = run_stage(context, WorkStore(tmp_path), "parsed_documents", upstream, compute, seconds_per_report=0.5)
         return {k: (o.value, o.failure) for k, o in out.items()}
 
     results = {}

@@ -60,10 +60,9 @@ def run_stage(
     context: dg.AssetExecutionContext,
     store: WorkStore,
     stage: str,
-    upstream: Mapping[str, StageOutput] | None,
+    upstream: Mapping[str, StageOutput],
     compute: Callable[[str, Any], Any],
     *,
-    root_fingerprints: Mapping[str, str] | None = None,
     seconds_per_report: float | None = None,
 ) -> dict[str, StageOutput]:
     """Run ``compute(report_id, upstream_value)`` for every partition of this run.
@@ -74,14 +73,13 @@ def run_stage(
         seconds_per_report = _settings_time_limit(context)
     outputs: dict[str, StageOutput] = {}
     for key in context.partition_keys:
-        up = upstream.get(key) if upstream is not None else None
-        if upstream is not None and up is None:
+        up = upstream.get(key)
+        if up is None:
             failure = Failure(key, stage, "MissingInput", "the upstream stage produced nothing for this report")
             outputs[key] = StageOutput(fingerprint(key, stage, "missing"), failure=failure)
             continue
-        base = up.fingerprint if up is not None else (root_fingerprints or {}).get(key, "")
-        fp = fingerprint(base, stage, CODE_VERSIONS[stage])
-        if up is not None and not up.ok:
+        fp = fingerprint(up.fingerprint, stage, CODE_VERSIONS[stage])
+        if not up.ok:
             outputs[key] = StageOutput(fp, failure=up.failure)
             continue
         previous = store.load(stage, key)
@@ -91,7 +89,7 @@ def run_stage(
         started = time.perf_counter()
         try:
             with time_limit(seconds_per_report, stage=_ERROR_STAGE.get(stage, stage), what=f"{stage} of {key}"):
-                value = compute(key, up.value if up is not None else None)
+                value = compute(key, up.value)
             for warning in getattr(value, "warnings", None) or []:
                 context.log.warning(f"{key}: {stage}: {warning}")
             outputs[key] = StageOutput(fp, value=value, seconds=time.perf_counter() - started)
