@@ -19,9 +19,9 @@ from pipelines.defs.executors import execution_config
 from pipelines.defs.partitions import reports_partitions
 from pipelines.defs.resources import CxbenchSettings, default_dagster_home
 from pipelines.defs.stages import CODE_VERSIONS
-from pipelines.ingest.registry import Registry, load_registry
-from pipelines.source_changes import changed_span, compare, source_state
-from pipelines.workstore import StageOutput, WorkStore
+from pipelines.ingest.registry import load_registry
+from pipelines.source_changes import SourceState, changed_span, compare, source_state
+from pipelines.workstore import WorkStore
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -89,7 +89,7 @@ def run_config(
     }
 
 
-def plan_range(store: WorkStore, registry: Registry, keys: list[str]) -> tuple[tuple[str, str], str]:
+def plan_range(store: WorkStore, state: SourceState, keys: list[str]) -> tuple[tuple[str, str], str]:
     """The partition range this build must run, and why.
 
     Every report after a code change (stored outputs of the others would be stale), a registry
@@ -102,14 +102,10 @@ def plan_range(store: WorkStore, registry: Registry, keys: list[str]) -> tuple[t
     previous = store.load(BUILD_STATE, "_last")
     if not isinstance(previous, dict) or previous.get("code") != CODE_VERSIONS:
         return everything, "every report (first build, or the code changed)"
-    changes = compare(previous["sources"], source_state(registry))
+    changes = compare(previous["sources"], state)
     if changes.registry_changed:
         return everything, "every report (the registry changed)"
-    touched = set(changes.added) | set(changes.changed)
-    for key in keys:
-        stored = store.load("report_rows", key)
-        if not isinstance(stored, StageOutput) or (not stored.ok and stored.failure.stage == "fetch"):
-            touched.add(key)
+    touched = set(changes.added) | set(changes.changed) | set(previous.get("retry", ()))
     span = changed_span(keys, touched)
     return span, f"{len(touched)} report(s) added or changed, span {span[0]}..{span[1]}"
 
@@ -145,9 +141,9 @@ def launch_build(
     keys = list(instance.get_dynamic_partitions(reports_partitions.name))
     if not keys:
         raise ValueError(f"no reports found in {settings.sources_dir}")
-    if partition_range is None:
-        partition_range, _ = ((keys[0], keys[-1]), "") if full else plan_range(store, registry, keys)
     state = source_state(registry)
+    if partition_range is None:
+        partition_range, _ = ((keys[0], keys[-1]), "") if full else plan_range(store, state, keys)
     result = dg.execute_job(
         dg.reconstructable(definitions.build_catalogue),
         instance=instance,
@@ -155,8 +151,6 @@ def launch_build(
         tags=range_tags(*partition_range),
         raise_on_error=False,
     )
-    if result.success:
-        store.save(BUILD_STATE, "_last", {"code": CODE_VERSIONS, "sources": state})
     run_id = result.run_id
     release = None
     event = instance.get_latest_materialization_event(dg.AssetKey("catalogue_release"))
@@ -165,13 +159,16 @@ def launch_build(
     failures = (
         store.load("report_failures", "_all") or [] if _materialized_in(instance, "report_failures", run_id) else []
     )
+    if result.success:  # fetch failures may be transient: the next build tries those reports again
+        retry = sorted({f["report_id"] for f in failures if f["stage"] == "fetch"})
+        store.save(BUILD_STATE, "_last", {"code": CODE_VERSIONS, "sources": state, "retry": retry})
     in_run = keys[keys.index(partition_range[0]) : keys.index(partition_range[1]) + 1]
     stats = {}
     for stage in ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows"):
-        outputs = [store.load(stage, key) for key in in_run]
+        meta = _step_metadata(instance, stage, run_id)  # the counts the stage recorded, not re-read pickles
         stats[stage] = {
-            "computed": sum(1 for o in outputs if o is not None and o.ok and not o.reused),
-            "reused": sum(1 for o in outputs if o is not None and o.reused),
+            "computed": meta.get("computed", 0),
+            "reused": meta.get("reused", 0),
             "not in run": len(keys) - len(in_run),
         }
     return BuildOutcome(
@@ -184,6 +181,13 @@ def launch_build(
         added=added,
         removed=removed,
     )
+
+
+def _step_metadata(instance: dg.DagsterInstance, asset: str, run_id: str) -> dict[str, Any]:
+    event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+    if event is None or event.run_id != run_id:
+        return {}
+    return {k: v.value for k, v in event.asset_materialization.metadata.items()}
 
 
 def _materialized_in(instance: dg.DagsterInstance, asset: str, run_id: str) -> bool:
