@@ -8,9 +8,10 @@ handler in ``args.func``; a handler takes the parsed args and returns the proces
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -58,12 +59,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_version_exits_2(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Every verb answers a version or catalogue that does not exist the same way: message, exit 2."""
+
+    @functools.wraps(verb)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return verb(args)
+        except LookupError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+
+    return run
+
+
+@_unknown_version_exits_2
 def cmd_show(args: argparse.Namespace) -> int:
-    try:
-        manifest = reader.read_manifest(args.catalogue, args.version)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    manifest = reader.read_manifest(args.catalogue, args.version)
     print(f"{manifest['name']} {manifest['version']}  created {manifest['created']}")
     print(f"previous {manifest.get('previous_version')}  bump {manifest.get('bump')}")
     print(f"content {manifest['content_hash']}")
@@ -76,12 +88,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+@_unknown_version_exits_2
 def cmd_diff(args: argparse.Namespace) -> int:
-    try:
-        changes = reader.diff_versions(args.catalogue, args.old, args.new)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    changes = reader.diff_versions(args.catalogue, args.old, args.new)
     if changes.empty:
         print(f"no differences between {args.old} and {args.new}")
         return 0
@@ -94,12 +103,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+@_unknown_version_exits_2
 def cmd_verify(args: argparse.Namespace) -> int:
-    try:
-        problems = reader.verify(args.catalogue, args.version)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    problems = reader.verify(args.catalogue, args.version)
     for problem in problems:
         print(f"FAILED {problem}")
     if problems:
@@ -108,12 +114,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+@_unknown_version_exits_2
 def cmd_search(args: argparse.Namespace) -> int:
-    try:
-        hits = reader.search(args.catalogue, args.text, args.version)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    hits = reader.search(args.catalogue, args.text, args.version)
     if hits.empty:
         print(f"no figure mentions {args.text!r}")
         return 1
