@@ -5,7 +5,7 @@ PDF; English, Simplified and Traditional Chinese) from sentence templates writte
 project, deterministically from a seed, so a benchmark run at N reports is repeatable. It does
 not belong in the pipeline: nothing here is imported by ``pipelines``.
 
-Usage: ``python benchmarks/synthetic_corpus.py OUT_DIR [--n 1000] [--pdf-share 0.1] [--seed 7]``
+Usage: ``python benchmarks/synthetic_corpus.py OUT_DIR [--n 1000] [--pdf-share 0.1] [--seed 7] [--size small]``
 """
 
 from __future__ import annotations
@@ -44,6 +44,33 @@ ZH_HANT_SENTENCES = (
     "所有管道的平均處理時長為{m}分鐘。",
     "有{a}%的受訪者在一次糟糕的體驗後更換了品牌。",
 )
+# Sentences without figures: real reports are mostly prose around their figures.
+EN_PROSE = (
+    "Respondents were asked to think about their most recent contact with a brand.",
+    "The panel covered retail, banking, travel, telecoms and public services.",
+    "Leaders who share customer feedback across teams tend to act on it sooner.",
+    "Many organisations still route every enquiry through a single queue.",
+    "Self-service works best when it hands over to a person without losing context.",
+    "The findings below are weighted to reflect the population of each market.",
+    "Several interviewees described their knowledge base as out of date.",
+    "Teams that measure effort as well as satisfaction see problems earlier.",
+)
+ZH_HANS_PROSE = (
+    "受访者被要求回想最近一次与品牌的接触。",
+    "样本覆盖零售、银行、旅游、电信和公共服务等行业。",
+    "在团队之间共享客户反馈的企业,往往能更快采取行动。",
+    "许多企业仍然把所有咨询放在同一个队列中处理。",
+    "当自助服务能够把上下文完整地转交给人工时,效果最好。",
+    "以下结果已按各市场的人口结构进行加权。",
+)
+ZH_HANT_PROSE = (
+    "受訪者被要求回想最近一次與品牌的接觸。",
+    "樣本涵蓋零售、銀行、旅遊、電信和公共服務等產業。",
+    "在團隊之間分享客戶回饋的企業,往往能更快採取行動。",
+    "許多企業仍然把所有諮詢放在同一個佇列中處理。",
+    "當自助服務能夠把脈絡完整地轉交給真人時,效果最好。",
+    "以下結果已按各市場的人口結構進行加權。",
+)
 HEADINGS = {
     "en": ("Key findings", "Channels", "Service teams", "Outlook"),
     "zh-Hans": ("主要发现", "服务渠道", "服务团队", "展望"),
@@ -60,13 +87,20 @@ ORGS = {
     "zh-Hant": ("玉山", "明灣", "晴川", "鹿港"),
 }
 SENTENCES = {"en": EN_SENTENCES, "zh-Hans": ZH_HANS_SENTENCES, "zh-Hant": ZH_HANT_SENTENCES}
+PROSE = {"en": EN_PROSE, "zh-Hans": ZH_HANS_PROSE, "zh-Hant": ZH_HANT_PROSE}
+# Report length: sections x (figure sentences + prose sentences). The default, 3 rounds of the
+# headings with 4 + 8 sentences each, gives documents of about 9-13 KB (the scraped CX articles in
+# ../shared/corpus are 7.5-17.5 KB, median 12 KB) and PDFs of 5-6 pages; "small" is the one-page
+# size the benchmark used before 2026-11-22.
+SIZES = {"small": (1, 3, 0), "realistic": (3, 4, 8)}
 
 
-def _paragraphs(rng: random.Random, language: str, year: int) -> list[tuple[str, list[str]]]:
-    """Sections of (heading, sentences) with figures drawn from ``rng``."""
+def _paragraphs(rng: random.Random, language: str, year: int, size: str = "realistic") -> list[tuple[str, list[str]]]:
+    """Sections of (heading, sentences) with figures drawn from ``rng``, padded with prose."""
+    rounds, with_figures, prose = SIZES[size]
     sections = []
-    for heading in HEADINGS[language]:
-        picked = rng.sample(SENTENCES[language], k=min(3, len(SENTENCES[language])))
+    for heading in HEADINGS[language] * rounds:
+        picked = rng.sample(SENTENCES[language], k=min(with_figures, len(SENTENCES[language])))
         sentences = [
             s.format(
                 y=year,
@@ -78,6 +112,8 @@ def _paragraphs(rng: random.Random, language: str, year: int) -> list[tuple[str,
             )
             for s in picked
         ]
+        sentences += [rng.choice(PROSE[language]) for _ in range(prose)]
+        rng.shuffle(sentences)
         sections.append((heading, sentences))
     return sections
 
@@ -141,7 +177,9 @@ def render_pdf(path: Path, title: str, sections) -> None:
     canvas.save()
 
 
-def write_corpus(out_dir: str | Path, n: int = 1000, *, pdf_share: float = 0.1, seed: int = 7) -> list[Path]:
+def write_corpus(
+    out_dir: str | Path, n: int = 1000, *, pdf_share: float = 0.1, seed: int = 7, size: str = "realistic"
+) -> list[Path]:
     """Write ``n`` reports into ``out_dir`` and return their paths (names give the report ids)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -157,7 +195,7 @@ def write_corpus(out_dir: str | Path, n: int = 1000, *, pdf_share: float = 0.1, 
             language = ("en", "en", "zh-Hans", "zh-Hant")[(i // 3) % 4]
         org = ORGS[language][i % len(ORGS[language])]
         title = TITLES[language].format(org=org, y=year)
-        sections = _paragraphs(rng, language, year)
+        sections = _paragraphs(rng, language, year, size)
         path = out / f"synthetic-{i:05d}.{kind}"
         if kind == "pdf":
             render_pdf(path, title, sections)
@@ -186,8 +224,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--pdf-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--size", choices=sorted(SIZES), default="realistic")
     args = parser.parse_args(argv)
-    paths = write_corpus(args.out_dir, args.n, pdf_share=args.pdf_share, seed=args.seed)
+    paths = write_corpus(args.out_dir, args.n, pdf_share=args.pdf_share, seed=args.seed, size=args.size)
     print(f"wrote {len(paths)} reports to {args.out_dir}")
 
 

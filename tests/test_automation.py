@@ -251,8 +251,10 @@ def test_url_sources_are_refetched_only_when_asked(site, instance, tmp_path):
     assert refetched.value.sha256 == first.value.sha256
     event = instance.get_latest_materialization_event(dg.AssetKey("raw_snapshots"))
     metadata = event.asset_materialization.metadata
-    assert metadata["content_sha256"].value == first.value.sha256  # per partition, not a map
     assert metadata["reused"].value == 1
+    registry_event = instance.get_latest_materialization_event(dg.AssetKey("source_registry"))
+    contents = registry_event.asset_materialization.metadata["content_sha256"].value
+    assert contents == {"remote-report": f"url:{site}/remote-report.html"}  # every report, one event
 
 
 def test_execution_config_names_every_engine():

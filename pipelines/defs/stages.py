@@ -52,6 +52,7 @@ def stage_code_version(stage: str) -> str:
 
 
 CODE_VERSIONS = {stage: stage_code_version(stage) for stage in _STAGE_CODE}
+METADATA_LIST_CAP = 20  # failures / warnings listed in a stage's metadata; the rest are counted
 # The ``ReportError`` stage a time-out is recorded under, per asset.
 _ERROR_STAGE = {"parsed_documents": "parse", "cleaned_texts": "clean", "report_rows": "figures"}
 
@@ -118,10 +119,16 @@ def stage_metadata(outputs: Mapping[str, StageOutput]) -> dict[str, Any]:
         "failed": len(failed),
         "seconds": round(sum(o.seconds for o in outputs.values() if not o.reused), 3),
     }
+    # Output metadata is copied onto every partition's materialization, so the lists are capped:
+    # uncapped, 100 failures in a 1,000-report run would be stored 1,000 times over.
     if failed:
-        rows = "\n".join(f"| {k} | {f.stage} | {f.error} | {f.message[:120]} |" for k, f in sorted(failed.items()))
-        meta["failures"] = dg.MetadataValue.md("| report | stage | error | message |\n|---|---|---|---|\n" + rows)
+        shown = sorted(failed.items())[:METADATA_LIST_CAP]
+        rows = "\n".join(f"| {k} | {f.stage} | {f.error} | {f.message[:120]} |" for k, f in shown)
+        more = len(failed) - len(shown)
+        table = "| report | stage | error | message |\n|---|---|---|---|\n" + rows
+        meta["failures"] = dg.MetadataValue.md(table + (f"\n\n{more} more: see report_failures." if more else ""))
     warned = {k: o.value.warnings for k, o in outputs.items() if o.ok and getattr(o.value, "warnings", None)}
     if warned:
-        meta["warnings"] = dg.MetadataValue.json(warned)
+        meta["warnings"] = dg.MetadataValue.json(dict(sorted(warned.items())[:METADATA_LIST_CAP]))
+        meta["reports_with_warnings"] = len(warned)
     return meta
