@@ -93,12 +93,18 @@ def local_postgres(folder: str | Path) -> Iterator[PostgresServer]:
         shutil.chown(folder, "postgres")
         shutil.chown(sockets, "postgres")
     port = _free_port()
-    run = dict(check=True, capture_output=True, text=True, timeout=120)
-    subprocess.run(_as_owner([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", USER]), **run)
+    _run([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", USER])
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1"
-    start = [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w", "start"]
-    subprocess.run(_as_owner(start), **run)
+    _run([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w", "start"])
     try:
         yield PostgresServer("127.0.0.1", port, USER)
     finally:
-        subprocess.run(_as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]), **run)
+        _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+
+
+def _run(cmd: list[str]) -> None:
+    """Run a server tool as the cluster's owner; its own message is the error (e.g. a folder the
+    ``postgres`` user cannot reach)."""
+    done = subprocess.run(_as_owner(cmd), capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{Path(cmd[0]).name} failed ({done.returncode}): {(done.stderr or done.stdout).strip()}")

@@ -5,11 +5,13 @@ clean_document + extract_figures, writes observations.parquet and reports.parque
 folder and runs the scorer (../shared/eval/score.py) on them. ``--json`` passes through to the
 scorer; exit 2 when ../shared is absent.
 
-Dev set (``--dev``, ``--held-out``): tests/data/figures_dev/, scored in-process by ``match_gold``,
-which applies score.py's matching rules (value, sign of changes, anchor inside the quote) and
-also reports the year and the "other" class (counts, durations, multiples) that score.py skips.
+Dev set (``--split NAME``; ``--dev``, ``--held-out``, ``--held-out-2`` are shorthands):
+tests/data/figures_dev/, parsed like the pipeline parses them (``parse_document``) and scored
+in-process by ``match_gold`` and ``match_tables``, which apply score.py's matching rules (value, sign
+of changes, anchor inside the quote; table cells by value and row/column labels) and also report the
+year and the "other" class (counts, durations, multiples) that score.py skips.
 
-    .venv/bin/python scripts/score_corpus.py [--misses N] [--json] [--dev | --held-out | --held-out-2]
+    .venv/bin/python scripts/score_corpus.py [--misses N] [--json] [--split NAME | --dev | --held-out]
 """
 
 from __future__ import annotations
@@ -113,8 +115,8 @@ def match_gold(gold: list[dict], figures: list[Figure], scored_class: tuple[str,
     with the same (signed) value whose quote holds the gold anchor. ``scored_class`` picks the gold
     rows ("percent", "fraction" as score.py; "other" for counts, durations, multiples)."""
     scored = "other" not in scored_class
-    g_rows = [g for g in gold if g.get("class") in scored_class]
-    preds = [f for f in figures if (f.unit in _SCORED_UNITS) == scored]
+    g_rows = [g for g in gold if g.get("class") in scored_class and g.get("source", "text") == "text"]
+    preds = [f for f in figures if (f.unit in _SCORED_UNITS) == scored and f.source != "table"]
     used: set[int] = set()
     out: dict = {"tp": 0, "pred": len(preds), "gold": len(g_rows), "missed": [], "wrong": []}
     out["attrs"] = {name: [0, 0] for name in ATTRIBUTES}
@@ -148,28 +150,57 @@ def match_gold(gold: list[dict], figures: list[Figure], scored_class: tuple[str,
 
 
 def dev_documents(folder: Path = DEV, split: str = "dev") -> list[tuple[str, list[Figure], list[dict]]]:
-    """(name, extracted figures, gold rows) of each dev-set document in ``split`` (dev, held_out, held_out_2)."""
+    """(name, extracted figures, gold rows) of each dev-set document in ``split``, parsed as the pipeline does.
+
+    Text figures come first, then one figure per numeric table cell (source "table").
+    """
     from pipelines.figures import detect_language, detect_survey_year
+    from pipelines.parse import parse_document
+    from pipelines.tables import table_figures
 
     with (folder / "documents.csv").open(encoding="utf-8") as fh:
         meta = [row for row in csv.DictReader(fh) if row["split"] == split]
     out = []
     for row in meta:
         path = folder / row["file"]
-        raw = path.read_bytes()
-        if path.suffix == ".html":
-            from pipelines.parse import parse_document
-
-            parsed = parse_document(raw, filename=path.name)
-            doc = clean_document(parsed.pages, parsed.page_numbers, parsed.format)
-        else:
-            doc = clean_document([raw.decode("utf-8")], [None], "markdown" if path.suffix == ".md" else "text")
+        parsed = parse_document(path.read_bytes(), filename=path.name)
+        doc = clean_document(parsed.pages, parsed.page_numbers, parsed.format)
         year = int(row["survey_year"]) if row.get("survey_year") else detect_survey_year(doc.text)
         language = row.get("language") or detect_language(doc.text)
         gold_path = path.with_suffix(".jsonl")
         gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        out.append((path.stem, extract_figures(doc, year, language), gold))
+        figures = extract_figures(doc, year, language)
+        for table in parsed.tables:
+            figures.extend(table_figures(table))
+        out.append((path.stem, figures, gold))
     return out
+
+
+def _labels_meet(a: str | None, b: str | None) -> bool:
+    a, b = clean_for_match(a), clean_for_match(b)
+    return bool(a and b and (a in b or b in a))
+
+
+def match_tables(gold: list[dict], figures: list[Figure]) -> dict:
+    """score.py's table matching: a gold cell meets the first unused table figure with its value,
+    page (when both have one) and row and column labels (either contains the other, cleaned)."""
+    g_rows = [g for g in gold if g.get("source") == "table"]
+    preds = [f for f in figures if f.source == "table"]
+    used: set[int] = set()
+    missed = []
+    for g in g_rows:
+        hit = next(
+            (i for i, f in enumerate(preds) if i not in used and abs(f.value - _expected(g)) <= 0.01
+             and (g.get("page") is None or f.page is None or int(f.page) == int(g["page"]))
+             and _labels_meet(g.get("row_label"), f.row_label) and _labels_meet(g.get("column_label"), f.column_label)),
+            None,
+        )
+        if hit is None:
+            missed.append(f"{g['figure']!r} at {g.get('row_label')!r} / {g.get('column_label')!r}")
+        else:
+            used.add(hit)
+    extra = [f"{f.stated_as!r} at {f.row_label!r} / {f.column_label!r}" for i, f in enumerate(preds) if i not in used]
+    return {"tp": len(used), "pred": len(preds), "gold": len(g_rows), "missed": missed, "extra": extra, "wrong": []}
 
 
 def _f1(tp: int, pred: int, gold: int) -> dict:
@@ -180,7 +211,7 @@ def _f1(tp: int, pred: int, gold: int) -> dict:
 
 def score_dev(folder: Path = DEV, split: str = "dev") -> dict:
     """Text F1 and attribute accuracy over a dev-set split, plus the misses that explain them."""
-    totals = {"text": [0, 0, 0], "other": [0, 0, 0]}
+    totals = {"text": [0, 0, 0], "other": [0, 0, 0], "table": [0, 0, 0]}
     attrs = {name: [0, 0] for name in ATTRIBUTES}
     notes: list[str] = []
     for name, figures, gold in dev_documents(folder, split):
@@ -192,9 +223,13 @@ def score_dev(folder: Path = DEV, split: str = "dev") -> dict:
                     attrs[attr][0] += ok
                     attrs[attr][1] += n
             notes += [f"{name} [{key}] {kind}: {line}" for kind in ("missed", "extra", "wrong") for line in m[kind]]
+        t = match_tables(gold, figures)
+        totals["table"] = [a + b for a, b in zip(totals["table"], (t["tp"], t["pred"], t["gold"]), strict=True)]
+        notes += [f"{name} [table] {kind}: {line}" for kind in ("missed", "extra") for line in t[kind]]
     return {
         "text": _f1(*totals["text"]),
         "other": _f1(*totals["other"]),
+        "table": _f1(*totals["table"]),
         "attributes": {k: (ok / n if n else None) for k, (ok, n) in attrs.items()},
         "notes": notes,
     }
@@ -210,6 +245,7 @@ def main() -> int:
     split.add_argument(
         "--held-out-2", action="store_const", const="held_out_2", dest="split", help="score round-three held-out docs"
     )
+    split.add_argument("--split", dest="split", help="score the dev-set split NAME (documents.csv's split column)")
     args = ap.parse_args()
     if args.split:
         result = score_dev(DEV, args.split)

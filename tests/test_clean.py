@@ -65,3 +65,41 @@ def test_promotion_lines_dropped_article_lines_kept():
     doc = clean_document([text], [None], "text")
     assert doc.text == "约 61% 的受访者表示愿意免费试用新功能。"
     assert doc.dropped_lines == 3
+
+
+def test_promotion_with_prices_phones_and_discounts_dropped():
+    text = (
+        "☎ 會員專線 02-2345-6789|年費只要 NT$990,立省 30%\n"
+        "Book a demo today: save 20% with our annual plan, from $49 a month\n"
+        "門市調查顯示,有 42% 的顧客曾因排隊太久而離開。"
+    )
+    doc = clean_document([text], [None], "text")
+    assert doc.text == "門市調查顯示,有 42% 的顧客曾因排隊太久而離開。"
+
+
+def test_related_article_titles_dropped_until_the_next_sentence():
+    """Titles in a related-articles list are other articles' headlines, even when they hold a figure."""
+    text = "\n".join([
+        "受访者中 58% 的人更愿意自助办理。",
+        "== 相关阅读 ==",
+        "1. 会员流失率 25% 的背后?",
+        "2. 门店数字化的三个误区",
+        "声明:本文数据来自公开报告,仅供参考。",
+        "Related Articles",
+        "- Why 70% of Shoppers Abandon Their Carts (and How to Stop It)",
+        "Overall, 61% of the stores surveyed now offer self-checkout.",
+    ])
+    doc = clean_document([text], [None], "text")
+    assert "25%" not in doc.text and "70%" not in doc.text and "三个误区" not in doc.text
+    assert "58%" in doc.text and "61%" in doc.text
+
+
+def test_a_related_heading_alone_does_not_drop_findings_after_it():
+    text = "相关研究\n本次调查覆盖 1,200 名消费者,其中 35% 的人每月网购三次以上。"
+    assert "35%" in clean_document([text], [None], "text").text
+
+
+def test_a_row_of_label_share_pairs_is_a_flattened_chart_not_spam():
+    page = "门店 41%|小程序 27%|电话 15%|邮件 10%|其他 7%\n热门:客服|工单|呼叫中心|CRM|外呼"
+    doc = clean_document([page], [None], "text")
+    assert "小程序 27%" in doc.text and "热门" not in doc.text

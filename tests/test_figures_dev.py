@@ -6,6 +6,11 @@ held-out split was written last and scored once (``scripts/score_corpus.py --hel
 rule changed for it: that first score is the estimate for unseen reports. It guards like the dev
 split since. The held_out_2 split (hb*: Chinese and English translations in the style of the shared
 corpus) was written in round three and scored blind once the same way before its rules changed.
+The held_out_3 split (hc*: scraped pages with chrome, Markdown and plain-text pipe tables, an HTML
+table) was written in round four by someone who never read the extractor and scored blind once
+through ``cxbench run`` and the shared score.py: text F1 0.904, label 0.820, table cells R 0.400.
+Its bars sit a little below what round four reaches; its "other" class (counts, durations,
+ratings) is not yet a target, so its bar only guards against regressions.
 """
 
 from __future__ import annotations
@@ -17,15 +22,19 @@ import pytest
 from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
 
 
-@pytest.mark.parametrize("split", ["dev", "held_out", "held_out_2"])
-def test_dev_set_meets_the_bar(split):
+@pytest.mark.parametrize(
+    ("split", "other_f1"), [("dev", 0.90), ("held_out", 0.90), ("held_out_2", 0.90), ("held_out_3", 0.65)]
+)
+def test_dev_set_meets_the_bar(split, other_f1):
     result = score_dev(DEV, split)
     notes = "\n".join(result["notes"])
     assert result["text"]["f1"] >= 0.98, notes
     for name in ("kind", "qualifier", "period", "year"):
-        assert result["attributes"][name] >= 0.97, (name, notes)
-    assert result["attributes"]["label"] >= 0.90, notes
-    assert result["other"]["f1"] >= 0.90, notes
+        assert (result["attributes"][name] or 1.0) >= 0.97, (name, notes)  # held_out_3 gold states no year
+    assert result["attributes"]["label"] >= 0.95, notes
+    assert result["other"]["f1"] >= other_f1, notes
+    if result["table"]["gold"]:
+        assert result["table"]["f1"] >= 0.95, notes
 
 
 def test_every_gold_row_has_the_shared_fields():

@@ -90,20 +90,45 @@ _CHROME = re.compile(
 )
 # Promotions glued to articles: 免费试用 30 天, 点击立即领取, 扫码领取 ¥0 福利 (two cues, or one in 【】)
 _PROMOTION = re.compile(
-    r"免费(?:试用|领取|下载)|立即(?:领取|下载|购买|抢购|报名)|扫码|限时(?:特惠|优惠|免费)|优惠券|"
-    r"free trial|download (?:it )?now|limited[- ]time offer",
+    r"免费(?:试用|领取|下载)|立即(?:领取|下载|购买|抢购|报名)|扫码|限时(?:特惠|优惠|免费)?|优惠券|"
+    r"立省|专线|热线|首月|\d\s?折|nt\$\s?\d|[¥$€£]\s?\d|\d{3,4}-\d{3}-\d{3,4}|"
+    r"free trial|download (?:it )?now|limited[- ]time offer|\bsave \d+%|\d+% off\b",
     re.I,
 )
+# "相关文章", "—— 推荐阅读 ——", "Related Articles": what follows is a list of other articles' titles
+_RELATED_BLOCK = re.compile(
+    r"^[\W_]*(?:延伸阅读|相关阅读|推荐阅读|相关文章|相关推荐|相关报道|热门文章|猜你喜欢|更多阅读|你可能还喜欢|"
+    r"related (?:reading|articles?|posts?|stories|news|content|resources)|further reading|read next|"
+    r"you (?:may|might) also like|recommended (?:reading|for you|articles?))[\W_]*$",
+    re.I,
+)
+_TITLE_MAX = 90
+_INNER_SENTENCE_END = re.compile(r"[。!;]|\.(?:\s|$)")  # a title may end in ? but holds no finished sentence
+_LIST_MARK = re.compile(r"^(?:\d{1,2}[.)、]|[-*•·▶▸►])\s*")
 _ANNOUNCEMENT = re.compile(r"^(?:公告|广告|推广|sponsored|advertisement|ad)[::\s]", re.I)
 _HEADING_END = re.compile(r"[。.!;,:、]$")  # read on the width-folded line
 
 
+_ENDS_WITH_SHARE = re.compile(r"\d\s?%\s*$")
+
+
 def is_keyword_stuffing(line: str) -> bool:
-    """SEO spam: many short phrases glued by _ - | with no sentence punctuation at all."""
+    """SEO spam: many short phrases glued by _ - | with no sentence punctuation at all.
+
+    A row of "label N%" parts (电子邮件 34%|在线聊天 29%|…) is a flattened chart, not spam.
+    """
     if _SENTENCE_PUNCT.search(line):
         return False
     parts = [p for p in _STUFFING_SEP.split(line) if p.strip()]
-    return len(parts) >= 5 and sum(len(p) for p in parts) / len(parts) <= 16
+    if len(parts) < 5 or sum(len(p) for p in parts) / len(parts) > 16:
+        return False
+    return sum(1 for p in parts if _ENDS_WITH_SHARE.search(p)) * 2 < len(parts)
+
+
+def is_related_title(norm: str) -> bool:
+    """A line of a related-articles list: short, and no sentence finished inside it."""
+    body = _LIST_MARK.sub("", norm.strip()).rstrip("?")
+    return len(body) <= _TITLE_MAX and _INNER_SENTENCE_END.search(body) is None
 
 
 def is_chrome(line: str, norm: str) -> bool:
@@ -158,6 +183,7 @@ def clean_document(pages: list[str], page_numbers: list[int | None], fmt: str) -
     headings: list[tuple[int, str]] = []
     dropped = 0
     pos = 0
+    related = False  # inside a "related articles" list: its titles are other articles' headlines
     for page_text, number in zip(pages, page_numbers, strict=True):
         start = pos
         for raw in page_text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -165,7 +191,8 @@ def clean_document(pages: list[str], page_numbers: list[int | None], fmt: str) -
             if not line.strip():
                 continue
             norm = unicodedata.normalize("NFKC", to_simplified(line)).lower().strip()
-            if is_keyword_stuffing(norm) or is_chrome(line, norm):
+            related = (related and is_related_title(norm)) or _RELATED_BLOCK.match(norm) is not None
+            if related or is_keyword_stuffing(norm) or is_chrome(line, norm):
                 dropped += 1
                 continue
             if is_heading(norm):

@@ -32,13 +32,21 @@ _ORDINAL_OR_REFERENCE = EndsWith(
     {"ordinal": ("第",), "reference": ("top", "no.", "#", "page", "p.", "vol.", "version", "v", "chapter", "figure")}
 )
 _LAST_YEAR = re.compile(
-    r"去年|上一年|前一年|上年|同比|last year|previous year|prior year|the year before|a year (?:ago|earlier)"
+    r"去年|上一年|前一年|上年|一年前|同比|last year|previous year|prior year|the year before|a year (?:ago|earlier)"
 )
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 # Bare "points" / 个点 after a rating on the same line (7.6 out of 10, 满分 5 分) are score points
 _RATING_SCALE = re.compile(r"\bout of (?:5|7|10|100)\b|满分|/\s?(?:5|10)\s?分|\d\s?分\s?[((]满分")
 _PERCENT_POINT_WORDS = re.compile(r"百分点|percentage|pct|ppt|pp\b")
 _LABELLED_UNITS = ("percent", "percentage_points")
+# Survey methodology, not findings: "margin of error ±1.5 percentage points", "at the 95% confidence
+# level", 抽样误差为 ±3%, 置信度为 95%
+_METHOD_LEFT = re.compile(
+    r"(?:±|\+/-|正负|margin of error(?: is| of)?|sampling error(?: is| of)?|误差(?:范围)?(?:为|是|在)?"
+    r"|置信(?:水平|度)(?:为|是)?)\s*(?:(?:about|around|approximately|plus or minus|约|大约)\s*)?(?:±|\+/-|正负)?\s*$"
+)
+_METHOD_RIGHT = re.compile(r"\s*(?:confidence\b|置信|可信度)")
+_METHOD_CUE = re.compile(r"±|\+/-|正负|误差|置信|可信度|margin of error|sampling error|confidence")
 _GAP_HINT = re.compile(r"差|gap|difference")  # cheap gate before the gap rule's suffix match
 _CLAUSE_MARKS = (",", ";", "。", "!", "?", "\n")
 
@@ -65,6 +73,7 @@ def candidates(norm: str) -> Iterator[Candidate]:
     so the context rules of each figure run right after its check and reuse the left window it read.
     """
     urls = _url_spans(norm)
+    method = [m.start() for m in _METHOD_CUE.finditer(norm)]  # most reports state no margin of error
     for c in scan(norm):
         before = _ORDINAL_OR_REFERENCE(norm, c.start)
         if before == "ordinal" or (before == "reference" and c.unit not in ("percent", "percentage_points")):
@@ -73,7 +82,17 @@ def candidates(norm: str) -> Iterator[Candidate]:
             continue
         if c.unit == "percentage_points" and _rating_points(norm, c):
             continue
+        near_cue = method and _near_before(method, c.end + 12, c.end - c.start + 60)
+        if near_cue and c.unit in _LABELLED_UNITS and _methodology(norm, c):
+            continue
         yield c
+
+
+def _methodology(norm: str, c: Candidate) -> bool:
+    """A margin of error or a confidence level: how the survey was done, not what it found."""
+    if _METHOD_RIGHT.match(norm, c.end, c.end + 12):
+        return True
+    return _METHOD_LEFT.search(norm, max(0, c.start - 48), c.start) is not None
 
 
 def _rating_points(norm: str, c: Candidate) -> bool:

@@ -7,9 +7,13 @@ Rules, in order, within the figure's sentence (only percent-like figures take pa
    by 或/和/or/and (“非常重要”或“比較重要” has no single label)                             -> X
 3. a quote after it, before the next ; or sentence end, with no other figure between and
    not owned by a figure after it in its clause (“Y”(36%), “Y”上升了 9%)              -> X
-4. a figure that continues the previous one (a change, an earlier level, 达到 N%, the second
-   of a parenthesised pair) takes the previous figure's label
-Quoted statements longer than ``MAX_LABEL`` characters are not answer options.
+4. a figure that continues the previous one (a change, an earlier level, 达到 N% / 上升到今年的 N%,
+   the second of a parenthesised pair, 这一比例 N%: the same share of another group) takes the
+   previous figure's label
+5. a figure restated in brackets right after it in the same clause (将近一半的受访者(49%)) and
+   its restatement share one label, whichever of the two found it
+Quoted statements longer than ``MAX_LABEL`` characters are not answer options; punctuation
+inside the closing quote ("excellent,") is not part of the option.
 """
 
 from __future__ import annotations
@@ -18,15 +22,21 @@ import re
 
 from pipelines.figures.quotes import QUOTED
 
-MAX_LABEL = 30
-MAX_GAP = 40
+MAX_LABEL = 40  # as long as ``QUOTED`` reads: "agents who don't have my history" is an option
+MAX_GAP = 60  # 'only 21% of consumers rated their most recent experience as "excellent"'
 _RIGHT_BEFORE = re.compile(r"\s*(?:[((]|以|占|为|at|with|:)?\s*")
 _OWNED = re.compile(r"\s*[((]?\s*[\d一二三四五六七八九十百半]")
 _HARD_BREAK = re.compile(r"[;。!?!?\n]")
 _CLAUSE_BREAK = re.compile(r"[,;。!?!?\n—–]")
 _PAIR_OPEN = re.compile(r"\s*[((]\s*")
 _PAIR_SECOND = re.compile(r"[((][^()()]*[,、/][^()()]*$")
-_REACH = re.compile(r"(?:达到了?|到|至|\bto|\breach(?:ed|ing)?)\s*$")
+_REACH = re.compile(
+    r"(?:达到了?|到|至|\bto|\breach(?:ed|ing)?)\s*"
+    r"(?:(?:今年|本年|当年|(?:19|20)\d\d\s*年|this year|in (?:19|20)\d\d)\s*的?\s*)?$"  # 上升到今年的 55%
+)
+_SAME_SHARE = re.compile(r"(?:这一?|该|此)比例|(?:this|the same|that) (?:share|proportion|figure)")
+_RESTATED = re.compile(r"[^,;。!?!?\n]{0,12}[((]\s*$")
+_LABEL_PUNCT = ",.;:!?，。；：！？、 "
 _CONJUNCTION = re.compile(r"\s*(?:(?:and|while|whereas|but|vs\.?|versus)\b|而|但)")
 _JOINED = re.compile(r"\s*(?:或|或者|和|与|及|、|/|,|or|and)\s*")
 
@@ -51,9 +61,11 @@ def _joined(norm: str, quotes: list[tuple[int, int]], k: int) -> bool:
 def _subject_of_next(norm: str, quote_end: int, figures: list[tuple[int, int, bool]], i: int) -> bool:
     """Whether a later figure follows the quote within its clause (“Y”上升了 9%): the quote is its subject.
 
-    A conjunction right after the quote closes it instead ('46% were "very satisfied" and 31%
+    A conjunction right after the quote, or a comma inside it, closes it instead ('46% were "very satisfied" and 31%
     "satisfied"': English states the option after its figure).
     """
+    if norm[quote_end - 2 : quote_end - 1] in (",", ";", "."):
+        return False  # '"excellent," a figure that…': the comma inside the quote closes its clause
     for fs, _, _ in figures[i + 1 :]:
         if fs >= quote_end:
             return not _CLAUSE_BREAK.search(norm, quote_end, fs) and not _CONJUNCTION.match(norm, quote_end, fs)
@@ -111,13 +123,25 @@ def assign_labels(
                 label_at = (qs, qe)
         if label_at is not None:
             claimed.add(label_at)
-        label = text[label_at[0] + 1 : label_at[1] - 1].strip() if label_at else None
+        label = text[label_at[0] + 1 : label_at[1] - 1].strip().rstrip(_LABEL_PUNCT) if label_at else None
         # 4. continuation of the previous figure
         if label is None and i > 0 and (
             continues
-            or _REACH.search(norm, max(s, fs - 6), fs)
+            or _REACH.search(norm, max(s, fs - 16), fs)
             or _PAIR_SECOND.search(norm, max(s, fs - 12), fs)
+            or _SAME_SHARE.search(norm, _clause_start(norm, prev_end, fs), fs)
         ):
             label = labels[i - 1]
         labels.append(label or None)
+    # 5. a figure and its bracketed restatement share one label
+    for i in range(len(figures) - 1):
+        one_unlabelled = (labels[i] is None) != (labels[i + 1] is None)
+        if one_unlabelled and _RESTATED.fullmatch(norm, figures[i][1], figures[i + 1][0]):
+            labels[i] = labels[i + 1] = labels[i] or labels[i + 1]
     return labels
+
+
+def _clause_start(norm: str, lo: int, hi: int) -> int:
+    """Offset after the last clause break in norm[lo:hi] (or lo): where the figure's clause starts."""
+    breaks = list(_CLAUSE_BREAK.finditer(norm, lo, hi))
+    return breaks[-1].end() if breaks else lo

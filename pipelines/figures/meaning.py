@@ -49,7 +49,7 @@ _CHANGE_LEFT = EndsWith(
             "jump of",
         ),
         "down": (
-            "下降", "减少", "降低", "年减", "同比减", "环比减",
+            "下降", "减少", "降低", "年减", "同比减", "环比减", "缩减", "削减",
             "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "缩短", "回落", "down",
             "fall", "fell", "fallen", "falls", "falling", "decrease", "decreased", "decreases", "decline",
             "declined", "declines", "drop", "dropped", "drops", "slipped", "slid", "shrank", "shrink", "cut",
@@ -65,8 +65,8 @@ _CHANGE_LEFT = EndsWith(
 )
 _CHANGE_RIGHT = re.compile(
     r"(?:\s*的\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
-    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b)"
-    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b)))"
+    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b|faster\b|quicker\b)"
+    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b|slower\b)))"
 )
 
 _PREVIOUS_LEFT = EndsWith(
@@ -74,7 +74,7 @@ _PREVIOUS_LEFT = EndsWith(
         # compared with / versus alone compare groups as often as years: a stated year or "last
         # year" (read separately) is what makes those figures earlier levels.
         "previous": (
-            "从", "由", "from", "去年", "上一年", "前一年", "上年", "往年", "last year", "last year's",
+            "从", "由", "from", "去年", "上一年", "前一年", "上年", "往年", "一年前", "last year", "last year's",
             "the previous year", "the previous year's", "the prior year", "the prior year's", "a year earlier",
         ),
         "compare": ("比", "比上一年"),  # 比 13% 略有下降: earlier only when a change word follows
@@ -84,10 +84,11 @@ _PREVIOUS_LEFT = EndsWith(
 _CHANGE_WORD_AFTER = re.compile(r".{0,8}?(?:下降|上升|增加|减少|提高|降低|增长|有所|略有|高|低)")
 _PREVIOUS_RIGHT = re.compile(
     r"\s*(?:,\s*)?(?:in |for )?"
-    r"(?:last year|the previous year|a year ago|the year before|the prior year|the year prior)"
+    r"(?:last year|the previous year|a year (?:ago|earlier|before)|the year before|the prior year|the year prior)"
 )
 # read on the reversed left window (one anchored match): "2023 年的 " reversed is " 的年 3202"
-_YEAR_NEAR_REVERSED = re.compile(r"\s*(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
+# "2022 (20%)", "2022 年（20%）": a year right before a bracketed figure is that figure's year
+_YEAR_NEAR_REVERSED = re.compile(r"\s*(?:\(\s*)?(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
 # A year that opens the figure's clause sets its time: 而在 2022 年,这一比例只有 32%; In 2022 only 21% ...;
 # also after a back-reference to the previous figure: 而 2022 年这一比例为 66%, 这一数字在 2021 年仅为 11%
 _BACK_REFERENCE = r"(?:(?:这一?|这个|该|此)(?:比例|数字|比率|数据|数值|占比)\s*)?"
@@ -97,7 +98,8 @@ _YEAR_OPENS_CLAUSE = re.compile(
 )
 # Last year opening the clause: 而去年这一比例为 63%; last year, 40% ...
 _LAST_YEAR_OPENS_CLAUSE = re.compile(
-    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?(?:去年|上一年|上年|前一年|last year\b)"
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?"
+    r"(?:去年|上一年|上年|前一年|一年前|last year\b|a year ago\b)"
 )
 _CLAUSE_SEMICOLON = ";"
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
@@ -116,10 +118,13 @@ def qualifier(norm: str, start: int, end: int, built_in: str) -> str:
 
 
 # "cut waiting times by 30%": the verb stands before its object, "by" right before the figure
+# ... or a bound between them: "cut costs by at least a fifth"
 _VERB_THEN_BY = re.compile(
     r"\b(?:(?P<up>increase|raise|boost|grow|lift|improve|expand|extend)|(?P<down>cut|reduce|lower|decrease|shrink"
-    r"|shorten|trim))[a-z]*\b[^;.\n]{0,50}?\bby\s*$"
+    r"|shorten|trim))[a-z]*\b[^;.\n]{0,50}?\bby\s*(?:(?:at least|about|around|nearly|almost|roughly|up to|more than"
+    r"|over|as much as|some)\s*)?$"
 )
+_BY_NEAR = re.compile(r"\bby\b")
 
 
 _GAP_LEFT = EndsWith(
@@ -135,6 +140,12 @@ def is_gap(norm: str, start: int) -> bool:
     return _GAP_LEFT(norm, start) is not None
 
 
+# 带来 7% 的生产力提升: after "bring/achieve" the figure is the size of the gain named after it
+# (without the verb, 32% 的企业收入增长 is a share of companies, a level)
+_BRING_LEFT = EndsWith({"bring": ("带来", "带来了", "实现", "实现了", "贡献", "推动")})
+_GAIN_NAMED_RIGHT = re.compile(r"\s*的\s*[\u4e00-\u9fff]{1,6}?(?:(?P<up>提升|增长|改善|增幅)|(?P<down>下降|降幅|减少))")
+
+
 def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int:
     """+1 / -1 when the figure is a change (上升了 7%, up 6 points, a 4-point decline), else 0.
 
@@ -144,7 +155,7 @@ def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int
     left = _CHANGE_LEFT(norm, start)
     if left:
         return 1 if left == "up" else -1
-    if norm.endswith("by ", 0, start) or norm.endswith("by", 0, start):
+    if norm.rfind("by", max(0, start - 16), start) >= 0 and _BY_NEAR.search(norm, max(0, start - 16), start):
         verb = _VERB_THEN_BY.search(norm, max(0, start - 60), start)
         if verb:
             return 1 if verb.group("up") else -1
@@ -153,6 +164,10 @@ def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int
     right = _CHANGE_RIGHT.match(norm, end, min(len(norm), end + 16))
     if right:
         return 1 if right.group("up") or right.group("up_cn") else -1
+    if norm.startswith("的", end + (norm[end : end + 1] == " ")) and _BRING_LEFT(norm, start):
+        gain = _GAIN_NAMED_RIGHT.match(norm, end, min(len(norm), end + 12))
+        if gain:
+            return 1 if gain.group("up") else -1
     return 0
 
 

@@ -29,6 +29,8 @@ _MORE_THAN = "more|less|higher|lower|as|likelier|faster|greater|larger|bigger|th
 _EN_DURATION = "seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
 # Who or what a survey counts: "640 service directors", "9,000 customer interviews" (up to two
 # words may qualify the noun); other plural nouns ("7 ways", "4 comments") are no figures.
+# 成 starting a word is no tenth: 成本 (cost), 成员 (member), 成都, 成功, 成熟 (三成为女性 and 三成年轻人 are shares)
+_CHENG_WORDS = "不变|功|本|熟|就|绩|员|立|都|交|果|长|型|品|效|像|人|分|份|色|因|批|套|群|语"
 _CN_COUNTERS = "名|位|家|间|所|个|次|种|项|款|篇|条|人"  # 1,050 名, 85 間 (counted people, firms, stores)
 _PEOPLE = (
     "respondents|consumers|customers|marketers|leaders|executives|people|adults|companies|"
@@ -51,6 +53,7 @@ DIGIT_FIGURE = re.compile(
       | (?P<pp>\s?(?:个?百分点|个点|个基点|percentage[\s-]points?\b|pct\.?\s?points?\b|ppts?\b|pp\b
                     |-?points?\b|pts\b))
       | (?P<mult>\s?(?:倍|x\b|times\b(?=\s(?:{_MORE_THAN}))))
+      | (?P<cheng>\s?成(?!{_CHENG_WORDS}))
       | (?P<dur>\s?(?:秒钟?|分钟|个?小时|天|个?星期|周|个月|(?:-\s?)?(?:{_EN_DURATION})\b))
       | (?P<count>\s?(?:(?:多|余)\s?)?(?:{_CN_COUNTERS})|\+|\s(?:[a-z-]+\s){{0,2}}(?:{_PEOPLE})\b)
       | (?P<dfrac>/(?P<dfrac_b>10|[2-9])(?![\d/]))
@@ -74,7 +77,7 @@ CN_FIGURE = re.compile(
     rf"""
     (?P<cnpct>百分之(?P<cnpct_n>[{CN_DIGITS}点\d.]+))
   | (?P<frac>(?P<frac_d>{_CN}{{1,3}})分之(?P<frac_n>{_CN}{{1,3}}))
-  | (?P<cheng>(?<![第周期星统唯之万划单同合专均逐])(?P<cheng_n>[一二两三四五六七八九])成(?!不变|功|本|熟|就|绩|员|立))
+  | (?P<cheng>(?<![第周期星统唯之万划单同合专均逐])(?P<cheng_n>[一二两三四五六七八九])成(?!{_CHENG_WORDS}))
   | (?P<half>一半|过半|半数|(?<=[近逾])半(?![年月天日夜小个场]))
   | (?P<cnmult>(?P<cnmult_n>{_CN}{{1,4}})倍)
   | (?P<cndur>(?P<cndur_n>{_CN}{{1,4}}(?:到|至|-){_CN}{{1,4}}|(?!一[天年])(?!十分){_CN}{{1,4}})
@@ -151,6 +154,20 @@ class Candidate:
 
 
 _DIGIT_UNITS = {"pct": "percent", "pp": "percentage_points", "mult": "multiple"}
+# "57% 的一半", "(57%)的一半": half of a stated share compares two shares, it is no share itself
+_SHARE_THEN_OF = re.compile(r"%\s*\)?\s*的\s*$")
+
+# Ranges are one figure at their midpoint, approximate (as the shared gold's 六到七个月 = 6.5 "~"):
+# 40% 至 50%, 10%-15%, 5% to 10%, between 40% and 45%, 介于 20% 和 30% 之间; also 10-15% and 2 至 3 个百分点.
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|-|–|—|to\b)\s*")
+_RANGE_PAIR_JOIN = re.compile(r"\s*(?:and|和|与)\s*")
+_RANGE_PAIR_LEFT = re.compile(r"(?:\bbetween|介于|在)\s*$")
+_RANGE_FROM_LEFT = EndsWith(
+    {"from": ("从", "由", "from")}, between=("的", "年的", "this year's", "last year's"), span=16
+)  # 从 40% 到 50%, from 5% to 10%: an earlier level and a later one, two figures
+_BARE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d+)?)\s*(?:至|到|~|-|–)\s*$")
+_RANGE_UNITS = ("percent", "percentage_points")
+_JOINERS = "至到~-–"
 
 
 def _duration_unit(word: str) -> str:
@@ -197,6 +214,8 @@ def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
         return None
     if kind in _DIGIT_UNITS:
         return Candidate(s, e, value, _DIGIT_UNITS[kind], form=kind)
+    if kind == "cheng":  # 8 成 = 80%: tenths, written with Arabic digits
+        return Candidate(s, e, value * 10, "percent", form="fraction") if 0 < value < 10 else None
     if kind == "dur":
         return Candidate(s, e, value, _duration_unit(g("dur")), form="dur")
     tail = g("count")
@@ -206,7 +225,7 @@ def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     return Candidate(s, e, value, "count", ">" if more else "=", "count")
 
 
-def _cn_candidate(m: re.Match[str]) -> Candidate | None:
+def _cn_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     kind = m.lastgroup
     s, e = m.start(), m.end()
     g = m.group
@@ -221,6 +240,8 @@ def _cn_candidate(m: re.Match[str]) -> Candidate | None:
         value = parse_chinese(g("cheng_n"))
         return None if value is None else Candidate(s, e, value * 10, "percent", form="fraction")
     if kind == "half":
+        if g("half") == "一半" and _SHARE_THEN_OF.search(norm, max(0, s - 12), s):
+            return Candidate(s, e, 0.5, "multiple", form="mult")  # 不到大型企业(57%)的一半: a ratio of two shares
         return Candidate(s, e, 50.0, "percent", ">" if g("half") == "过半" else "=", "fraction")
     if kind == "cnmult":
         value = parse_chinese(g("cnmult_n"))
@@ -274,7 +295,7 @@ def scan(norm: str) -> list[Candidate]:
         m = CN_FIGURE.match(norm, loc.start())
         if m is None:
             continue
-        c = _cn_candidate(m)
+        c = _cn_candidate(m, norm)
         if c is not None:
             found.append(c)
             cn_end = c.end
@@ -300,4 +321,41 @@ def scan(norm: str) -> list[Candidate]:
     for c in found[1:]:
         if c.start >= out[-1].end:
             out.append(c)
+    return merge_ranges(norm, out)
+
+
+def _range(norm: str, low: Candidate, high: Candidate) -> bool:
+    """Whether two neighbouring figures of one unit are the ends of a stated range."""
+    if low.unit != high.unit or low.unit not in _RANGE_UNITS:
+        return False
+    if low.value >= high.value or low.form == "fraction":
+        return False
+    if low.qualifier != "=" or high.form == "fraction":
+        return False
+    if _RANGE_JOIN.fullmatch(norm, low.end, high.start):
+        return _RANGE_FROM_LEFT(norm, low.start) is None
+    if _RANGE_PAIR_JOIN.fullmatch(norm, low.end, high.start):
+        return _RANGE_PAIR_LEFT.search(norm, max(0, low.start - 12), low.start) is not None
+    return False
+
+
+def merge_ranges(norm: str, found: list[Candidate]) -> list[Candidate]:
+    """Fold each stated range into one candidate at its midpoint with qualifier '~'."""
+    out: list[Candidate] = []
+    for c in found:
+        s = c.start
+        if out and s - out[-1].end <= 9 and _range(norm, out[-1], c):
+            prev = out[-1]
+            out[-1] = Candidate(prev.start, c.end, (prev.value + c.value) / 2, c.unit, "~", "range")
+            continue
+        # 10-15%, 2 至 3 个百分点: a bare number and a joiner right before the figure (cheap test first)
+        before = norm[s - 2 : s] if s > 1 else ""
+        if before and (before[-1] in _JOINERS or before[0] in _JOINERS) and c.unit in _RANGE_UNITS:
+            low = _BARE_LOW.search(norm, max(out[-1].end if out else 0, s - 12), s)
+            if low is not None and c.form != "fraction" and _RANGE_FROM_LEFT(norm, low.start()) is None:
+                value = float(low.group(1))
+                if value < c.value:
+                    out.append(Candidate(low.start(), c.end, (value + c.value) / 2, c.unit, "~", "range"))
+                    continue
+        out.append(c)
     return out

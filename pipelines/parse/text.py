@@ -10,6 +10,7 @@ import itertools
 import re
 
 from pipelines.model import ParsedDocument
+from pipelines.parse.pipe_tables import split_pipe_tables
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,2}[.)])\s+")
@@ -54,8 +55,12 @@ def _join(parts: list[str]) -> str:
 
 
 def parse_text(text: str, fmt: str) -> ParsedDocument:
-    body = plain_paragraphs(text) if fmt == "markdown" else text
-    return ParsedDocument(format=fmt, pages=[body], page_numbers=[None], title=_first_heading(text, fmt))
+    """Markdown or plain text as one page; pipe tables become tables and leave the running text."""
+    body, tables = split_pipe_tables(text)
+    body = plain_paragraphs(body) if fmt == "markdown" else body
+    return ParsedDocument(
+        format=fmt, pages=[body], page_numbers=[None], title=_first_heading(text, fmt), tables=tables
+    )
 
 
 def _first_heading(text: str, fmt: str) -> str | None:
