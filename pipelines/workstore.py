@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,28 @@ class WorkStore:
                 return pickle.load(handle)
         except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError):
             return default  # written by an incompatible version: recompute
+
+    def keys(self, stage: str) -> list[str]:
+        folder = self.root / stage
+        return sorted(p.stem for p in folder.glob("*.pkl")) if folder.is_dir() else []
+
+    def discard(self, stage: str, keys: Iterable[str]) -> int:
+        """Delete the stored outputs of ``keys`` (e.g. reports that left the sources); returns how many."""
+        removed = 0
+        for key in keys:
+            path = self.path(stage, key)
+            if path.is_file():
+                path.unlink()
+                removed += 1
+        return removed
+
+    def keep_newest(self, stage: str, count: int) -> int:
+        """Delete all but the ``count`` most recently written outputs of a per-run stage."""
+        folder = self.root / stage
+        if not folder.is_dir():
+            return 0
+        files = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for path in files[count:]:
+            path.unlink(missing_ok=True)
+        return max(len(files) - count, 0)
+

@@ -12,10 +12,11 @@ import pytest
 from rich.console import Console
 
 from pipelines.defs.progress import build_progress
+from pipelines.defs.resources import CxbenchSettings
 from pipelines.defs.runs import launch_build
+from pipelines.defs.stages import PER_REPORT_STAGES
 
 PROJECT_SOURCES = Path(__file__).resolve().parents[1] / "sources"
-EXTRACTION_STAGES = ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows")
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster_runs")]
 
@@ -28,7 +29,7 @@ def workspace(instance, tmp_path):
 
 
 def computed(outcome) -> dict[str, int]:
-    return {stage: outcome.stage_stats[stage]["computed"] for stage in EXTRACTION_STAGES}
+    return {stage: outcome.stage_stats[stage]["computed"] for stage in PER_REPORT_STAGES}
 
 
 def test_second_run_redoes_nothing_and_one_change_costs_one_report(workspace):
@@ -37,15 +38,15 @@ def test_second_run_redoes_nothing_and_one_change_costs_one_report(workspace):
 
     first = launch_build(sources, str(catalogue), instance=instance)
     assert first.success and first.release["published"] and first.failures == [], first.failures
-    assert computed(first) == dict.fromkeys(EXTRACTION_STAGES, n)
+    assert computed(first) == dict.fromkeys(PER_REPORT_STAGES, n)
     assert len(first.added) == n
 
     second = launch_build(sources, str(catalogue), instance=instance)
     assert second.success
-    assert computed(second) == dict.fromkeys(EXTRACTION_STAGES, 0)
+    assert computed(second) == dict.fromkeys(PER_REPORT_STAGES, 0)
     # Nothing changed: the run covers one (reused) report, just enough to reassemble the release.
-    assert all(second.stage_stats[s]["reused"] == 1 for s in EXTRACTION_STAGES)
-    assert all(second.stage_stats[s]["not in run"] == n - 1 for s in EXTRACTION_STAGES)
+    assert all(second.stage_stats[s]["reused"] == 1 for s in PER_REPORT_STAGES)
+    assert all(second.stage_stats[s]["not in run"] == n - 1 for s in PER_REPORT_STAGES)
     assert second.release["published"] is False
     assert second.release["version"] == first.release["version"]
 
@@ -60,8 +61,8 @@ def test_second_run_redoes_nothing_and_one_change_costs_one_report(workspace):
     shown = console.export_text()
     assert "4/4" in shown and "done" in shown, shown  # one report through four stages
     assert third.success and third.release["published"]
-    assert computed(third) == dict.fromkeys(EXTRACTION_STAGES, 1)
-    assert all(third.stage_stats[s]["not in run"] == n - 1 for s in EXTRACTION_STAGES)
+    assert computed(third) == dict.fromkeys(PER_REPORT_STAGES, 1)
+    assert all(third.stage_stats[s]["not in run"] == n - 1 for s in PER_REPORT_STAGES)
     assert third.release["version"] != first.release["version"]
     assert third.release["counts"]["reports"] == first.release["counts"]["reports"]
 
@@ -79,8 +80,8 @@ def test_second_run_redoes_nothing_and_one_change_costs_one_report(workspace):
     ]
 
     full = launch_build(sources, str(catalogue), instance=instance, full=True)
-    assert full.success and computed(full) == dict.fromkeys(EXTRACTION_STAGES, 0)
-    assert all(full.stage_stats[s]["reused"] == n for s in EXTRACTION_STAGES)
+    assert full.success and computed(full) == dict.fromkeys(PER_REPORT_STAGES, 0)
+    assert all(full.stage_stats[s]["reused"] == n for s in PER_REPORT_STAGES)
 
     # As the sensor asks after a change: a run over the changed report's partition only still
     # publishes a complete release (every other report's rows come from the work store).
@@ -111,3 +112,7 @@ def test_removed_report_leaves_the_next_release(workspace):
     assert second.success and second.release["published"]
     assert computed(second)["parsed_documents"] == 0
     assert second.release["counts"]["reports"] == first.release["counts"]["reports"] - 1
+    store = CxbenchSettings(sources_dir=str(sources), catalogue_root=str(catalogue)).work_store()
+    for stage in PER_REPORT_STAGES:  # the removed report's stored outputs went with its partition
+        assert "formosa-cx-trends-2023" not in store.keys(stage)
+        assert "harbor-contact-centre-benchmark-2024" in store.keys(stage)

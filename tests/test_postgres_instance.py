@@ -20,10 +20,10 @@ import yaml
 
 from benchmarks.local_postgres import find_bindir, local_postgres
 from pipelines.defs.runs import launch_build
+from pipelines.defs.stages import PER_REPORT_STAGES
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEPLOY = PROJECT / "docs" / "deploy"
-PER_REPORT_ASSETS = ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows")
 
 pytestmark = [
     pytest.mark.slow,
@@ -109,7 +109,7 @@ def test_builds_incrementally_on_postgres_with_batched_events(postgres_instance)
     assert first.release and first.release["published"]
     report_ids = set(instance.get_dynamic_partitions("reports"))
     assert report_ids == set(first.added) and len(report_ids) == len(list(sources.glob("*"))) - 1
-    for asset in PER_REPORT_ASSETS:  # one materialization per report, read back from Postgres
+    for asset in PER_REPORT_STAGES:  # one materialization per report, read back from Postgres
         assert instance.get_materialized_partitions(dg.AssetKey(asset)) == report_ids, asset
         assert computed(first, asset) == len(report_ids), asset
         # DAGSTER_EVENT_BATCH_SIZE took effect: the step's per-report rows went in as one INSERT,
@@ -118,7 +118,7 @@ def test_builds_incrementally_on_postgres_with_batched_events(postgres_instance)
 
     second = launch_build(sources, catalogue, instance=instance)
     assert second.success
-    assert all(computed(second, asset) == 0 for asset in PER_REPORT_ASSETS)
+    assert all(computed(second, asset) == 0 for asset in PER_REPORT_STAGES)
     assert second.release["published"] is False
     assert second.release["version"] == first.release["version"]
 

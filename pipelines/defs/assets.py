@@ -18,7 +18,7 @@ import pandas as pd
 from pipelines.build import Failure, ReportRows, assemble, clean_stage, figures_stage, parse_stage
 from pipelines.defs.partitions import reports_partitions
 from pipelines.defs.resources import CxbenchSettings
-from pipelines.defs.stages import CODE_VERSIONS, run_stage, stage_metadata
+from pipelines.defs.stages import CODE_VERSIONS, PER_REPORT_STAGES, run_stage, stage_metadata
 from pipelines.ingest.registry import Registry, load_registry
 from pipelines.ingest.snapshots import SnapshotStore
 from pipelines.model import Snapshot
@@ -164,7 +164,17 @@ def report_rows(
     },
     ins={"report_rows": dg.AssetIn(partition_mapping=dg.AllPartitionMapping())},
 )
-def datasets(context: dg.AssetExecutionContext, source_registry: Registry, report_rows: dict[str, StageOutput]):
+def datasets(
+    context: dg.AssetExecutionContext,
+    cxbench: CxbenchSettings,
+    source_registry: Registry,
+    report_rows: dict[str, StageOutput],
+):
+    # Reports that left the sources: their partitions are gone, so are their stored stage outputs.
+    # Asked afresh, not taken from this run's keys: a report added by a concurrent run is kept.
+    store, current = cxbench.work_store(), set(context.instance.get_dynamic_partitions(reports_partitions.name))
+    for stage in PER_REPORT_STAGES:
+        store.discard(stage, set(store.keys(stage)) - current)
     rows = [o.value for _, o in sorted(report_rows.items()) if o is not None and o.ok]
     failures = [o.failure.as_dict() for _, o in sorted(report_rows.items()) if o is not None and not o.ok]
     failures += [Failure.from_exception(p.report_id, p.error).as_dict() for p in source_registry.problems]

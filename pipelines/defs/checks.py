@@ -20,6 +20,7 @@ from pipelines.workstore import StageOutput
 
 DATASET_NAMES = ("reports", "observations", "tables")
 GATE_STAGE = "quality_gate"
+GATE_RESULTS_KEPT = 50  # the release and `cxbench run` read the current run's; older ones are history
 
 
 def run_quality_gate(settings: CxbenchSettings, frames: dict[str, pd.DataFrame]):
@@ -62,7 +63,9 @@ def quality_gate(
 ):
     """One Great Expectations / integrity check per Dagster asset check; the gate runs once."""
     result = run_quality_gate(cxbench, {"reports": reports, "observations": observations, "tables": tables})
-    cxbench.work_store().save(GATE_STAGE, context.run.run_id, result)
+    store = cxbench.work_store()
+    store.save(GATE_STAGE, context.run.run_id, result)
+    store.keep_newest(GATE_STAGE, GATE_RESULTS_KEPT)  # one per run: without this they pile up forever
     if not result.success:
         context.log.error(result.summary())
     by_name = {r.name: r for r in result.results}

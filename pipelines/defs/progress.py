@@ -22,8 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipelines.defs.partitions import reports_partitions
 from pipelines.defs.runs import RANGE_END, RANGE_START
+from pipelines.defs.stages import PER_REPORT_STAGES
 
-PER_REPORT_STAGES = ("raw_snapshots", "parsed_documents", "cleaned_texts", "report_rows")
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.STEP_SUCCESS,

@@ -52,6 +52,8 @@ def stage_code_version(stage: str) -> str:
 
 
 CODE_VERSIONS = {stage: stage_code_version(stage) for stage in _STAGE_CODE}
+# The per-report (partitioned) assets, in pipeline order: one home for the list.
+PER_REPORT_STAGES = tuple(_STAGE_CODE)
 METADATA_LIST_CAP = 20  # failures / warnings listed in a stage's metadata; the rest are counted
 # The ``ReportError`` stage a time-out is recorded under, per asset.
 _ERROR_STAGE = {"parsed_documents": "parse", "cleaned_texts": "clean", "report_rows": "figures"}
