@@ -35,13 +35,9 @@ class CleanDocument:
 
     def section_at(self, offset: int) -> str | None:
         """Nearest heading that starts before ``offset``: the section context of a figure."""
-        i = bisect_right(self._heading_offsets, offset) - 1
+        # Called once per figure: the offsets index is read inline rather than through a property.
+        offsets = self.__dict__.get("_heading_offsets_cache")
+        if offsets is None or len(offsets) != len(self.headings):
+            offsets = self.__dict__["_heading_offsets_cache"] = [o for o, _ in self.headings]
+        i = bisect_right(offsets, offset) - 1
         return self.headings[i][1] if i >= 0 else None
-
-    @property
-    def _heading_offsets(self) -> list[int]:
-        cached = self.__dict__.get("_heading_offsets_cache")
-        if cached is None or len(cached) != len(self.headings):
-            cached = [o for o, _ in self.headings]
-            self.__dict__["_heading_offsets_cache"] = cached
-        return cached

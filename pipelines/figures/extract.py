@@ -52,18 +52,38 @@ _CLAUSE_MARKS = (",", ";", "。", "!", "?", "\n")
 
 
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)[!-~]+")  # a link ends at a space or a CJK character
+_URL_MARK = re.compile(r"://|www\.")  # every link holds one
+_NOT_URL_CHAR = re.compile(r"[^!-~]")
 
 
 def _url_spans(norm: str) -> list[tuple[int, int]]:
-    """Spans of links in the matching copy (figures in URLs are not stated figures)."""
-    if "://" not in norm and "www." not in norm:
-        return []
-    return [m.span() for m in _URL.finditer(norm)]
+    """Spans of links in the matching copy (figures in URLs are not stated figures).
+
+    Same spans as ``_URL.finditer(norm)``, found without running ``_URL`` at every letter of the
+    text (it has no first character to skip to): a link is a run of printable ASCII holding ``://``
+    or ``www.`` and ends where the run ends, so ``_URL`` is searched only within such runs.
+    """
+    spans: list[tuple[int, int]] = []
+    run_end = 0
+    for mark in _URL_MARK.finditer(norm):
+        at = mark.start()
+        if at < run_end:
+            continue  # a later mark in a run already searched
+        run_start = at
+        while run_start > 0 and "!" <= norm[run_start - 1] <= "~":
+            run_start -= 1
+        stop = _NOT_URL_CHAR.search(norm, at)
+        run_end = stop.start() if stop else len(norm)
+        link = _URL.search(norm, run_start, run_end)
+        if link is not None:
+            spans.append(link.span())
+    return spans
 
 
-def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
-    i = bisect_right(spans, (offset, 1 << 62)) - 1
-    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+def _in_spans(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    """Whether ``offset`` lies in one of the sorted, disjoint ``spans`` (``starts``: their starts, for bisect)."""
+    i = bisect_right(starts, offset) - 1
+    return i >= 0 and offset < spans[i][1]
 
 
 def candidates(norm: str) -> Iterator[Candidate]:
@@ -73,12 +93,13 @@ def candidates(norm: str) -> Iterator[Candidate]:
     so the context rules of each figure run right after its check and reuse the left window it read.
     """
     urls = _url_spans(norm)
+    url_starts = [s for s, _ in urls]
     method = [m.start() for m in _METHOD_CUE.finditer(norm)]  # most reports state no margin of error
     for c in scan(norm):
         before = _ORDINAL_OR_REFERENCE(norm, c.start)
         if before == "ordinal" or (before == "reference" and c.unit not in ("percent", "percentage_points")):
             continue
-        if urls and _in_spans(urls, c.start):
+        if urls and _in_spans(urls, url_starts, c.start):
             continue
         if c.unit == "percentage_points" and _rating_points(norm, c):
             continue

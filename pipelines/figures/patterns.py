@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from pipelines.figures.numerals import (
     CN_DIGITS,
@@ -67,11 +68,15 @@ _RATING_RIGHT = re.compile(r"\s*(?:stars?|points?|on average|overall)\b")
 _RATING_VERB_LEFT = re.compile(r"\b(?:rat(?:e|es|ed|ing)|scor(?:e|es|ed|ing)|gives?|gave)\b[^,;.]{0,24}$")
 _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
-# Locates the first character only (the lookahead consumes nothing), so a failed parse at one
-# numeral never hides a figure starting at the next one (超过五分之四).
+# Locates the first character only (the rest is lookaround), so a failed parse at one numeral never
+# hides a figure starting at the next one (超过五分之四). Speed: the pattern opens with one character
+# class and each branch re-checks its own first character by lookbehind; a pattern that opens with a
+# class, a literal or an alternation of literals lets re's search skip to those characters, while an
+# alternation of classes or an opening assertion makes it try every position (5x slower here).
 CN_LOCATOR = re.compile(
-    rf"[{CN_DIGITS}](?=百分之|{_CN}{{0,3}}(?:[到至-]{_CN}{{1,4}})?(?:分之|成|倍|秒|分钟|小时|天|星期|周|个|年)|半)"
-    r"|过(?=半)|半(?=数)|(?<=[近逾])半(?![年月天日夜小个场])"
+    rf"[{CN_DIGITS}过半](?:"
+    rf"(?<=[{CN_DIGITS}])(?=百分之|{_CN}{{0,3}}(?:[到至-]{_CN}{{1,4}})?(?:分之|成|倍|秒|分钟|小时|天|星期|周|个|年)|半)"
+    r"|(?<=过)(?=半)|(?<=半)(?=数)|(?<=[近逾]半)(?![年月天日夜小个场]))"
 )
 CN_FIGURE = re.compile(
     rf"""
@@ -281,6 +286,9 @@ def _en_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     return None if value is None else Candidate(s, e, value, "percent", form="fraction")
 
 
+_START = attrgetter("start")
+
+
 def scan(norm: str) -> list[Candidate]:
     """Every figure candidate of the matching copy, in order, without overlaps (longest wins)."""
     found: list[Candidate] = []
@@ -316,7 +324,9 @@ def scan(norm: str) -> list[Candidate]:
             break
     if not found:
         return found
-    found.sort(key=lambda c: (c.start, c.start - c.end))
+    # By start alone: the three scanners start on disjoint characters (digits, Chinese numerals,
+    # letters) and none overlaps itself, so no two candidates share a start (and a C key is cheaper).
+    found.sort(key=_START)
     out = [found[0]]
     for c in found[1:]:
         if c.start >= out[-1].end:

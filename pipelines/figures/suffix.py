@@ -48,7 +48,10 @@ class EndsWith:
         The window stops at a line end: a heading's last word ("… catching up") is not context of
         the figure that opens the next line.
         """
-        m = self._re.match(reversed_left(norm, start), 0, self.span)
+        cached_norm, cached_start, rev = _last  # the cache test of reversed_left, inlined: 4+ calls per figure
+        if cached_start != start or cached_norm is not norm:
+            rev = reversed_left(norm, start)
+        m = self._re.match(rev, 0, self.span)
         return m.lastgroup if m else None
 
 

@@ -1,0 +1,66 @@
+"""The figure rules' speed rewrites find exactly what their plain spellings find.
+
+Several patterns are written so that re's search can skip to their first characters (see the
+comments at each); these tests keep the plain spelling next to the fast one and compare every
+match on random strings built from the characters that matter, with random search windows.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from pipelines.figures.extract import _URL, _url_spans
+from pipelines.figures.meaning import _FORECAST
+from pipelines.figures.numerals import CN_DIGITS
+from pipelines.figures.patterns import CN_LOCATOR
+from pipelines.figures.quotes import _CLAUSE_END, _SENTENCE_END
+
+_CN = f"[{CN_DIGITS}]"
+PLAIN = {
+    "cn_locator": (
+        CN_LOCATOR,
+        re.compile(
+            rf"[{CN_DIGITS}](?=百分之|{_CN}{{0,3}}(?:[到至-]{_CN}{{1,4}})?(?:分之|成|倍|秒|分钟|小时|天|星期|周|个|年)|半)"
+            r"|过(?=半)|半(?=数)|(?<=[近逾])半(?![年月天日夜小个场])"
+        ),
+        [*CN_DIGITS, *"过半数近逾年月百分之成倍秒钟小时天星期周个到至-的 a1"],
+    ),
+    "forecast": (
+        _FORECAST,
+        re.compile(r"将|预计|预测|预期|计划|\bwill\b|\bexpect|\bforecast|\bprojected|\bplan|\bby 20\d\d"),
+        ["will", "expect", "plan", "by 2025", "by 20", "x", " ", "_", "1", "将", "预", "计划", "forecast", "projected"],
+    ),
+    "sentence_end": (
+        _SENTENCE_END,
+        re.compile(r"[。!?\uff01\uff1f]+[”」』\"']?|(?<=[a-z0-9)%\"”])[.!?](?=\s+[\"“A-Z0-9(])"),
+        [*"。!?\uff01\uff1f.”」』\"'a0)%“ A(\n中", "  ", ". A"],
+    ),
+    "clause_end": (_CLAUSE_END, re.compile(r"(?<!\d),|,(?!\d)|[;:、]"), list("1,;:、a 2")),
+}
+
+
+def _strings(parts: list[str], n: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        s = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        i = rng.randint(0, len(s))
+        yield s, i, rng.randint(i, len(s))
+
+
+def test_fast_patterns_match_their_plain_spelling() -> None:
+    for name, (fast, plain, parts) in PLAIN.items():
+        for s, i, j in _strings(parts, 20_000, seed=len(name)):
+            got = [m.span() for m in fast.finditer(s, i, j)]
+            assert got == [m.span() for m in plain.finditer(s, i, j)], (name, s, i, j)
+
+
+def test_url_spans_equal_a_full_scan() -> None:
+    parts = ["://", "www.", "http", "a", "1", ".", " ", "中", "/", ":", "-", "w", "\n", "x://y"]
+    for s, _, _ in _strings(parts, 20_000, seed=7):
+        assert _url_spans(s) == [m.span() for m in _URL.finditer(s)], s
+
+
+def test_url_spans_in_prose() -> None:
+    norm = "详见 https://example.com/report?id=12 与 www.example.org/a,以及 2024 年的 35%。"
+    assert [norm[s:e] for s, e in _url_spans(norm)] == ["https://example.com/report?id=12", "www.example.org/a,"]
