@@ -11,6 +11,9 @@ table) was written in round four by someone who never read the extractor and sco
 through ``cxbench run`` and the shared score.py: text F1 0.904, label 0.820, table cells R 0.400.
 Its bars sit a little below what round four reaches; its "other" class (counts, durations,
 ratings) is not yet a target, so its bar only guards against regressions.
+The held_out_4 split (hd*: news-style reports, written by someone who never read the code) scored
+blind once: text F1 0.977, label 0.811; round five reaches text F1 0.997 (its one miss is a margin of
+error its gold counts and hc10's does not) and 1.000 on every attribute. Same bars, other F1 0.62.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
 
 
 @pytest.mark.parametrize(
-    ("split", "other_f1"), [("dev", 0.90), ("held_out", 0.90), ("held_out_2", 0.90), ("held_out_3", 0.65)]
+    ("split", "other_f1"),
+    [("dev", 0.90), ("held_out", 0.90), ("held_out_2", 0.90), ("held_out_3", 0.65), ("held_out_4", 0.62)],
 )
 def test_dev_set_meets_the_bar(split, other_f1):
     result = score_dev(DEV, split)

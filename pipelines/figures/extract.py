@@ -37,6 +37,11 @@ _LAST_YEAR = re.compile(
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 # Bare "points" / 个点 after a rating on the same line (7.6 out of 10, 满分 5 分) are score points
 _RATING_SCALE = re.compile(r"\bout of (?:5|7|10|100)\b|满分|/\s?(?:5|10)\s?分|\d\s?分\s?[((]满分")
+# A net score or index named next to bare points makes them score points (gold: other); a rate's stay
+# (English only: the Chinese gold reads 净推荐值提高了 5 个点 as percentage points)
+_SCORE_NAME = re.compile(r"\bnps\b|net promoter|\bindex\b")  # CSAT points are a rate's (gold: pp)
+_ENGLISH_POINTS = re.compile(r"point|pts")
+_SCORE_BEFORE, _SCORE_AFTER = 40, 24
 _PERCENT_POINT_WORDS = re.compile(r"百分点|percentage|pct|ppt|pp\b")
 _LABELLED_UNITS = ("percent", "percentage_points")
 # Survey methodology, not findings: "margin of error ±1.5 percentage points", "at the 95% confidence
@@ -117,10 +122,18 @@ def _methodology(norm: str, c: Candidate) -> bool:
 
 
 def _rating_points(norm: str, c: Candidate) -> bool:
-    """0.4 points after "7.6 out of 10" on the same line: a change of a score, not percentage points."""
+    """Bare points of a score, not percentage points: 0.4 points after "7.6 out of 10" on the same line,
+    or points next to a score's name ("NPS 40 points higher", "a 5-point increase in NPS")."""
     if _PERCENT_POINT_WORDS.search(norm, c.start, c.end):
         return False
-    return _RATING_SCALE.search(norm, norm.rfind("\n", 0, c.start) + 1, c.start) is not None
+    line_start = norm.rfind("\n", 0, c.start) + 1
+    if _RATING_SCALE.search(norm, line_start, c.start) is not None:
+        return True
+    if not _ENGLISH_POINTS.search(norm, c.start, c.end):
+        return False
+    line_end = norm.find("\n", c.end)
+    hi = min(c.end + _SCORE_AFTER, line_end if line_end >= 0 else len(norm))
+    return _SCORE_NAME.search(norm, max(line_start, c.start - _SCORE_BEFORE), hi) is not None
 
 
 def _near_before(ends: list[int], start: int, span: int) -> bool:
@@ -203,7 +216,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             stated_as=text[c.start : c.end],
             quote=quote,
             kind="change" if sign or gap else "level",
-            qualifier=qualifier(norm, c.start, c.end, c.qualifier),
+            qualifier=qualifier(norm, c.start, c.end, c.qualifier, sign != 0),
             period=period,
             year=year,
             section=doc.section_at(c.start),

@@ -35,6 +35,13 @@ _REACH = re.compile(
     r"(?:(?:今年|本年|当年|(?:19|20)\d\d\s*年|this year|in (?:19|20)\d\d)\s*的?\s*)?$"  # 上升到今年的 55%
 )
 _SAME_SHARE = re.compile(r"(?:这一?|该|此)比例|(?:this|the same|that) (?:share|proportion|figure)")
+# ...接受“X”的模式,比例在 50% 至 55%: a clause opening on "the share" restates the previous figure's share
+_SHARE_OPENS_CLAUSE = re.compile(r"\s*(?:其|所占)?(?:比例|占比)(?:在|为|是|约|达)")
+_OPENER = re.compile(r"[“「『\"]")
+_RESPECTIVELY = re.compile(r"分别|各自|respectively")
+_LIST_JOIN = re.compile(r"\s*(?:、|,|和|与|及|以及|或|and|or|, and)?\s*")
+# 、 和 and, or a change verb (上升 3%、下降 2%); English lists with commas: 62%, 58% and 37%
+_FIGURE_JOIN = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|[^,;。!?!?\n“”\"]{0,8}")
 _RESTATED = re.compile(r"[^,;。!?!?\n]{0,12}[((]\s*$")
 _LABEL_PUNCT = ",.;:!?，。；：！？、 "
 _CONJUNCTION = re.compile(r"\s*(?:(?:and|while|whereas|but|vs\.?|versus)\b|而|但)")
@@ -43,8 +50,13 @@ _JOINED = re.compile(r"\s*(?:或|或者|和|与|及|、|/|,|or|and)\s*")
 
 def quoted_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of quoted phrases short enough to be answer options in norm[start:end]."""
-    out = []
+    out: list[tuple[int, int]] = []
     for m in QUOTED.finditer(norm, start, end):
+        lo, hi = m.start() + 1, m.end() - 1
+        nested = _OPENER.search(norm, lo, hi) and list(QUOTED.finditer(norm, lo, hi))
+        if nested:  # 「…認為銀行『不了解我的需求』。」: a quoted statement quoting an option
+            out.extend(n.span() for n in nested)
+            continue
         inner = next(g for g in m.groups() if g is not None)
         if len(inner.strip()) <= MAX_LABEL:
             out.append((m.start(), m.end()))
@@ -129,16 +141,81 @@ def assign_labels(
             continues
             or _REACH.search(norm, max(s, fs - 16), fs)
             or _PAIR_SECOND.search(norm, max(s, fs - 12), fs)
-            or _SAME_SHARE.search(norm, _clause_start(norm, prev_end, fs), fs)
+            or _refers_to_share(norm, _clause_start(norm, prev_end, fs), fs)
         ):
             label = labels[i - 1]
         labels.append(label or None)
+    # 6. “A”“B”“C”分别被 71%、66% 和 49%…: options listed, then figures tied to them in order
+    _pair_respectively(text, norm, (s, e), quotes, figures, labels)
     # 5. a figure and its bracketed restatement share one label
     for i in range(len(figures) - 1):
         one_unlabelled = (labels[i] is None) != (labels[i + 1] is None)
         if one_unlabelled and _RESTATED.fullmatch(norm, figures[i][1], figures[i + 1][0]):
             labels[i] = labels[i + 1] = labels[i] or labels[i + 1]
     return labels
+
+
+def _option_lists(norm: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(first, last) indexes of runs of two or more quotes that list options: “A”、“B”和“C”."""
+    runs: list[tuple[int, int]] = []
+    first = 0
+    for k in range(1, len(quotes) + 1):
+        if k < len(quotes) and _LIST_JOIN.fullmatch(norm, quotes[k - 1][1], quotes[k][0]):
+            continue
+        if k - first >= 2:
+            runs.append((first, k - 1))
+        first = k
+    return runs
+
+
+def _pair_respectively(
+    text: str,
+    norm: str,
+    sentence: tuple[int, int],
+    quotes: list[tuple[int, int]],
+    figures: list[tuple[int, int, bool]],
+    labels: list[str | None],
+) -> None:
+    """Label figures listed after options in the options' order when 分别/各自/respectively ties them.
+
+    The first run of figures must match the options one to one; a later run in its own clause
+    (分别比去年上升 3%、下降 2% 和持平) may be shorter, as a list ends with a word (持平) for no change.
+    """
+    s, e = sentence
+    if len(quotes) < 2 or not _RESPECTIVELY.search(norm, s, e):
+        return
+    for first, last in _option_lists(norm, quotes):
+        options = [text[qs + 1 : qe - 1].strip().rstrip(_LABEL_PUNCT) for qs, qe in quotes[first : last + 1]]
+        stop = quotes[last + 1][0] if last + 1 < len(quotes) else e
+        runs: list[list[int]] = []
+        for i, (fs, _, _) in enumerate(figures):
+            if fs < quotes[last][1] or fs >= stop:
+                continue
+            if runs and _FIGURE_JOIN.fullmatch(norm, figures[runs[-1][-1]][1], fs):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        matched = False
+        for run in runs:
+            lo = figures[run[0]][0]
+            hi = figures[run[-1]][1]  # English lists its figures with commas: "62%, 58% and 37% respectively"
+            clause = norm[_clause_start(norm, quotes[last][1], lo) : _clause_end(norm, hi, stop)]
+            tied = _RESPECTIVELY.search(clause) is not None
+            if tied and (len(run) == len(options) or (matched and 2 <= len(run) < len(options))):
+                for i, option in zip(run, options, strict=False):
+                    labels[i] = option or None
+                matched = True
+
+
+def _clause_end(norm: str, lo: int, hi: int) -> int:
+    """Offset of the first clause break in norm[lo:hi] (or hi)."""
+    m = _CLAUSE_BREAK.search(norm, lo, hi)
+    return m.start() if m else hi
+
+
+def _refers_to_share(norm: str, clause_start: int, fs: int) -> bool:
+    """这一比例 N%, or a clause opening on 比例在/占比为: the figure restates the previous figure's share."""
+    return bool(_SAME_SHARE.search(norm, clause_start, fs) or _SHARE_OPENS_CLAUSE.match(norm, clause_start, fs))
 
 
 def _clause_start(norm: str, lo: int, hi: int) -> int:

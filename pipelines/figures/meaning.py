@@ -13,25 +13,31 @@ from pipelines.figures.suffix import EndsWith, reversed_left
 
 # Words that may stand between a qualifier and its figure: 只有 12%, 仅占 1%, 超过有 20%
 _QUALIFIER_FILLER = ("有", "占", "为", "是", "达", "达到", "用", "用了")
-_QUALIFIER_LEFT = EndsWith(
-    {
-        "none": ("最近", "附近", "靠近"),  # 近 inside another word is no qualifier
-        "approx": (
-            "将近", "接近", "近", "大约", "约", "大概", "大致", "几乎", "差不多", "nearly", "almost", "about",
-            "around", "approximately", "approx.", "roughly", "close to", "an estimated", "some", "~", "≈",
-        ),
-        "more": (
-            "超过", "超出", "逾", "多于", "大于", "高于", "至少", "不少于", "不低于", "起码", "more than", "over",
-            "above", "at least", "upwards of", "in excess of", "exceeding", "greater than", "north of",
-        ),
-        "less": (
-            "不到", "不足", "少于", "低于", "未满", "不超过", "不及", "less than", "fewer than", "under", "below",
-            "at most", "up to", "no more than",
-        ),
-        "exact": ("只有", "仅有", "仅", "只", "only", "just", "exactly", "precisely"),
-    },
-    between=_QUALIFIER_FILLER,
+_CHANGE_VERBS = (
+    "增加", "增加了", "上升", "上升了", "增长", "增长了", "提高", "提高了", "提升", "提升了", "下降", "下降了",
+    "减少", "减少了", "降低", "降低了",
 )
+_QUALIFIER_LEFT_WORDS = {
+    "none": ("最近", "附近", "靠近"),  # 近 inside another word is no qualifier
+    "approx": (
+        "将近", "接近", "近", "大约", "约", "大概", "大致", "几乎", "差不多", "nearly", "almost", "about",
+        "around", "approximately", "approx.", "roughly", "close to", "an estimated", "some", "~", "≈",
+    ),
+    "more": (
+        "超过", "超出", "逾", "多于", "大于", "高于", "至少", "不少于", "不低于", "起码", "more than", "over",
+        "above", "at least", "upwards of", "in excess of", "exceeding", "exceeds", "exceeded", "greater than",
+        "north of",
+    ),
+    "less": (
+        "不到", "不足", "少于", "低于", "未满", "不超过", "不及", "less than", "fewer than", "under", "below",
+        "at most", "up to", "no more than",
+    ),
+    "exact": ("只有", "仅有", "仅", "只", "only", "just", "exactly", "precisely"),
+}
+_QUALIFIER_LEFT = EndsWith(_QUALIFIER_LEFT_WORDS, between=_QUALIFIER_FILLER)
+# 大约增加 3%, 约上升 5%, 至少提高 4%: a bound written before the change verb still bounds the figure
+_QUALIFIER_BEFORE_VERB = EndsWith(_QUALIFIER_LEFT_WORDS, between=_CHANGE_VERBS)
+_VERB_LAST = "加升长高降少低了"  # cheap gate: the last character of every _CHANGE_VERBS word
 _QUALIFIER_RIGHT = re.compile(
     r"\s*(?:(?P<more>以上|多|余|\+|or more\b|and (?:over|above)\b|plus\b)"
     r"|(?P<less>以下|以内|or (?:less|fewer)\b)|(?P<approx>左右|上下))"
@@ -40,6 +46,7 @@ _QUALIFIER_SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "="}
 
 _CHANGE_LEFT = EndsWith(
     {
+        "none": ("make up", "makes up", "made up", "making up"),  # now make up 38%: a share, not a rise
         "up": (
             "上升", "增长", "增长率", "增加", "年增", "同比增", "环比增",
             "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了",
@@ -55,10 +62,12 @@ _CHANGE_LEFT = EndsWith(
             "declined", "declines", "drop", "dropped", "drops", "slipped", "slid", "shrank", "shrink", "cut",
             "decline of", "drop of", "decrease of", "fall of", "reduction of",
         ),
+        "than_up": ("高", "多"),  # 比零售高 5%: only with 比 before it (checked in change_sign)
+        "than_down": ("低", "少", "差"),
     },
     between=(
-        "了", "为", "达", "达到", "约", "近", "将近", "超过", "大约", "by", "of", "some", "about", "nearly", "almost",
-        "around", "roughly", "more than", "over", "a", "an", "just",
+        "了", "为", "达", "达到", "在", "约", "近", "将近", "超过", "大约", "by", "of", "some", "about", "nearly",
+        "almost", "around", "roughly", "more than", "over", "a", "an", "just",
     ),
     repeat=True,
     span=30,
@@ -76,6 +85,7 @@ _PREVIOUS_LEFT = EndsWith(
         "previous": (
             "从", "由", "from", "去年", "上一年", "前一年", "上年", "往年", "一年前", "last year", "last year's",
             "the previous year", "the previous year's", "the prior year", "the prior year's", "a year earlier",
+            "when it", "when they", "when the share", "when the figure",  # ..., when it stood at 25%
         ),
         "compare": ("比", "比上一年"),  # 比 13% 略有下降: earlier only when a change word follows
     },
@@ -120,14 +130,22 @@ _FORECAST = re.compile("|".join(("将|预计|预测|预期|计划", *map(_at_wor
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-def qualifier(norm: str, start: int, end: int, built_in: str) -> str:
-    """'~', '>', '<' or '=' from words hugging the figure (近/超过/不到/只有, nearly/over/under/only)."""
+def qualifier(norm: str, start: int, end: int, built_in: str, is_change: bool = False) -> str:
+    """'~', '>', '<' or '=' from words hugging the figure (近/超过/不到/只有, nearly/over/under/only).
+
+    ``is_change``: the figure follows a change verb, which a bound may stand before (大约增加 3%).
+    """
     right = _QUALIFIER_RIGHT.match(norm, end, min(len(norm), end + 10))
     if right:
         return _QUALIFIER_SYMBOL[right.lastgroup]
     if built_in != "=":
         return built_in
-    return _QUALIFIER_SYMBOL.get(_QUALIFIER_LEFT(norm, start) or "", "=")
+    left = _QUALIFIER_LEFT(norm, start)
+    if left is None and is_change:
+        last = start - 1 if start and norm[start - 1] != " " else start - 2
+        if last >= 0 and norm[last] in _VERB_LAST:
+            left = _QUALIFIER_BEFORE_VERB(norm, start)
+    return _QUALIFIER_SYMBOL.get(left or "", "=")
 
 
 # "cut waiting times by 30%": the verb stands before its object, "by" right before the figure
@@ -143,7 +161,8 @@ _BY_NEAR = re.compile(r"\bby\b")
 _GAP_LEFT = EndsWith(
     {"gap": ("相差", "差距", "gap of", "difference of")},
     between=(
-        "了", "为", "达", "达到", "约", "近", "超过", "by", "of", "about", "nearly", "around", "more than", "over",
+        "了", "为", "达", "达到", "在", "约", "近", "超过", "by", "of", "about", "nearly", "around", "more than",
+        "over",
     ),
 )
 
@@ -159,6 +178,12 @@ _BRING_LEFT = EndsWith({"bring": ("带来", "带来了", "实现", "实现了", 
 _GAIN_NAMED_RIGHT = re.compile(r"\s*的\s*[\u4e00-\u9fff]{1,6}?(?:(?P<up>提升|增长|改善|增幅)|(?P<down>下降|降幅|减少))")
 
 
+# 比零售低 11 个百分点, 比去年多 5%: a gap to a named peer, signed by the comparative word (read as a
+# _CHANGE_LEFT group, so plain figures pay no extra match) once 比 stands shortly before it
+_COMPARED_WITH = re.compile(r"比(?![例率重])[^,;。!?\n]{1,14}$")
+_COMPARE_REACH = 20
+
+
 def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int:
     """+1 / -1 when the figure is a change (上升了 7%, up 6 points, a 4-point decline), else 0.
 
@@ -166,8 +191,13 @@ def change_sign(norm: str, start: int, end: int, read_right: bool = True) -> int
     before it (提高了 2.5 倍) still makes a change.
     """
     left = _CHANGE_LEFT(norm, start)
-    if left:
+    if left == "up" or left == "down":
         return 1 if left == "up" else -1
+    if left is not None and left != "none" and (
+        norm.find("了", max(0, start - 5), start) >= 0  # 低了 15 个点: the down word 低了, matched as a than word
+        or _COMPARED_WITH.search(norm, max(0, start - _COMPARE_REACH), start)
+    ):
+        return 1 if left == "than_up" else -1
     if norm.rfind("by", max(0, start - 16), start) >= 0 and _BY_NEAR.search(norm, max(0, start - 16), start):
         verb = _VERB_THEN_BY.search(norm, max(0, start - 60), start)
         if verb:

@@ -113,7 +113,8 @@ _WORD_START = re.compile(r"(?<![a-z0-9-])[a-z]")
 
 _FRACTION_CONTEXT_RIGHT = re.compile(
     r"\s*(?:[((]|以上|以下|左右|的|多|of\b|say|said|agree|report|believe|think|are\b|were\b|have\b|had\b|"
-    r"plan|expect|use|want|prefer|would|will|do\b|did\b|feel|see|consider|rate|$)"
+    r"plan|expect|use|want|prefer|would|will|do\b|did\b|feel|see|consider|rate|$"
+    r"|(?![日号號月年页頁期版季周週次章节節分秒])[\u4e00-\u9fff])"  # 另有 1/3 认为: Chinese follows a share
 )
 # A fraction word names a share only where a share can stand: before "of", a verb or a bracketed
 # percent, or after a bound (only a quarter, nearly half); time spans and ordinals are no shares.
@@ -127,6 +128,7 @@ _FRACTION_BOUND_LEFT = EndsWith(
         "bound": (
             "only", "just", "nearly", "almost", "about", "around", "roughly", "approximately", "over", "under",
             "more than", "fewer than", "less than", "at least", "barely", "some", "close to", "well over",
+            "exceeds", "exceeded", "exceeding",
         )
     }
 )
