@@ -183,7 +183,7 @@ _NULLABLE = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(
 
 def frame(dataset: Dataset, rows: list[dict]) -> pd.DataFrame:
     schema = dataset.arrow_schema()
-    table = pa.Table.from_pylist([{k: row.get(k) for k in dataset.columns} for row in rows], schema=schema)
+    table = pa.Table.from_pylist(rows, schema=schema)  # takes the schema's columns; a missing key is null
     df = table.to_pandas(types_mapper=_NULLABLE.get)
     if len(df):
         df = df.sort_values(list(dataset.sort_key), kind="stable").reset_index(drop=True)

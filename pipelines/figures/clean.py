@@ -110,6 +110,7 @@ _HEADING_END = re.compile(r"[。.!;,:、]$")  # read on the width-folded line
 
 
 _ENDS_WITH_SHARE = re.compile(r"\d\s?%\s*$")
+_SHARE_HINT = re.compile(r"%|百分|percent")  # a share or percentage points (read on the folded line)
 
 
 def is_keyword_stuffing(line: str) -> bool:
@@ -138,15 +139,16 @@ def is_chrome(line: str, norm: str) -> bool:
         return True
     if _ANNOUNCEMENT.match(norm):
         return True
-    if n <= 40 and _COUNTER_LINE.match(norm):
+    shares = _SHARE_HINT.search(norm) is not None  # chrome states no shares; a finding or chart line does
+    if n <= 40 and not shares and _COUNTER_LINE.match(norm):  # 电话客服:47% is a chart's data line
         return True
-    if n <= 60 and len(_NUMBER_WORD_PAIRS.findall(norm)) >= 3 and not _SENTENCE_PUNCT.search(norm):
-        return True
+    if n <= 60 and not shares and len(_NUMBER_WORD_PAIRS.findall(norm)) >= 3 and not _SENTENCE_PUNCT.search(norm):
+        return True  # 阅读 1234 点赞 56 评论 7; with shares (1 分钟以内:38% 3-5 分钟:17%) it is a chart row
     if _LISTING_DATE.match(norm) or _BYLINE.match(norm):
         return True
-    if n <= 80 and _BOILERPLATE.search(norm) and "%" not in norm:
+    if n <= 80 and _BOILERPLATE.search(norm) and not shares:
         return True
-    if n <= 30 and _CHROME.search(norm) and "%" not in norm:
+    if n <= 30 and _CHROME.search(norm) and not shares:
         return True
     if n <= 80 and _is_promotion(norm):
         return True

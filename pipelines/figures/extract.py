@@ -45,13 +45,16 @@ _SCORE_BEFORE, _SCORE_AFTER = 40, 24
 _PERCENT_POINT_WORDS = re.compile(r"百分点|percentage|pct|ppt|pp\b")
 _LABELLED_UNITS = ("percent", "percentage_points")
 # Survey methodology, not findings: "margin of error ±1.5 percentage points", "at the 95% confidence
-# level", 抽样误差为 ±3%, 置信度为 95%
+# level", 抽样误差为 ±3%, 置信度为 95%, and the rounding note "加总可能不等于 100%" / "may not add up to 100%"
 _METHOD_LEFT = re.compile(
     r"(?:±|\+/-|正负|margin of error(?: is| of)?|sampling error(?: is| of)?|误差(?:范围)?(?:为|是|在)?"
     r"|置信(?:水平|度)(?:为|是)?)\s*(?:(?:about|around|approximately|plus or minus|约|大约)\s*)?(?:±|\+/-|正负)?\s*$"
 )
+_ROUNDING_LEFT = re.compile(r"(?:不(?:一定)?等于|(?:add|adds|sum|sums|total|totals)(?: up)? to(?: exactly)?)\s*$")
 _METHOD_RIGHT = re.compile(r"\s*(?:confidence\b|置信|可信度)")
-_METHOD_CUE = re.compile(r"±|\+/-|正负|误差|置信|可信度|margin of error|sampling error|confidence")
+_METHOD_CUE = re.compile(
+    r"±|\+/-|正负|误差|置信|可信度|margin of error|sampling error|confidence|不(?:一定)?等于|add up|sum to|total"
+)
 _GAP_HINT = re.compile(r"差|gap|difference")  # cheap gate before the gap rule's suffix match
 _CLAUSE_MARKS = (",", ";", "。", "!", "?", "\n")
 
@@ -115,8 +118,10 @@ def candidates(norm: str) -> Iterator[Candidate]:
 
 
 def _methodology(norm: str, c: Candidate) -> bool:
-    """A margin of error or a confidence level: how the survey was done, not what it found."""
+    """A margin of error, a confidence level or a rounding note: how the survey was done, not what it found."""
     if _METHOD_RIGHT.match(norm, c.end, c.end + 12):
+        return True
+    if c.value == 100 and _ROUNDING_LEFT.search(norm, max(0, c.start - 24), c.start):
         return True
     return _METHOD_LEFT.search(norm, max(0, c.start - 48), c.start) is not None
 

@@ -34,7 +34,7 @@ _REACH = re.compile(
     r"(?:达到了?|到|至|\bto|\breach(?:ed|ing)?)\s*"
     r"(?:(?:今年|本年|当年|(?:19|20)\d\d\s*年|this year|in (?:19|20)\d\d)\s*的?\s*)?$"  # 上升到今年的 55%
 )
-_SAME_SHARE = re.compile(r"(?:这一?|该|此)比例|(?:this|the same|that) (?:share|proportion|figure)")
+_SAME_SHARE = re.compile(r"(?:这[一个]?|该|此)比例|(?:this|the same|that) (?:share|proportion|figure)")
 # ...接受“X”的模式,比例在 50% 至 55%: a clause opening on "the share" restates the previous figure's share
 _SHARE_OPENS_CLAUSE = re.compile(r"\s*(?:其|所占)?(?:比例|占比)(?:在|为|是|约|达)")
 _OPENER = re.compile(r"[“「『\"]")

