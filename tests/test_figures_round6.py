@@ -1,6 +1,7 @@
-"""Round-six rules (found on the blind held_out_5 documents), each on sentences written for the test:
-"label: N%" chart data lines are not site counters, a rounding note's 100% is not a finding,
-这个比例 restates the previous share, 微增/微降 are changes."""
+"""Round-six rules (found on the blind held_out_5 and held_out_6 documents), each on sentences written
+for the test: "label: N%" chart data lines and short lines stating a share (三成, 百分点) are not
+chrome, a rounding note's 100% is not a finding, 这个比例 restates the previous share, 微增/微降 are
+changes, "(2023: 45%)" is that year's level, "延伸阅读:<title>" on one line is a related link."""
 
 from __future__ import annotations
 
@@ -36,3 +37,20 @@ def test_slight_rises_and_falls_are_changes():
     assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").value == 1.3
     assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").kind == "change"
     assert one("退货率环比微降 0.4%。", "0.4%").value == -0.4
+
+
+def test_a_short_line_with_tenths_is_not_chrome():
+    assert one("有两成的新会员关掉了通知。", "两成").value == 20
+    assert figures("会员中心 | 注册 | 登录") == []
+
+
+def test_a_year_label_inside_the_brackets_dates_the_figure():
+    earlier = one("- Loyal shoppers: 38% (2023: 45%)", "45%")
+    assert (earlier.period, earlier.year) == ("previous", 2023)
+    assert one("- Loyal shoppers: 38% (2023: 45%)", "38%").period == "current"
+
+
+def test_an_inline_related_article_link_is_chrome_but_a_sentence_is_kept():
+    assert figures("延伸閱讀：2025 客服工具 Top 5｜回覆率提升 30% 的秘訣") == []
+    assert figures("Related: Why 80% of Brands Miss the Mark") == []
+    assert [f.value for f in figures("延伸阅读：报告显示，38% 的企业已经部署 AI。这说明市场正在变化。")] == [38]

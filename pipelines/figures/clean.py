@@ -102,6 +102,12 @@ _RELATED_BLOCK = re.compile(
     r"you (?:may|might) also like|recommended (?:reading|for you|articles?))[\W_]*$",
     re.I,
 )
+# "延伸阅读:<another article's title>", "Related: ...": a related-article link on one line
+_RELATED_INLINE = re.compile(
+    r"^[\W_]*(?:延伸阅读|相关阅读|推荐阅读|相关文章|相关推荐|相关报道|热门文章|更多阅读|"
+    r"related(?: reading| articles?| posts?| stories)?|read (?:more|next|also)|see also)\s*:",
+    re.I,
+)
 _TITLE_MAX = 90
 _INNER_SENTENCE_END = re.compile(r"[。!;]|\.(?:\s|$)")  # a title may end in ? but holds no finished sentence
 _LIST_MARK = re.compile(r"^(?:\d{1,2}[.)、]|[-*•·▶▸►])\s*")
@@ -110,7 +116,8 @@ _HEADING_END = re.compile(r"[。.!;,:、]$")  # read on the width-folded line
 
 
 _ENDS_WITH_SHARE = re.compile(r"\d\s?%\s*$")
-_SHARE_HINT = re.compile(r"%|百分|percent")  # a share or percentage points (read on the folded line)
+# A share, percentage points or a fraction (read on the folded, Simplified line): chrome states none
+_SHARE_HINT = re.compile(r"%|百分|percent|[一二两三四五六七八九\d]\s?成|分之|半数|一半|过半")
 
 
 def is_keyword_stuffing(line: str) -> bool:
@@ -145,6 +152,8 @@ def is_chrome(line: str, norm: str) -> bool:
     if n <= 60 and not shares and len(_NUMBER_WORD_PAIRS.findall(norm)) >= 3 and not _SENTENCE_PUNCT.search(norm):
         return True  # 阅读 1234 点赞 56 评论 7; with shares (1 分钟以内:38% 3-5 分钟:17%) it is a chart row
     if _LISTING_DATE.match(norm) or _BYLINE.match(norm):
+        return True
+    if n <= _TITLE_MAX + 12 and _RELATED_INLINE.match(norm) and is_related_title(norm.split(":", 1)[1]):
         return True
     if n <= 80 and _BOILERPLATE.search(norm) and not shares:
         return True

@@ -97,8 +97,8 @@ _PREVIOUS_RIGHT = re.compile(
     r"(?:last year|the previous year|a year (?:ago|earlier|before)|the year before|the prior year|the year prior)"
 )
 # read on the reversed left window (one anchored match): "2023 年的 " reversed is " 的年 3202"
-# "2022 (20%)", "2022 年（20%）": a year right before a bracketed figure is that figure's year
-_YEAR_NEAR_REVERSED = re.compile(r"\s*(?:\(\s*)?(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
+# "2022 (20%)", "2022 年（20%）", "(2023: 45%)": a year right before a (bracketed) figure is that figure's year
+_YEAR_NEAR_REVERSED = re.compile(r"\s*(?::\s*)?(?:\(\s*)?(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
 # A year that opens the figure's clause sets its time: 而在 2022 年,这一比例只有 32%; In 2022 only 21% ...;
 # also after a back-reference to the previous figure: 而 2022 年这一比例为 66%, 这一数字在 2021 年仅为 11%
 _BACK_REFERENCE = r"(?:(?:这一?|这个|该|此)(?:比例|数字|比率|数据|数值|占比)\s*)?"
