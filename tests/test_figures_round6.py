@@ -54,3 +54,10 @@ def test_an_inline_related_article_link_is_chrome_but_a_sentence_is_kept():
     assert figures("延伸閱讀：2025 客服工具 Top 5｜回覆率提升 30% 的秘訣") == []
     assert figures("Related: Why 80% of Brands Miss the Mark") == []
     assert [f.value for f in figures("延伸阅读：报告显示，38% 的企业已经部署 AI。这说明市场正在变化。")] == [38]
+
+
+def test_n_years_ago_opening_the_clause_dates_an_earlier_level():
+    earlier = one("今年有 44% 的企業使用 AI，而兩年前還不到 20%。", "20%")
+    assert (earlier.period, earlier.year) == ("previous", 2022)
+    assert one("今年有 44% 的企業使用 AI，而兩年前還不到 20%。", "44%").period == "current"
+    assert one("未来两年 40% 的企业将上线 AI。", "40%").period != "previous"

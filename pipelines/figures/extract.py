@@ -22,6 +22,7 @@ from pipelines.figures.meaning import (
     later_year,
     qualifier,
     stated_year,
+    years_ago_opens_clause,
 )
 from pipelines.figures.patterns import Candidate, scan
 from pipelines.figures.quotes import Sentences
@@ -155,6 +156,11 @@ def _names_last_year(norm: str, sentence: tuple[int, int], seen: dict[tuple[int,
     return found
 
 
+def _mentions_years_ago(norm: str, lo: int, hi: int) -> bool:
+    """Cheap gate before the years-ago rule: few sentences date a figure that way."""
+    return norm.find("年前", lo, hi) >= 0 or norm.find("years ago", lo, hi) >= 0
+
+
 CONTEXT_WINDOW = 400  # characters before a figure that its meaning is read from (longer than real sentences)
 
 
@@ -195,6 +201,10 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             and last_year_opens_clause(norm, _clause_start(norm, ctx, c.start), c.start)
         ):
             previous = True
+        elif sign == 0 and not previous and _mentions_years_ago(norm, ctx, c.start):
+            back = years_ago_opens_clause(norm, _clause_start(norm, ctx, c.start), c.start)
+            if back:  # 两年前只有 44%: a level of that earlier year
+                previous, explicit = True, (survey_year - back if survey_year else None)
         period = "previous" if previous else "current"
         year = survey_year
         if previous:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.figures.numerals import parse_chinese, parse_english
 from pipelines.figures.suffix import EndsWith, reversed_left
 
 # Words that may stand between a qualifier and its figure: 只有 12%, 仅占 1%, 超过有 20%
@@ -110,6 +111,12 @@ _YEAR_OPENS_CLAUSE = re.compile(
 _LAST_YEAR_OPENS_CLAUSE = re.compile(
     rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?"
     r"(?:去年|上一年|上年|前一年|一年前|last year\b|a year ago\b)"
+)
+# N years ago opening the clause: 而两年前这一比例还不到 20%; three years ago, only 21% ...
+_YEARS_AGO_OPENS_CLAUSE = re.compile(
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?"
+    r"(?:([一二两三四五六七八九十]{1,2}|\d{1,2})\s*年前"
+    r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
 )
 _CLAUSE_SEMICOLON = ";"
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
@@ -240,6 +247,16 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
 def last_year_opens_clause(norm: str, clause_start: int, start: int) -> bool:
     """而去年这一比例为 63%: the clause is about last year, so its figure is an earlier level."""
     return _LAST_YEAR_OPENS_CLAUSE.match(norm, clause_start, start) is not None
+
+
+def years_ago_opens_clause(norm: str, clause_start: int, start: int) -> int | None:
+    """两年前只有 44%, three years ago 20%: how many years before the survey the clause is about."""
+    m = _YEARS_AGO_OPENS_CLAUSE.match(norm, clause_start, start)
+    if m is None:
+        return None
+    cn, en = m.groups()
+    n = (parse_chinese(cn) if not cn.isdigit() else float(cn)) if cn else parse_english(en)
+    return int(n) if n and 1 <= n <= 30 else None
 
 
 def later_year(norm: str, sentence_start: int, start: int, survey_year: int | None) -> bool:
