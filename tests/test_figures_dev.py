@@ -33,9 +33,8 @@ from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
         ("held_out_2", 0.90, 0.95, 0.97),
         ("held_out_3", 0.65, 0.95, 0.97),
         ("held_out_4", 0.62, 0.95, 0.97),
-        # blind when first scored; labels carried across a sentence break (这个比例 in the next
-        # sentence) and "两年前" / "在 2022 年的调研中,这一比例" as earlier periods are not followed yet
-        ("held_out_5", 0.65, 0.90, 0.97),
+        # a comparison group's share inheriting an option (18-24 岁族群(12%)) is not followed yet
+        ("held_out_5", 0.65, 0.95, 0.97),
         ("held_out_6", 0.80, 0.90, 0.95),
     ],
 )

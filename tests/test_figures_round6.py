@@ -61,3 +61,10 @@ def test_n_years_ago_opening_the_clause_dates_an_earlier_level():
     assert (earlier.period, earlier.year) == ("previous", 2022)
     assert one("今年有 44% 的企業使用 AI，而兩年前還不到 20%。", "44%").period == "current"
     assert one("未来两年 40% 的企业将上线 AI。", "40%").period != "previous"
+
+
+def test_this_share_opening_the_next_sentence_takes_the_previous_option():
+    text = "有四分之一的人选择了“完全不想用机器人”。值得注意的是，60 岁以上的人里，这个比例高达 41%。"
+    assert one(text, "41%").label == "完全不想用机器人"
+    apart = "有 30% 的人选择了“价格”。\n\n另一项调查中，这个比例为 20%。"  # a new paragraph: not carried
+    assert one(apart, "20%").label is None

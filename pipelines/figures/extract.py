@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 from pipelines.figures.document import CleanDocument
-from pipelines.figures.labels import assign_labels
+from pipelines.figures.labels import assign_labels, restates_previous_share
 from pipelines.figures.meaning import (
     change_sign,
     forecast_word_before,
@@ -161,6 +161,7 @@ def _mentions_years_ago(norm: str, lo: int, hi: int) -> bool:
     return norm.find("年前", lo, hi) >= 0 or norm.find("years ago", lo, hi) >= 0
 
 
+_CARRY_REACH = 40  # a label carries into the next sentence only when it follows right after, same paragraph
 CONTEXT_WINDOW = 400  # characters before a figure that its meaning is read from (longer than real sentences)
 
 
@@ -243,8 +244,17 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             member = (c.start, c.end, bool(sign) or previous, len(figures))
             by_sentence.setdefault(sentence, []).append(member)
         figures.append(fig)
+    carried: tuple[int, str] | None = None  # (end, label) of the last sentence whose figures ended labelled
     for sentence, members in by_sentence.items():
         labels = assign_labels(text, norm, sentence, [(s, e, cont) for s, e, cont, _ in members])
+        # 。50 岁以上的受访者里,这个比例高达 41%: the share of the previous sentence's option
+        if (
+            labels[0] is None and carried and sentence[0] - carried[0] <= _CARRY_REACH
+            and norm.find("\n", carried[0], sentence[0]) < 0
+            and restates_previous_share(norm, sentence[0], members[0][0])
+        ):
+            labels[0] = carried[1]
         for (_, _, _, idx), label in zip(members, labels, strict=True):
             figures[idx].label = label
+        carried = (sentence[1], labels[-1]) if labels[-1] else None
     return figures

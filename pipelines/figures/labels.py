@@ -213,6 +213,11 @@ def _clause_end(norm: str, lo: int, hi: int) -> int:
     return m.start() if m else hi
 
 
+def restates_previous_share(norm: str, sentence_start: int, fs: int) -> bool:
+    """Whether the figure's clause refers back to a share (这个比例, this share) stated before it."""
+    return _refers_to_share(norm, _clause_start(norm, sentence_start, fs), fs)
+
+
 def _refers_to_share(norm: str, clause_start: int, fs: int) -> bool:
     """这一比例 N%, or a clause opening on 比例在/占比为: the figure restates the previous figure's share."""
     return bool(_SAME_SHARE.search(norm, clause_start, fs) or _SHARE_OPENS_CLAUSE.match(norm, clause_start, fs))
