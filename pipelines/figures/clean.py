@@ -95,19 +95,16 @@ _PROMOTION = re.compile(
     r"free trial|download (?:it )?now|limited[- ]time offer|\bsave \d+%|\d+% off\b",
     re.I,
 )
-# "相关文章", "—— 推荐阅读 ——", "Related Articles": what follows is a list of other articles' titles
-_RELATED_BLOCK = re.compile(
-    r"^[\W_]*(?:延伸阅读|相关阅读|推荐阅读|相关文章|相关推荐|相关报道|热门文章|猜你喜欢|更多阅读|你可能还喜欢|"
-    r"related (?:reading|articles?|posts?|stories|news|content|resources)|further reading|read next|"
-    r"you (?:may|might) also like|recommended (?:reading|for you|articles?))[\W_]*$",
-    re.I,
+# Words that introduce other articles' titles: 相关文章, "—— 推荐阅读 ——", "Related Articles", "See also"
+_RELATED_CUES = (
+    r"(?:延伸阅读|相关阅读|推荐阅读|相关文章|相关推荐|相关报道|热门文章|猜你喜欢|更多阅读|你可能还喜欢|"
+    r"related(?: (?:reading|articles?|posts?|stories|news|content|resources))?|further reading|"
+    r"read (?:more|next|also)|see also|you (?:may|might) also like|recommended (?:reading|for you|articles?))"
 )
-# "延伸阅读:<another article's title>", "Related: ...": a related-article link on one line
-_RELATED_INLINE = re.compile(
-    r"^[\W_]*(?:延伸阅读|相关阅读|推荐阅读|相关文章|相关推荐|相关报道|热门文章|更多阅读|"
-    r"related(?: reading| articles?| posts?| stories)?|read (?:more|next|also)|see also)\s*:",
-    re.I,
-)
+# ... alone on its line: what follows is a list of titles
+_RELATED_BLOCK = re.compile(rf"^[\W_]*{_RELATED_CUES}[\W_]*$", re.I)
+# ... then a colon and one title on the same line: "延伸阅读:<another article's title>"
+_RELATED_INLINE = re.compile(rf"^[\W_]*{_RELATED_CUES}\s*:", re.I)
 _TITLE_MAX = 90
 _INNER_SENTENCE_END = re.compile(r"[。!;]|\.(?:\s|$)")  # a title may end in ? but holds no finished sentence
 _LIST_MARK = re.compile(r"^(?:\d{1,2}[.)、]|[-*•·▶▸►])\s*")
