@@ -9,11 +9,11 @@ scored beside it.
 
 The bars are data. ``TARGETS`` are the issue's acceptance bars. ``FLOORS`` are what the extractor
 scored when they were recorded: the test fails when a document drops below its floor (a regression),
-and reports the gap to the target without failing on it. Raise a floor whenever the extractor gets
-better; never lower one without saying why in the commit. A document with no ``FLOORS`` row (new gold
-just copied in) must be published with predictions; its targets are reported as an expected failure
-until someone records its floors. ``*_vs_regex`` is cxbench minus the bare regex, so a target of 0
-is "never below the bare regex".
+and the scoreboard it prints (``pytest -s``) shows the gap to the targets. Raise a floor whenever the
+extractor gets better; never lower one without saying why in the commit. A document with no ``FLOORS``
+row (new gold just copied in) must still be published with predictions; its unmet targets are reported
+as expected failures (with the measured value) until someone records its floors. ``*_vs_regex`` is
+cxbench minus the bare regex, so a target of 0 is "never below the bare regex".
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ TARGETS = {
 
 # Enforced regression floors: measured 2026-12-02 on the extractor of commit d14f658 (before the layout
 # layer of issue 12), truncated to three decimals; a bar already met is enforced at its target.
-# None: the document has nothing to score for that bar (no table gold).
+# None: nothing to score for that bar when recorded (no table gold; no matched figure with a stated period).
 FLOORS: dict[str, dict[str, float | None]] = {
     "caict-ott-data-security-2022": {
         "text_f1": 0.202, "chart_recall": 0.95, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.714, "period": 0.95,
@@ -67,6 +67,28 @@ FLOORS: dict[str, dict[str, float | None]] = {
     "dora-state-of-devops-2021": {
         "text_f1": 0.744, "chart_recall": 0.235, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.95, "period": 0.944,
         "text_f1_vs_regex": -0.023, "chart_recall_vs_regex": -0.700,
+    },
+    # Gold annotated in the coordinator's round (/work/coord/gold, 2026-12-02 01:01 UTC; each floor equals
+    # the blind first score in its SCORE.md); enforced once the gold is copied into tests/data/real_pdfs/gold.
+    "caict-computing-power-index-2021": {
+        "text_f1": 0.100, "chart_recall": 0.95, "table_f1": None, "kind": 0.625, "qualifier": 0.625, "period": 0.95,
+        "text_f1_vs_regex": -0.571, "chart_recall_vs_regex": 0.0,
+    },
+    "jakarta-ee-developer-survey-2018": {
+        "text_f1": 0.95, "chart_recall": 0.751, "table_f1": None, "kind": 0.95, "qualifier": 0.934, "period": 0.95,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.249,
+    },
+    "microsoft-sales-relationships-ebook": {
+        "text_f1": 0.473, "chart_recall": 0.95, "table_f1": None, "kind": 0.777, "qualifier": 0.777, "period": None,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
+    },
+    "puppet-state-of-devops-2014": {
+        "text_f1": 0.862, "chart_recall": 0.563, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.95, "period": 0.913,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.437,
+    },
+    "trustarc-privacy-benchmarks-2022": {
+        "text_f1": 0.891, "chart_recall": 0.533, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.909,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.467,
     },
     # The project's own designed sample (sources/cx_signals_2025_en.pdf).
     "cx_signals_2025_en": {
@@ -128,13 +150,10 @@ def test_real_pdf_bar(scored, doc, bar):
     scores, regex = scored
     value = measured(scores, regex, doc.stem, bar)
     target = TARGETS[bar]
-    if doc.stem not in FLOORS:
+    floor = FLOORS.get(doc.stem, {}).get(bar)
+    if floor is None:  # no floor recorded: report the gap to the target without failing on it
         if value is not None and value < target:
-            pytest.xfail(f"{doc.stem} {bar} = {value:.3f}, target {target}: no floor recorded yet (add a FLOORS row)")
-        return
-    floor = FLOORS[doc.stem][bar]
-    if floor is None:
-        assert value is None, f"{doc.stem} {bar}: now measurable ({value:.3f}); record a floor"
+            pytest.xfail(f"{doc.stem} {bar} = {value:.3f}, target {target}: no floor recorded (FLOORS)")
         return
     assert value is not None, f"{doc.stem} {bar}: nothing to score, floor {floor}"
     assert value >= floor - 1e-9, f"{doc.stem} {bar} = {value:.3f} fell below its floor {floor} (target {target})"
