@@ -18,6 +18,7 @@ cxbench minus the bare regex, so a target of 0 is "never below the bare regex".
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -126,6 +127,16 @@ def test_bars_are_consistent():
         assert set(floors) == set(TARGETS), stem
         for bar, floor in floors.items():
             assert floor is None or floor <= TARGETS[bar], (stem, bar, floor)
+
+
+def test_sample_pdf_and_its_gold_come_from_the_generator(tmp_path):
+    """The committed designed sample and its gold are what make_sample_pdfs.py writes (byte for byte)."""
+    name = "cx_signals_2025_en.pdf"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_pdfs.py"), str(tmp_path), "--only", name],
+                   check=True, capture_output=True)
+    assert (tmp_path / name).read_bytes() == (ROOT / "sources" / name).read_bytes()
+    gold = "cx_signals_2025_en.jsonl"
+    assert (tmp_path / gold).read_text() == (ROOT / "tests" / "data" / "real_pdfs" / "gold" / gold).read_text()
 
 
 def test_bare_regex_reads_every_percent_of_a_line():
