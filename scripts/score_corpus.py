@@ -68,24 +68,36 @@ def corpus_observations(shared: Path = SHARED) -> tuple[list[dict], list[dict]]:
     return obs, reports
 
 
+def write_observations(obs: list[dict], reports: list[dict], folder: Path) -> tuple[Path, Path]:
+    """Write observation and report rows as the catalogue's two Parquet files score.py reads."""
+    obs_path, rep_path = folder / "observations.parquet", folder / "reports.parquet"
+    types = {"value": pa.float64(), "page": pa.int32()}
+    schema = pa.schema([(name, types.get(name, pa.string())) for name in OBS_COLUMNS])
+    pq.write_table(pa.Table.from_pylist(obs, schema=schema), obs_path)
+    pq.write_table(pa.Table.from_pylist(reports), rep_path)
+    return obs_path, rep_path
+
+
+def run_scorer(observations: Path, reports: Path, gold: Path, *, misses: int = 0, as_json: bool = False,
+               shared: Path = SHARED) -> subprocess.CompletedProcess[str]:
+    """The shared scorer (../shared/eval/score.py), unchanged, on two Parquet files and a gold folder."""
+    cmd = [
+        sys.executable, str(shared / "eval" / "score.py"), "--observations", str(observations),
+        "--reports", str(reports), "--gold", str(gold),
+    ]
+    if misses:
+        cmd += ["--misses", str(misses)]
+    if as_json:
+        cmd.append("--json")
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
+
+
 def score(misses: int = 0, as_json: bool = False, shared: Path = SHARED) -> subprocess.CompletedProcess[str]:
     """Run the shared scorer on this project's extraction of the shared corpus."""
     obs, reports = corpus_observations(shared)
     with tempfile.TemporaryDirectory() as tmp:
-        obs_path, rep_path = Path(tmp) / "observations.parquet", Path(tmp) / "reports.parquet"
-        types = {"value": pa.float64(), "page": pa.int32()}
-        schema = pa.schema([(name, types.get(name, pa.string())) for name in OBS_COLUMNS])
-        pq.write_table(pa.Table.from_pylist(obs, schema=schema), obs_path)
-        pq.write_table(pa.Table.from_pylist(reports), rep_path)
-        cmd = [
-            sys.executable, str(shared / "eval" / "score.py"), "--observations", str(obs_path),
-            "--reports", str(rep_path), "--gold", str(shared / "gold"),
-        ]
-        if misses:
-            cmd += ["--misses", str(misses)]
-        if as_json:
-            cmd.append("--json")
-        return subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
+        obs_path, rep_path = write_observations(obs, reports, Path(tmp))
+        return run_scorer(obs_path, rep_path, shared / "gold", misses=misses, as_json=as_json, shared=shared)
 
 
 # --- the dev set, scored with score.py's rules --------------------------------------------------------

@@ -1,0 +1,170 @@
+"""Real report PDFs with gold, scored by the shared scorer on a real published build (issue 12's bars).
+
+The documents are every gold file in ``../shared/real-pdfs/gold/`` and ``tests/data/real_pdfs/gold/``
+whose PDF is in ``../shared/real-pdfs/`` or ``sources/`` (``scripts/score_real_pdfs.gold_documents``);
+copying a gold file into ``tests/data/real_pdfs/gold/`` adds it here. One ``cxbench run`` (real Dagster,
+temporary DAGSTER_HOME) publishes a catalogue of them all per session; ``../shared/eval/score.py`` scores
+each document alone, and the bare regex (every ``N%`` of each pdfplumber line, quote = the line) is
+scored beside it.
+
+The bars are data. ``TARGETS`` are the issue's acceptance bars. ``FLOORS`` are what the extractor
+scored when they were recorded: the test fails when a document drops below its floor (a regression),
+and the scoreboard it prints (``pytest -s``) shows the gap to the targets. Raise a floor whenever the
+extractor gets better; never lower one without saying why in the commit. A document with no ``FLOORS``
+row (new gold just copied in) must still be published with predictions; its unmet targets are reported
+as expected failures (with the measured value) until someone records its floors. ``*_vs_regex`` is
+cxbench minus the bare regex, so a target of 0 is "never below the bare regex".
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.score_real_pdfs import (  # noqa: E402
+    BARE_PERCENT,
+    SHARED,
+    bare_regex_rows,
+    build_catalogue,
+    gold_documents,
+    score_bare_regex,
+    score_catalogue,
+    scoreboard,
+    scorer_available,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_pdfs")]
+
+# The issue's acceptance bars (table F1 only where the document has table gold).
+TARGETS = {
+    "text_f1": 0.95,
+    "chart_recall": 0.95,
+    "table_f1": 0.90,
+    "kind": 0.95,
+    "qualifier": 0.95,
+    "period": 0.95,
+    "text_f1_vs_regex": 0.0,
+    "chart_recall_vs_regex": 0.0,
+}
+
+# Enforced regression floors: measured 2026-12-02 on the extractor of commit d14f658 (before the layout
+# layer of issue 12), truncated to three decimals; a bar already met is enforced at its target.
+# None: nothing to score for that bar when recorded (no table gold; no matched figure with a stated period).
+FLOORS: dict[str, dict[str, float | None]] = {
+    "caict-ott-data-security-2022": {
+        "text_f1": 0.202, "chart_recall": 0.95, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.714, "period": 0.95,
+        "text_f1_vs_regex": -0.242, "chart_recall_vs_regex": 0.0,
+    },
+    "cisco-consumer-privacy-survey-2022": {
+        "text_f1": 0.654, "chart_recall": 0.405, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.589,
+    },
+    "dora-state-of-devops-2021": {
+        "text_f1": 0.744, "chart_recall": 0.235, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.95, "period": 0.944,
+        "text_f1_vs_regex": -0.023, "chart_recall_vs_regex": -0.700,
+    },
+    # Gold annotated in the coordinator's round (/work/coord/gold, 2026-12-02 01:01 UTC; each floor equals
+    # the blind first score in its SCORE.md); enforced once the gold is copied into tests/data/real_pdfs/gold.
+    "caict-computing-power-index-2021": {
+        "text_f1": 0.100, "chart_recall": 0.95, "table_f1": None, "kind": 0.625, "qualifier": 0.625, "period": 0.95,
+        "text_f1_vs_regex": -0.571, "chart_recall_vs_regex": 0.0,
+    },
+    "jakarta-ee-developer-survey-2018": {
+        "text_f1": 0.95, "chart_recall": 0.751, "table_f1": None, "kind": 0.95, "qualifier": 0.934, "period": 0.95,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.249,
+    },
+    "microsoft-sales-relationships-ebook": {
+        "text_f1": 0.473, "chart_recall": 0.95, "table_f1": None, "kind": 0.777, "qualifier": 0.777, "period": None,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
+    },
+    "puppet-state-of-devops-2014": {
+        "text_f1": 0.862, "chart_recall": 0.563, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.95, "period": 0.913,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.437,
+    },
+    "trustarc-privacy-benchmarks-2022": {
+        "text_f1": 0.891, "chart_recall": 0.533, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.909,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.467,
+    },
+    # The project's own designed sample (sources/cx_signals_2025_en.pdf).
+    "cx_signals_2025_en": {
+        "text_f1": 0.784, "chart_recall": 0.95, "table_f1": 0.695, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
+        "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
+    },
+}
+
+DOCUMENTS = gold_documents()
+
+
+def measured(scores: dict[str, dict], regex: dict[str, dict], stem: str, bar: str) -> float | None:
+    """A document's value for one bar; the ``*_vs_regex`` bars are differences to the bare regex."""
+    if bar.endswith("_vs_regex"):
+        name = bar.removesuffix("_vs_regex")
+        ours, theirs = scores[stem][name], regex[stem][name]
+        return None if ours is None or theirs is None else ours - theirs
+    return scores[stem][bar]
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    """cxbench's and the bare regex's scores per document, from one real build of every gold document."""
+    if not scorer_available():
+        pytest.skip(f"no shared scorer at {SHARED / 'eval' / 'score.py'}")
+    version = build_catalogue(DOCUMENTS, tmp_path_factory.mktemp("real_pdfs"))
+    scores, regex = score_catalogue(version, DOCUMENTS), score_bare_regex(DOCUMENTS)
+    print("\n" + scoreboard(scores, regex))
+    return scores, regex
+
+
+def test_bars_are_consistent():
+    """Every floor names a known bar and sits at or below its target (a floor above it is a typo)."""
+    for stem, floors in FLOORS.items():
+        assert set(floors) == set(TARGETS), stem
+        for bar, floor in floors.items():
+            assert floor is None or floor <= TARGETS[bar], (stem, bar, floor)
+
+
+def test_sample_pdf_and_its_gold_come_from_the_generator(tmp_path):
+    """The committed designed sample and its gold are what make_sample_pdfs.py writes (byte for byte)."""
+    name = "cx_signals_2025_en.pdf"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_pdfs.py"), str(tmp_path), "--only", name],
+                   check=True, capture_output=True)
+    assert (tmp_path / name).read_bytes() == (ROOT / "sources" / name).read_bytes()
+    gold = "cx_signals_2025_en.jsonl"
+    assert (tmp_path / gold).read_text() == (ROOT / "tests" / "data" / "real_pdfs" / "gold" / gold).read_text()
+
+
+def test_bare_regex_reads_every_percent_of_a_line():
+    """The baseline on the project's sample: chart ticks count, and the quote is the whole line."""
+    rows = bare_regex_rows(ROOT / "sources" / "cx_signals_2025_en.pdf", "sample")
+    ticks = [r for r in rows if r["page"] == 3 and r["quote"].strip() in {"0%", "20%", "40%", "100%"}]
+    assert {r["value"] for r in ticks} == {0.0, 20.0, 40.0, 100.0}
+    line = next(r["quote"] for r in rows if r["value"] == 81.0)
+    assert "81%" in line and "64%" in line and line.startswith("Speed matters")
+    assert [m.group(1) for m in BARE_PERCENT.finditer("0%-15% and 9.73％, not 1,5%")] == ["0", "15", "9.73"]
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda d: d.stem)
+def test_document_is_published_with_predictions(scored, doc):
+    scores, _ = scored
+    assert not scores[doc.stem]["no_predictions"], f"{doc.stem}: no observations in the published catalogue"
+
+
+@pytest.mark.parametrize("bar", TARGETS)
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda d: d.stem)
+def test_real_pdf_bar(scored, doc, bar):
+    scores, regex = scored
+    value = measured(scores, regex, doc.stem, bar)
+    target = TARGETS[bar]
+    floor = FLOORS.get(doc.stem, {}).get(bar)
+    if floor is None:  # no floor recorded: report the gap to the target without failing on it
+        if value is not None and value < target:
+            pytest.xfail(f"{doc.stem} {bar} = {value:.3f}, target {target}: no floor recorded (FLOORS)")
+        return
+    assert value is not None, f"{doc.stem} {bar}: nothing to score, floor {floor}"
+    assert value >= floor - 1e-9, f"{doc.stem} {bar} = {value:.3f} fell below its floor {floor} (target {target})"
