@@ -85,7 +85,7 @@ OBSERVATIONS = Dataset(
     name="observations",
     title="One row per stated figure",
     primary_key=("observation_id",),
-    sort_key=("report_id", "observation_id"),
+    sort_key=("report_id", "page", "char_start", "observation_id"),  # reading order
     foreign_keys=(("report_id", "reports", "report_id"),),
     fields=(
         Field("observation_id", pa.string(), "Stable id of the figure: same document, same figure, same id.", False),

@@ -90,8 +90,8 @@ def test_every_reader_opens_every_resource(published: Path) -> None:
         assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall() == [(rows,)]
         assert pl.read_parquet(path).height == rows
         assert len(load(name, root=str(published))) == rows
-    ids = pl.read_parquet(folder / "observations.parquet")["observation_id"].to_list()
-    assert ids == sorted(ids)  # sorted by (report_id, observation_id)
+    order = pl.read_parquet(folder / "observations.parquet").select("report_id", "page", "char_start")
+    assert order.rows() == sorted(order.rows())  # reading order: report, page, offset
 
 
 def test_parquet_writer_options(published: Path) -> None:
@@ -103,8 +103,7 @@ def test_parquet_writer_options(published: Path) -> None:
     assert "RLE_DICTIONARY" in unit.encodings
     assert unit.statistics is not None and unit.statistics.has_min_max
     assert [s.column_index for s in group.sorting_columns] == [
-        names.index("report_id"),
-        names.index("observation_id"),
+        names.index(c) for c in ("report_id", "page", "char_start", "observation_id")
     ]
 
 
