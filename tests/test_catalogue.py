@@ -26,9 +26,9 @@ from pipelines.catalogue import (
     search,
     verify,
 )
-from pipelines.schema import DATASETS, OBSERVATIONS
+from pipelines.schema import CATALOGUE_DATASETS, OBSERVATIONS
 
-RESOURCES = ("reports", "observations", "tables", "changes")
+RESOURCES = ("reports", "observations", "tables", "quarantine", "changes")
 TESTS = Path(__file__).resolve().parent
 
 
@@ -163,7 +163,7 @@ def test_removed_column_is_major(published: Path) -> None:
     narrower = dataclasses.replace(OBSERVATIONS, fields=tuple(f for f in OBSERVATIONS.fields if f.name != "section"))
     data = frames()
     data["observations"] = data["observations"].drop(columns=["section"])
-    result = run(published, data, datasets={**DATASETS, "observations": narrower})
+    result = run(published, data, datasets={**CATALOGUE_DATASETS, "observations": narrower})
     assert (result.version, result.bump) == ("2.0.0", "major")
     changes = load("changes", root=str(published))
     schema_rows = changes[changes["change"] == "schema"]
