@@ -116,3 +116,18 @@ def test_two_publishes_at_once_are_serialised(tmp_path: Path) -> None:
     assert [e["version"] for e in list_versions(str(tmp_path))] == ["1.0.0", "1.1.0", "1.1.1"]
     assert latest_version(str(tmp_path)) == "1.1.1"
     assert verify(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("step", ["renamed", "released"])
+def test_first_publish_killed_late_recovers(tmp_path: Path, step: str) -> None:
+    """A folder no pointer names is a leftover; once latest.json exists, the version is released."""
+    proc = child(tmp_path, "same", **{PAUSE_ENV: step})
+    wait_for_pause(proc, step)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert (tmp_path / "versions" / "1.0.0").is_dir()
+    assert latest_version(str(tmp_path)) == (None if step == "renamed" else "1.0.0")
+    result = publish(str(tmp_path), frames(), validation=VALIDATION, build_info=BUILD, sources=SOURCES)
+    assert result.version == "1.0.0" and result.published == (step == "renamed")
+    assert_catalogue_sound(tmp_path, {"1.0.0"})
+    assert [e["version"] for e in list_versions(str(tmp_path))] == ["1.0.0"]

@@ -80,10 +80,12 @@ def released(store: Store) -> Released:
     index = read_pointer(store, layout.INDEX) or {}
     listed = list(index.get("versions", []))
     if latest is None:
-        if listed or store.list_dirs(layout.VERSIONS):
-            what = f"{layout.INDEX} lists {len(listed)} version(s)" if listed else f"{layout.VERSIONS}/ has folders"
+        # Folders without any pointer file are what a first publish killed before latest.json
+        # leaves: unreleased leftovers. An index entry, though, is only written after latest.json.
+        if listed:
             raise CatalogueError(
-                f"{store.url_of(layout.LATEST)} is missing but {what}; run {repair_hint(store.url)}"
+                f"{store.url_of(layout.LATEST)} is missing but {layout.INDEX} lists {len(listed)} version(s);"
+                f" run {repair_hint(store.url)}"
             )
         return Released(None)
     current = version_key(latest["version"])
