@@ -37,15 +37,19 @@ DIGEST_HEX = 20
 
 
 def masked_quote(quote: str, stated: Iterable[str]) -> str:
-    """The quote with the figures it states blanked out: what stays when a value is corrected."""
-    text = quote or ""
-    for form in sorted({s for s in stated if s}, key=len, reverse=True):  # "61.5%" before "61"
-        text = text.replace(form, MASK)
+    """The quote with the figures it states blanked out: what stays when a value is corrected.
+
+    Digits are masked wherever they stand, which covers every form written with them ("61.5%",
+    "2.5x"); only forms without a digit ("六成", "sixty-one percent") are replaced as text, in
+    one regex pass, longest first.
+    """
+    forms = sorted({s for s in stated if s and not _DIGITS.search(s)}, key=len, reverse=True)
+    text = re.sub("|".join(map(re.escape, forms)), MASK, quote or "") if forms else quote or ""
     return _DIGITS.sub(MASK, text)
 
 
 def statement_key(report_id: str, fig: Figure, mask: str) -> tuple:
-    """Items 1-4 of the module docstring for one figure."""
+    """Items 1-4 of the module docstring for one figure (``mask``: the masked quote or its hash)."""
     where: tuple = (fig.source, fig.page)
     if fig.source == "table":
         where += (fig.table_id, fig.row_label, fig.column_label)
@@ -59,16 +63,21 @@ def observation_ids(report_id: str, figures: Sequence[Figure]) -> list[str]:
     stated_by_quote: dict[str, set[str]] = {}
     for fig in figures:
         stated_by_quote.setdefault(fig.quote or "", set()).add(fig.stated_as)
+    # Each quote is masked and hashed once: a long quote shared by many figures costs its length once.
+    masks = {quote: _sha256(masked_quote(quote, stated)) for quote, stated in stated_by_quote.items()}
     seen: dict[tuple, int] = {}
     ids = []
     for fig in figures:
-        key = statement_key(report_id, fig, masked_quote(fig.quote, stated_by_quote[fig.quote or ""]))
+        key = statement_key(report_id, fig, masks[fig.quote or ""])
         seen[key] = seen.get(key, 0) + 1
         ids.append(_format(fig, key, seen[key]))
     return ids
 
 
 def _format(fig: Figure, key: tuple, ordinal: int) -> str:
-    text = "\x1f".join("" if part is None else str(part) for part in (*key, ordinal))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_HEX]
-    return f"{fig.source}-{(fig.page or 0):04d}-{digest}"
+    digest = _sha256("\x1f".join("" if part is None else str(part) for part in (*key, ordinal)))
+    return f"{fig.source}-{(fig.page or 0):04d}-{digest[:DIGEST_HEX]}"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
