@@ -122,7 +122,7 @@ def repair(root: str) -> RepairReport:
         try:
             return read_pointer(store, rel)
         except CatalogueError as exc:
-            actions.append(f"set aside {str(exc).split('; run')[0]}")
+            actions.append(f"{str(exc).split('; run')[0]}: rebuilt")
             return None
 
     with store.lock():
