@@ -7,7 +7,6 @@ report so one bad document never stops the others.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.errors import ReportError
+from pipelines.ids import observation_ids
 from pipelines.model import Figure, ParsedDocument, Snapshot, SourceSpec
 from pipelines.schema import OBSERVATIONS, REPORTS, TABLES, Dataset
 
@@ -125,40 +125,19 @@ def figures_stage(spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, 
 def observation_rows(
     report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None
 ) -> list[dict]:
-    """Attach report-level fields and a stable observation_id to each figure."""
-    rows, seen = [], set()
-    ordinals: dict[tuple[str, int], int] = {}
-    for fig in figures:
+    """Attach report-level fields and a stable observation_id (``pipelines.ids``) to each figure."""
+    figures = list(figures)
+    rows = []
+    for fig, oid in zip(figures, observation_ids(report_id, figures), strict=True):
         row = asdict(fig)
         if row["year"] is None and survey_year is not None and row["period"] == "current":
             row["year"] = survey_year
         elif fig.source == "table" and fig.year is not None and survey_year is not None:
             # a year column or row header places the cell in time against the survey
             row["period"] = "previous" if fig.year < survey_year else "current"
-        place = (fig.source, fig.page or 0)
-        ordinals[place] = ordinals.get(place, 0) + 1
-        oid = base = observation_id(report_id, fig, ordinals[place])
-        n = 2
-        while oid in seen:
-            oid, n = f"{base}-{n}", n + 1
-        seen.add(oid)
         row.update(observation_id=oid, report_id=report_id, language=language)
         rows.append(row)
     return rows
-
-
-def observation_id(report_id: str, fig: Figure, ordinal: int = 0) -> str:
-    """Same document, same figure, same id: derived from where the figure stands, not a counter.
-
-    The id reads source, page and position first ("t001-0001234-<hash>") so that sorting by
-    (report_id, observation_id), the catalogue's order, lists a report's figures in reading order;
-    table and chart figures, which have no text offset, use their order on the page.
-    """
-    where = (fig.source, fig.page, fig.char_start, fig.char_end, fig.table_id, fig.row_label, fig.column_label)
-    key = "|".join(str(x) for x in (report_id, *where, fig.stated_as, fig.label if fig.source == "chart" else ""))
-    position = fig.char_start if fig.source == "text" and fig.char_start is not None else ordinal
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-    return f"{fig.source[0]}{(fig.page or 0):03d}-{position:07d}-{digest}"
 
 
 def process_report(spec: SourceSpec, snapshot: Snapshot, data: bytes) -> ReportRows:

@@ -85,7 +85,7 @@ OBSERVATIONS = Dataset(
     name="observations",
     title="One row per stated figure",
     primary_key=("observation_id",),
-    sort_key=("report_id", "observation_id"),
+    sort_key=("report_id", "page", "char_start", "observation_id"),  # reading order
     foreign_keys=(("report_id", "reports", "report_id"),),
     fields=(
         Field("observation_id", pa.string(), "Stable id of the figure: same document, same figure, same id.", False),
@@ -131,3 +131,36 @@ TABLES = Dataset(
 )
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (REPORTS, OBSERVATIONS, TABLES)}
+"""The benchmark datasets: what the quality gate judges."""
+
+HELD_BACK = ("row", "report")
+
+QUARANTINE = Dataset(
+    name="quarantine",
+    title="Rows held back by a row-level quality rule",
+    primary_key=("dataset", "row_key", "rule"),
+    sort_key=("report_id", "dataset", "row_key", "rule"),
+    fields=(
+        Field("report_id", pa.string(), "Report the held-back row comes from.", False),
+        Field("dataset", pa.string(), "Dataset the row was held back from.", False, tuple(DATASETS)),
+        Field("row_key", pa.string(), "Primary-key values of the held-back row as a JSON array.", False),
+        Field("observation_id", pa.string(), "The held-back figure (rows from observations)."),
+        Field("rule", pa.string(), "Name of the rule broken, as the quality gate reports it.", False),
+        Field("description", pa.string(), "What the rule requires.", False),
+        Field("column", pa.string(), "Column(s) the rule judges, comma-separated.", False),
+        Field("value", pa.string(), "The offending value(s) as JSON (an object when several columns)."),
+        Field("stated_as", pa.string(), "The figure exactly as written (rows from observations)."),
+        Field("quote", pa.string(), "The sentence stating the figure (rows from observations)."),
+        Field("page", pa.int32(), "1-based PDF page of the row, null for single-page formats."),
+        Field(
+            "held_back",
+            pa.string(),
+            "What was held back: the row, or the whole report with its figures and tables (a reports row).",
+            False,
+            HELD_BACK,
+        ),
+    ),
+)
+
+CATALOGUE_DATASETS: dict[str, Dataset] = {**DATASETS, QUARANTINE.name: QUARANTINE}
+"""Everything a release publishes besides its changes: the benchmark datasets and the quarantine."""

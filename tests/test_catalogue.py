@@ -26,9 +26,9 @@ from pipelines.catalogue import (
     search,
     verify,
 )
-from pipelines.schema import DATASETS, OBSERVATIONS
+from pipelines.schema import CATALOGUE_DATASETS, OBSERVATIONS
 
-RESOURCES = ("reports", "observations", "tables", "changes")
+RESOURCES = ("reports", "observations", "tables", "quarantine", "changes")
 TESTS = Path(__file__).resolve().parent
 
 
@@ -90,8 +90,8 @@ def test_every_reader_opens_every_resource(published: Path) -> None:
         assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall() == [(rows,)]
         assert pl.read_parquet(path).height == rows
         assert len(load(name, root=str(published))) == rows
-    ids = pl.read_parquet(folder / "observations.parquet")["observation_id"].to_list()
-    assert ids == sorted(ids)  # sorted by (report_id, observation_id)
+    order = pl.read_parquet(folder / "observations.parquet").select("report_id", "page", "char_start")
+    assert order.rows() == sorted(order.rows())  # reading order: report, page, offset
 
 
 def test_parquet_writer_options(published: Path) -> None:
@@ -103,8 +103,7 @@ def test_parquet_writer_options(published: Path) -> None:
     assert "RLE_DICTIONARY" in unit.encodings
     assert unit.statistics is not None and unit.statistics.has_min_max
     assert [s.column_index for s in group.sorting_columns] == [
-        names.index("report_id"),
-        names.index("observation_id"),
+        names.index(c) for c in ("report_id", "page", "char_start", "observation_id")
     ]
 
 
@@ -164,7 +163,7 @@ def test_removed_column_is_major(published: Path) -> None:
     narrower = dataclasses.replace(OBSERVATIONS, fields=tuple(f for f in OBSERVATIONS.fields if f.name != "section"))
     data = frames()
     data["observations"] = data["observations"].drop(columns=["section"])
-    result = run(published, data, datasets={**DATASETS, "observations": narrower})
+    result = run(published, data, datasets={**CATALOGUE_DATASETS, "observations": narrower})
     assert (result.version, result.bump) == ("2.0.0", "major")
     changes = load("changes", root=str(published))
     schema_rows = changes[changes["change"] == "schema"]

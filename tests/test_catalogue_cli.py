@@ -52,3 +52,35 @@ def test_verify_names_the_damaged_file(tmp_path: Path, capsys: pytest.CaptureFix
     target.write_bytes(bytes(data))
     code, out = cli(capsys, tmp_path, "catalogue", "verify", "1.0.0")
     assert code == 1 and "tables.parquet" in out
+
+
+READ_ONLY = """
+import json, sys
+from pipelines.cli import main
+from pipelines.catalogue import load
+root = sys.argv[1]
+codes = [main([*verb, "--catalogue", root]) for verb in (
+    ["catalogue", "list"], ["catalogue", "show"], ["catalogue", "diff", "1.0.0", "1.1.0"],
+    ["catalogue", "verify"], ["search", "recommend"],
+)]
+rows = len(load("observations", root=root))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("dagster", "great_expectations"))
+print(json.dumps({"codes": codes, "rows": rows, "heavy": heavy}))
+"""
+
+
+def test_reading_never_imports_dagster_or_great_expectations(root: Path) -> None:
+    """Reading the catalogue costs a pyarrow import, not Dagster's (4-5 s) or GX's."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", READ_ONLY, str(root)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["codes"] == [0, 0, 0, 0, 0] and result["rows"] == 5
+    assert result["heavy"] == []

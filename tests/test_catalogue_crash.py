@@ -67,14 +67,15 @@ def base_catalogue(root: Path) -> None:
     publish(str(root), frames(), validation=VALIDATION, build_info=BUILD, sources=SOURCES)
 
 
-@pytest.mark.parametrize("step", ["locked", "staging", "staged", "renamed", "indexed", "released"])
+@pytest.mark.parametrize("step", ["locked", "staging", "staged", "renamed", "released", "indexed"])
 def test_sigkill_at_each_step_leaves_latest_valid(tmp_path: Path, step: str) -> None:
     base_catalogue(tmp_path)
     proc = child(tmp_path, **{PAUSE_ENV: step})
     wait_for_pause(proc, step)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
-    expected = "1.1.0" if step == "released" else "1.0.0"
+    committed = step in ("released", "indexed")  # latest.json is the commit point; index.json follows
+    expected = "1.1.0" if committed else "1.0.0"
     assert_catalogue_sound(tmp_path, {expected})
     assert [e["version"] for e in list_versions(str(tmp_path))][-1] == expected
     # The next publish recovers: it replaces leftovers and releases the new version.
@@ -85,7 +86,7 @@ def test_sigkill_at_each_step_leaves_latest_valid(tmp_path: Path, step: str) -> 
         build_info=BUILD,
         sources=SOURCES,
     )
-    assert result.version == "1.1.0" and result.published == (step != "released")
+    assert result.version == "1.1.0" and result.published == (not committed)
     assert_catalogue_sound(tmp_path, {"1.1.0"})
     assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
 
@@ -115,3 +116,18 @@ def test_two_publishes_at_once_are_serialised(tmp_path: Path) -> None:
     assert [e["version"] for e in list_versions(str(tmp_path))] == ["1.0.0", "1.1.0", "1.1.1"]
     assert latest_version(str(tmp_path)) == "1.1.1"
     assert verify(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("step", ["renamed", "released"])
+def test_first_publish_killed_late_recovers(tmp_path: Path, step: str) -> None:
+    """A folder no pointer names is a leftover; once latest.json exists, the version is released."""
+    proc = child(tmp_path, "same", **{PAUSE_ENV: step})
+    wait_for_pause(proc, step)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert (tmp_path / "versions" / "1.0.0").is_dir()
+    assert latest_version(str(tmp_path)) == (None if step == "renamed" else "1.0.0")
+    result = publish(str(tmp_path), frames(), validation=VALIDATION, build_info=BUILD, sources=SOURCES)
+    assert result.version == "1.0.0" and result.published == (step == "renamed")
+    assert_catalogue_sound(tmp_path, {"1.0.0"})
+    assert [e["version"] for e in list_versions(str(tmp_path))] == ["1.0.0"]

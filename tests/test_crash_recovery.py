@@ -114,5 +114,5 @@ def test_sigkill_anywhere_then_rerun_publishes(tmp_path: Path) -> None:
     # With a release out, a crash while publishing the next one leaves the first one current.
     with (tmp_path / "sources" / "late-addition.txt").open("w", encoding="utf-8") as handle:
         handle.write("Late addition 2024\n\nIn 2024, 57% of members said renewals were easy, up from 49%.\n")
-    kill_at_pause(start(tmp_path, **{PAUSE_ENV: "indexed"}), "indexed")
+    kill_at_pause(start(tmp_path, **{PAUSE_ENV: "renamed"}), "renamed")  # the last step before latest.json
     assert assert_nothing_half_written(root) == "1.0.0"

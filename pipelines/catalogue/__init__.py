@@ -1,6 +1,7 @@
 """The versioned benchmark catalogue: publish immutable releases and read them back.
 
 Layout, version rules and storage guarantees are described in pipelines/catalogue/README.md.
+Importing it loads pyarrow but neither pandas (until a DataFrame is asked for) nor Dagster.
 """
 
 from pipelines.catalogue.publish import PublishResult, publish
@@ -14,8 +15,10 @@ from pipelines.catalogue.reader import (
     search,
     verify,
 )
+from pipelines.catalogue.state import CatalogueError, repair
 
 __all__ = [
+    "CatalogueError",
     "PublishResult",
     "diff_versions",
     "latest_version",
@@ -24,6 +27,7 @@ __all__ = [
     "publish",
     "read_manifest",
     "read_table",
+    "repair",
     "search",
     "verify",
 ]

@@ -2,7 +2,10 @@
 
 ``register`` plugs them into the project's argparse CLI (pipelines/cli.py). Every verb stores its
 handler in ``args.func``; a handler takes the parsed args and returns the process exit code.
-``main`` runs the verbs on their own (``python -m pipelines.catalogue.cli``).
+``main`` runs the verbs on their own (``python -m pipelines.catalogue.cli``). Every verb answers a
+damaged catalogue with one line on stderr (exit 1) and an unknown version with one line (exit 2),
+never a traceback. Nothing here imports Dagster or Great Expectations, and pandas only for the
+verbs that build tables (diff, search).
 """
 
 from __future__ import annotations
@@ -13,9 +16,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-import pandas as pd
-
 from pipelines.catalogue import reader
+from pipelines.catalogue.state import CatalogueError
 
 DIFF_VALUE_WIDTH = 60
 
@@ -40,12 +42,34 @@ def register(subparsers: argparse._SubParsersAction, default_root: str) -> None:
     verify = with_root(verbs.add_parser("verify", help="recompute hashes and row counts"))
     verify.add_argument("version", nargs="?", default=None, help="one version (default: all released)")
     verify.set_defaults(func=cmd_verify)
+    repair = with_root(
+        verbs.add_parser("repair", help="rebuild a missing or damaged latest.json/index.json from the version folders")
+    )
+    repair.set_defaults(func=cmd_repair)
     search = with_root(subparsers.add_parser("search", help="figures whose quote or label contains TEXT"))
     search.add_argument("text")
     search.add_argument("--version", default="latest")
     search.set_defaults(func=cmd_search)
 
 
+def _one_line_errors(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """One answer per kind of trouble, for every verb: a damaged catalogue exits 1, an unknown version 2."""
+
+    @functools.wraps(verb)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return verb(args)
+        except CatalogueError as exc:
+            print(f"cxbench: {exc}", file=sys.stderr)
+            return 1
+        except LookupError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+
+    return run
+
+
+@_one_line_errors
 def cmd_list(args: argparse.Namespace) -> int:
     versions = reader.list_versions(args.catalogue)
     if not versions:
@@ -59,21 +83,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unknown_version_exits_2(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Every verb answers a version or catalogue that does not exist the same way: message, exit 2."""
-
-    @functools.wraps(verb)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return verb(args)
-        except LookupError as exc:
-            print(exc, file=sys.stderr)
-            return 2
-
-    return run
-
-
-@_unknown_version_exits_2
+@_one_line_errors
 def cmd_show(args: argparse.Namespace) -> int:
     manifest = reader.read_manifest(args.catalogue, args.version)
     print(f"{manifest['name']} {manifest['version']}  created {manifest['created']}")
@@ -88,7 +98,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@_unknown_version_exits_2
+@_one_line_errors
 def cmd_diff(args: argparse.Namespace) -> int:
     changes = reader.diff_versions(args.catalogue, args.old, args.new)
     if changes.empty:
@@ -103,7 +113,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-@_unknown_version_exits_2
+@_one_line_errors
 def cmd_verify(args: argparse.Namespace) -> int:
     problems = reader.verify(args.catalogue, args.version)
     for problem in problems:
@@ -114,12 +124,31 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-@_unknown_version_exits_2
+@_one_line_errors
+def cmd_repair(args: argparse.Namespace) -> int:
+    from pipelines.catalogue.state import repair
+
+    report = repair(args.catalogue)
+    for action in report.actions:
+        print(f"repaired: {action}")
+    for problem in report.problems:
+        print(f"FAILED {problem}")
+    if report.latest is None:
+        print(f"cxbench: no version of {args.catalogue} verifies; nothing to point latest.json at", file=sys.stderr)
+        return 1
+    if not report.actions:
+        print(f"nothing to repair: latest is {report.latest}")
+    return 1 if report.problems else 0
+
+
+@_one_line_errors
 def cmd_search(args: argparse.Namespace) -> int:
     hits = reader.search(args.catalogue, args.text, args.version)
     if hits.empty:
         print(f"no figure mentions {args.text!r}")
         return 1
+    import pandas as pd
+
     for hit in hits.itertuples(index=False):
         page = f"p.{hit.page}" if not pd.isna(hit.page) else "-"
         label = f" [{hit.label}]" if isinstance(hit.label, str) else ""

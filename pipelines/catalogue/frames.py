@@ -13,15 +13,17 @@ import datetime as dt
 import hashlib
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.catalogue.bump import schema_signature
 from pipelines.schema import Dataset
+
+if TYPE_CHECKING:
+    import pandas as pd  # frames come in as DataFrames; pandas itself is not needed here
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",

@@ -14,7 +14,6 @@ CHANGELOG = "CHANGELOG.md"
 VALIDATION = "validation.json"
 CHECKSUMS = "SHA256SUMS"
 CHANGES = "changes"
-DATA_RESOURCES = ("reports", "observations", "tables")
 
 
 def version_dir(version: str) -> str:

@@ -40,6 +40,17 @@ LIBRARIES = (
 )
 
 
+NULL_INTEGER_SPELLINGS = ("", "nan")
+"""How a null integer may be spelled to a Table Schema reader (field-level ``missingValues``).
+
+The Parquet files hold real nulls. But Data Package tools that read Parquet through pandas (frictionless
+does: ``pq.read_table(...).to_pandas()``) turn a nullable integer column into float64, a null into
+NaN, and then see the text "nan" where an integer belongs: every real release, whose PDF-less
+reports have no page, was reported INVALID. An integer column can hold no other value spelled
+"nan", so declaring it a missing value is exact.
+"""
+
+
 def table_schema_type(arrow_type: pa.DataType) -> str:
     """Table Schema type for an Arrow type (what frictionless and other Data Package tools check)."""
     checks = (
@@ -70,6 +81,8 @@ def table_schema(dataset: Dataset) -> dict[str, Any]:
         }
         if constraints:
             entry["constraints"] = constraints
+        if f.nullable and pa.types.is_integer(f.type):
+            entry["missingValues"] = list(NULL_INTEGER_SPELLINGS)
         fields.append(entry)
     schema: dict[str, Any] = {"fields": fields}
     if dataset.primary_key:

@@ -1,25 +1,26 @@
 """Publishing a release: compare with the latest version, compute the bump, write, check, swap in.
 
 Order of operations (each step leaves a valid catalogue if the process dies right after it):
-lock -> clear .staging -> same content hash? stop -> write the version into .staging/<id> ->
-re-read and check hashes and row counts -> rename to versions/<v> -> rewrite index.json ->
-replace latest.json. ``latest.json`` is the single commit point; anything newer than it
-(a renamed folder, an index entry) is an unreleased leftover the next publish overwrites.
+lock -> read latest.json and index.json (refuse if damaged) -> verify the previous release
+(refuse if it fails: its values are what the changes are computed against) -> clear .staging ->
+same content hash? stop -> write the version into .staging/<id> -> re-read and check hashes and
+row counts -> rename to versions/<v> -> replace latest.json -> rewrite index.json.
+``latest.json`` is the single commit point; a folder newer than it that no pointer names is an
+unreleased leftover the next publish replaces. A folder that index.json or latest.json names is
+never replaced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 
 from pipelines.catalogue import layout
@@ -29,8 +30,12 @@ from pipelines.catalogue.changes import CHANGES, changes_table, diff_releases
 from pipelines.catalogue.frames import combined_hash, content_hash, parquet_bytes, to_arrow
 from pipelines.catalogue.manifest import build_manifest, resource_entry, schema_signature_of
 from pipelines.catalogue.reader import format_checksums, verify_folder
+from pipelines.catalogue.state import CatalogueError, Released, json_bytes, released, repair_hint
 from pipelines.catalogue.storage import Store, sha256_hex
-from pipelines.schema import DATASETS, Dataset
+from pipelines.schema import CATALOGUE_DATASETS, QUARANTINE, Dataset
+
+if TYPE_CHECKING:
+    import pandas as pd  # frames come in as DataFrames; pandas itself is not needed here
 
 PAUSE_ENV = "CXBENCH_CATALOGUE_PAUSE_AT"
 """Test hook: name of a step at which publish stops and waits (to be killed by crash tests)."""
@@ -64,10 +69,16 @@ def publish(
 ) -> PublishResult:
     """Publish ``frames`` as the next version of the catalogue at ``root`` unless nothing changed.
 
-    ``datasets`` defaults to ``pipelines.schema.DATASETS`` (tests pass altered schemas to exercise
-    the bump rules). ``created`` defaults to $SOURCE_DATE_EPOCH or now, in UTC.
+    ``datasets`` defaults to ``pipelines.schema.CATALOGUE_DATASETS`` (tests pass altered schemas to
+    exercise the bump rules). ``frames["quarantine"]`` holds the rows ``quality.quarantine.split``
+    held back; absent, nothing was held back and an empty quarantine is published. ``created``
+    defaults to $SOURCE_DATE_EPOCH or now, in UTC.
     """
-    datasets = dict(datasets or DATASETS)
+    datasets = dict(datasets or CATALOGUE_DATASETS)
+    if QUARANTINE.name in datasets and QUARANTINE.name not in frames:
+        import pandas as pd
+
+        frames = {**frames, QUARANTINE.name: pd.DataFrame(columns=QUARANTINE.columns)}
     missing = sorted(set(datasets) - set(frames))
     if missing:
         raise ValueError(f"frames missing for {missing}")
@@ -79,8 +90,11 @@ def publish(
     store = Store(root)
     with store.lock():
         _checkpoint("locked")
+        state = released(store)
+        latest = state.latest
+        if latest:
+            _refuse_damaged_previous(store, latest["version"])
         store.remove_tree(layout.STAGING)
-        latest = store.read_json(layout.LATEST)
         if latest and latest.get("content_hash") == f"sha256:{release_hash}":
             return PublishResult(
                 False,
@@ -110,6 +124,11 @@ def publish(
         if decision.level is None:  # content hash differs but nothing a consumer could see did
             decision.level, decision.reasons = "patch", ["content hash changed"]
         version = next_version(previous, decision.level)
+        if version in state.listed:
+            raise CatalogueError(
+                f"{store.url_of(layout.INDEX)} already lists {version}, which latest.json ({previous}) does not"
+                f" reach; a listed folder is never replaced: run {repair_hint(store.url)}"
+            )
         stamp = _created(created)
         files: dict[str, bytes] = {}
         resources = []
@@ -141,8 +160,8 @@ def publish(
             failures=failures,
             licenses=licenses,
         )
-        files[layout.MANIFEST] = _json_bytes(manifest)
-        files[layout.VALIDATION] = _json_bytes(validation)
+        files[layout.MANIFEST] = json_bytes(manifest)
+        files[layout.VALIDATION] = json_bytes(validation)
         files[layout.CHANGELOG] = render_changelog(
             name=name,
             version=version,
@@ -167,7 +186,7 @@ def publish(
             raise RuntimeError(f"staged version {version} failed its checks: {problems}")
         _checkpoint("staged")
         target = layout.version_dir(version)
-        if store.exists(target):  # never released (newer than latest.json): a leftover, replace it
+        if store.exists(target):  # named by no pointer file: an unreleased leftover, replace it
             store.move_dir(target, f"{layout.STAGING}/leftover-{uuid.uuid4().hex}")
         store.move_dir(staging, target)
         _checkpoint("renamed")
@@ -180,10 +199,10 @@ def publish(
             "counts": counts,
             "content_hash": f"sha256:{release_hash}",
         }
-        _write_index(store, name, previous, entry)
-        _checkpoint("indexed")
-        store.replace_file(layout.LATEST, _json_bytes({"name": name, **entry}))
+        store.replace_file(layout.LATEST, json_bytes({"name": name, **entry}))
         _checkpoint("released")
+        _write_index(store, name, state, entry)
+        _checkpoint("indexed")
         store.remove_tree(layout.STAGING)
     return PublishResult(
         True, version, store.url_of(target), decision.level, previous, counts, decision.reasons, release_hash
@@ -218,16 +237,21 @@ def _previous_release(
     return tables, schema_signature_of(manifest, names), keys
 
 
-def _write_index(store: Store, name: str, previous: str | None, entry: dict[str, Any]) -> None:
-    """index.json = released entries (up to the previous latest) + the new one."""
-    index = store.read_json(layout.INDEX) or {}
-    kept = [
-        e
-        for e in index.get("versions", [])
-        if previous is not None and version_key(e["version"]) <= version_key(previous)
-    ]
-    versions = sorted([*kept, entry], key=lambda e: version_key(e["version"]))
-    store.replace_file(layout.INDEX, _json_bytes({"name": name, "versions": versions}))
+def _refuse_damaged_previous(store: Store, version: str) -> None:
+    """The next release is diffed against the latest one: damaged values would pass for corrections."""
+    problems = verify_folder(store, layout.version_dir(version))
+    if problems:
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CatalogueError(
+            f"the latest release {version} fails verification: {problems[0]}{more}; nothing published."
+            f" Restore its files (see `cxbench catalogue verify --catalogue {store.url}`)"
+        )
+
+
+def _write_index(store: Store, name: str, state: Released, entry: dict[str, Any]) -> None:
+    """index.json = every released entry (latest.json's included) + the new one."""
+    versions = sorted([*state.entries, entry], key=lambda e: version_key(e["version"]))
+    store.replace_file(layout.INDEX, json_bytes({"name": name, "versions": versions}))
 
 
 def _created(created: dt.datetime | None) -> str:
@@ -236,10 +260,6 @@ def _created(created: dt.datetime | None) -> str:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         created = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return created.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n").encode()
 
 
 def _checkpoint(step: str) -> None:

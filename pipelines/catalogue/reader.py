@@ -1,38 +1,37 @@
 """Reading a published catalogue: the consumer API behind ``load`` and the CLI verbs.
 
-Readers trust only ``latest.json`` and the ``index.json`` entries up to it: a version folder that
-neither names is a leftover of an interrupted publish and is never served.
+Readers trust only ``latest.json`` and the ``index.json`` entries up to it (``state.released``):
+a version folder that neither names is a leftover of an interrupted publish and is never served.
+A damaged pointer file or manifest raises ``CatalogueError`` (one line, naming the file);
+``verify`` reports it as a problem instead. pandas is imported only by the functions that return
+DataFrames, so listing, showing and verifying stay as quick as importing pyarrow.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.catalogue import layout
-from pipelines.catalogue.bump import version_key
+from pipelines.catalogue.state import CatalogueError, released
 from pipelines.catalogue.storage import Store, sha256_hex
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def latest_version(root: str) -> str | None:
     """Version ``latest.json`` points at, or None for an empty catalogue."""
-    latest = Store(root).read_json(layout.LATEST)
-    return latest["version"] if latest else None
+    return released(Store(root)).version
 
 
 def list_versions(root: str) -> list[dict[str, Any]]:
-    """Released versions, oldest first, as recorded in index.json."""
-    store = Store(root)
-    current = latest_version(root)
-    if current is None:
-        return []
-    entries = (store.read_json(layout.INDEX) or {}).get("versions", [])
-    released = [e for e in entries if version_key(e["version"]) <= version_key(current)]
-    return sorted(released, key=lambda e: version_key(e["version"]))
+    """Released versions, oldest first, as recorded in index.json (and latest.json)."""
+    return released(Store(root)).entries
 
 
 def resolve(root: str, version: str = "latest") -> str:
@@ -49,10 +48,20 @@ def resolve(root: str, version: str = "latest") -> str:
 
 def read_manifest(root: str, version: str = "latest") -> dict[str, Any]:
     store = Store(root)
-    manifest = store.read_json(f"{layout.version_dir(resolve(root, version))}/{layout.MANIFEST}")
+    rel = f"{layout.version_dir(resolve(root, version))}/{layout.MANIFEST}"
+    manifest = _read_manifest_file(store, rel)
     if manifest is None:
         raise LookupError(f"version {version} has no {layout.MANIFEST}")
     return manifest
+
+
+def _read_manifest_file(store: Store, rel: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(store.read_bytes(rel))
+    except FileNotFoundError:
+        return None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogueError(f"{store.url_of(rel)} is damaged (not valid JSON: {exc})") from None
 
 
 def read_table(root: str, name: str, version: str = "latest") -> pa.Table:
@@ -73,18 +82,20 @@ def load(name: str, *, version: str = "latest", root: str) -> pd.DataFrame:
 def verify(root: str, version: str | None = None) -> list[str]:
     """Recompute hashes and row counts; a list of problems, each naming the file (empty = good).
 
-    Without ``version`` every released version is checked, plus latest.json itself.
+    Without ``version`` every released version is checked, plus latest.json and index.json.
     """
     store = Store(root)
-    problems: list[str] = []
+    try:
+        state = released(store)
+    except CatalogueError as exc:
+        return [str(exc)]
     if version is None:
-        if latest_version(root) is None:
+        if state.latest is None:
             return [f"{layout.LATEST}: missing"]
-        versions = [e["version"] for e in list_versions(root)]
-        if latest_version(root) not in versions:
-            problems.append(f"{layout.LATEST}: points at {latest_version(root)}, not listed in {layout.INDEX}")
+        versions = [e["version"] for e in state.entries]
     else:
         versions = [resolve(root, version)]
+    problems: list[str] = []
     for v in versions:
         problems += verify_folder(store, layout.version_dir(v))
     return problems
@@ -109,7 +120,10 @@ def verify_folder(store: Store, rel: str) -> list[str]:
         problems.append(f"{rel}/{layout.CHECKSUMS}: does not cover {layout.MANIFEST}")
     if problems:
         return problems
-    manifest = store.read_json(f"{rel}/{layout.MANIFEST}")
+    try:
+        manifest = _read_manifest_file(store, f"{rel}/{layout.MANIFEST}") or {}
+    except CatalogueError as exc:
+        return [str(exc)]
     for resource in manifest.get("resources", []):
         path = f"{rel}/{resource['path']}"
         data = store.read_bytes(path)
@@ -172,6 +186,8 @@ def _keys_from(manifest: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 def search(root: str, text: str, version: str = "latest") -> pd.DataFrame:
     """Figures whose quote or label contains ``text`` (case-insensitive, either Chinese script)."""
+    import pandas as pd
+
     observations = load("observations", version=version, root=root)
     reports = load("reports", version=version, root=root)[["report_id", "title"]]
     needles = _script_variants(text)

@@ -27,7 +27,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import filelock
 from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 
@@ -123,6 +122,8 @@ class Store:
         else:
             digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
             lock_path = os.path.join(tempfile.gettempdir(), f"cxbench-catalogue-{digest}.lock")
+        import filelock  # only publishers and repair lock; readers skip the import
+
         with filelock.FileLock(lock_path, timeout=timeout):
             yield
 

@@ -41,6 +41,14 @@ class RelationalCheck:
     description: str
     needs: tuple[str, ...]  # frames that must be present (in the current release) to run it
     run: Callable[[GateInputs, RelationalCheck], CheckResult]
+    # Row-level checks name their offending rows (index labels of frames[dataset]) and the column
+    # judged: a failure quarantines those rows (pipelines.quality.quarantine) instead of blocking.
+    offending: Callable[[Frames], pd.Index] | None = None
+    checked: tuple[str, ...] = ()
+
+    @property
+    def row_level(self) -> bool:
+        return self.offending is not None
 
 
 def _foreign_key(column: str, ref: str, ref_column: str) -> Callable[[GateInputs, RelationalCheck], CheckResult]:
@@ -53,23 +61,36 @@ def _foreign_key(column: str, ref: str, ref_column: str) -> Callable[[GateInputs
     return run
 
 
-def _year_plausible(inputs: GateInputs, check: RelationalCheck) -> CheckResult:
-    obs, reports = inputs.frames["observations"], inputs.frames["reports"]
-    survey = _report_fact(obs, reports, "survey_year")
+def _implausible_years(frames: Frames) -> pd.Index:
+    obs = frames["observations"]
+    survey = _report_fact(obs, frames["reports"], "survey_year")
     offset = pd.to_numeric(obs["year"], errors="coerce") - pd.to_numeric(survey, errors="coerce")
     lo, hi = YEAR_WINDOW
-    offending = obs.index[offset.notna() & ((offset < lo) | (offset > hi))]
+    return obs.index[offset.notna() & ((offset < lo) | (offset > hi))]
+
+
+def _year_plausible(inputs: GateInputs, check: RelationalCheck) -> CheckResult:
+    obs = inputs.frames["observations"]
+    offending = _implausible_years(inputs.frames)
     result = _rows(check, obs, offending, ["year"])
+    survey = _report_fact(obs.loc[offending[: len(result.sample)]], inputs.frames["reports"], "survey_year")
     for row, label in zip(result.sample, offending[: len(result.sample)], strict=True):
         row["survey_year"] = _plain(survey.loc[label])
     return result
 
 
+def _pages_missing(dataset: str) -> Callable[[Frames], pd.Index]:
+    def offending(frames: Frames) -> pd.Index:
+        frame = frames[dataset]
+        fmt = _report_fact(frame, frames["reports"], "format")
+        return frame.index[(fmt == "pdf") & frame["page"].isna()]
+
+    return offending
+
+
 def _page_present(inputs: GateInputs, check: RelationalCheck) -> CheckResult:
     frame = inputs.frames[check.dataset]
-    fmt = _report_fact(frame, inputs.frames["reports"], "format")
-    offending = frame.index[(fmt == "pdf") & frame["page"].isna()]
-    return _rows(check, frame, offending, ["page"])
+    return _rows(check, frame, _pages_missing(check.dataset)(inputs.frames), ["page"])
 
 
 def _count_matches(inputs: GateInputs, check: RelationalCheck) -> CheckResult:
@@ -236,6 +257,8 @@ def _build_checks() -> list[RelationalCheck]:
             f"A figure's year lies within survey_year{lo}..survey_year+{hi} of its report.",
             ("observations", "reports"),
             _year_plausible,
+            _implausible_years,
+            ("year",),
         ),
         RelationalCheck(
             "observations",
@@ -243,6 +266,8 @@ def _build_checks() -> list[RelationalCheck]:
             "Figures from PDF reports cite their page.",
             ("observations", "reports"),
             _page_present,
+            _pages_missing("observations"),
+            ("page",),
         ),
         RelationalCheck(
             "tables",
@@ -250,6 +275,8 @@ def _build_checks() -> list[RelationalCheck]:
             "Tables from PDF reports cite their page.",
             ("tables", "reports"),
             _page_present,
+            _pages_missing("tables"),
+            ("page",),
         ),
         RelationalCheck(
             "reports",

@@ -14,14 +14,25 @@ Value ranges, decided here:
 - percentage_points (level or change): -100..100, a difference of two shares.
 - count and durations (seconds..days) as levels: >= 0; their changes are signed.
 - multiple (level or change): > 0.
+
+Row-level rules (``row_level=True``: value ranges, non-blank text, the hash format, span order)
+judge one row at a time. A row that breaks one is held back into the published ``quarantine``
+dataset by ``pipelines.quality.quarantine.split`` instead of blocking the release; the gate then
+runs on what is kept. ``Rule.violations`` evaluates them with pandas, the same semantics the GX
+expectation has (a test checks the two agree). Schema rules (columns, required values, primary
+keys, enumerations) are dataset-level: they describe the contract and still block.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.schema import DATASETS
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 DURATION_UNITS = ("seconds", "minutes", "hours", "days")
 SURVEY_YEAR_RANGE = (1980, 2100)
@@ -37,6 +48,7 @@ class Rule:
     description: str
     tag: str | None = None
     where: tuple[tuple[str, str, Any], ...] = field(default=())  # (column, "==" | "in", value)
+    row_level: bool = False  # a failure quarantines the offending rows instead of blocking the release
 
     @property
     def name(self) -> str:
@@ -50,6 +62,57 @@ class Rule:
         cols += list(self.kwargs.get("column_list", ()))
         cols += [c for c, _, _ in self.where]
         return list(dict.fromkeys(cols))
+
+    @property
+    def checked(self) -> list[str]:
+        """The columns whose values the rule judges (not the ones its row filter reads)."""
+        return [self.kwargs[k] for k in ("column", "column_A", "column_B") if k in self.kwargs]
+
+    def violations(self, frame: pd.DataFrame) -> np.ndarray:
+        """Which rows of ``frame`` break this row-level rule (a bool per row), as GX judges them.
+
+        Nulls are never violations (GX leaves missing values out of a row rule), a ``where``
+        filter limits the rule to the rows it names, and length-checked text is stripped first.
+        """
+        import numpy as np
+        import pandas as pd
+
+        if not self.row_level:
+            raise ValueError(f"{self.name} is a dataset-level rule")
+        kw = self.kwargs
+        applies = np.ones(len(frame), dtype=bool)
+        for column, op, value in self.where:
+            hit = frame[column].isin(list(value)) if op == "in" else frame[column] == value
+            applies &= hit.fillna(False).to_numpy(dtype=bool)
+        if self.expectation == "expect_column_values_to_be_between":
+            values = pd.to_numeric(frame[kw["column"]], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            bad = np.zeros(len(frame), dtype=bool)
+            if kw.get("min_value") is not None:
+                bad |= values <= kw["min_value"] if kw.get("strict_min") else values < kw["min_value"]
+            if kw.get("max_value") is not None:
+                bad |= values >= kw["max_value"] if kw.get("strict_max") else values > kw["max_value"]
+            present = ~np.isnan(values)
+        elif self.expectation == "expect_column_value_lengths_to_be_between":
+            text = frame[kw["column"]]
+            present = text.notna().to_numpy(dtype=bool)
+            lengths = text.astype("string").str.strip().str.len().fillna(0).to_numpy(dtype="int64")
+            bad = lengths < kw.get("min_value", 0)
+            if kw.get("max_value") is not None:
+                bad |= lengths > kw["max_value"]
+        elif self.expectation == "expect_column_values_to_match_regex":
+            text = frame[kw["column"]]
+            present = text.notna().to_numpy(dtype=bool)
+            matches = text.astype("string").str.contains(kw["regex"], regex=True)
+            bad = ~matches.fillna(False).to_numpy(dtype=bool)
+        elif self.expectation == "expect_column_pair_values_a_to_be_greater_than_b":
+            a = pd.to_numeric(frame[kw["column_A"]], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            b = pd.to_numeric(frame[kw["column_B"]], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            present = ~(np.isnan(a) | np.isnan(b))
+            with np.errstate(invalid="ignore"):
+                bad = ~(a >= b) if kw.get("or_equal") else ~(a > b)
+        else:
+            raise NotImplementedError(f"no row-level evaluation for {self.expectation}")
+        return applies & present & bad
 
 
 def _default_tag(kwargs: dict[str, Any]) -> str:
@@ -115,7 +178,7 @@ def _schema_rules(dataset: str) -> list[Rule]:
 
 
 def _between(dataset: str, column: str, tag: str | None, why: str, where: tuple = (), **bounds: Any) -> Rule:
-    return Rule(dataset, "expect_column_values_to_be_between", {"column": column, **bounds}, why, tag, where)
+    return Rule(dataset, "expect_column_values_to_be_between", {"column": column, **bounds}, why, tag, where, True)
 
 
 def _not_blank(dataset: str, column: str, why: str) -> Rule:
@@ -129,6 +192,7 @@ def _not_blank(dataset: str, column: str, why: str) -> Rule:
         {"column": column, "min_value": 1},
         why,
         f"{column}:not-blank",
+        row_level=True,
     )
 
 
@@ -202,6 +266,7 @@ def _observation_rules() -> list[Rule]:
                 "ignore_row_if": "either_value_is_missing",
             },
             "A quoted span ends at or after it starts.",
+            row_level=True,
         ),
     ]
 
@@ -216,6 +281,7 @@ def _report_rules() -> list[Rule]:
             {"column": "content_sha256", "regex": r"^[0-9a-f]{64}$"},
             "content_sha256 is a lowercase hex SHA-256: it drives the regression guard.",
             "content_sha256:hex64",
+            row_level=True,
         ),
         _between(
             d,
@@ -249,3 +315,8 @@ def rules_for(dataset: str) -> list[Rule]:
 
 def all_rules() -> list[Rule]:
     return [rule for name in DATASETS for rule in rules_for(name)]
+
+
+def row_rules() -> list[Rule]:
+    """The rules whose failure quarantines rows rather than blocking the release, in gate order."""
+    return [rule for rule in all_rules() if rule.row_level]
