@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pipelines.errors import ReportError
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
+from pipelines.parse.layout import axis_ticks, join_runs
 from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, page_tables
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
@@ -90,6 +91,9 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
             table.table_id = f"p{index + 1}t{len(tables) + 1}"
             tables.append(table)
         body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
+        body = join_runs(body)
+        ticks = axis_ticks(body)
+        body = [s for s in body if id(s) not in ticks]
         figures, used = chart_figures(body, page=index + 1, body_size=body_size)
         charts.extend(figures)
         body = [s for s in body if id(s) not in used]

@@ -1,0 +1,149 @@
+"""Layout rules for PDF pages: what a reader sees in the positioned text runs pdfium gives.
+
+pdfium cuts a line into runs wherever the font changes (a Latin word inside Chinese prose, a
+bold figure inside a sentence, a digit kerned apart from its percent sign), so a run standing
+alone is not yet a figure standing alone. These rules, applied in order, turn runs into what a
+person reads, before charts and prose are told apart (``pipelines.parse.charts``):
+
+1. ``join_runs``: runs on one line with no more than a word space between them are one run
+   ("同比增长" + "9.73%" -> one line of prose; "1" + "0%" -> "10%"). A much larger neighbour
+   (a big-number callout beside its caption) stays apart.
+2. ``axis_ticks``: three or more bare numbers in a row or a column, evenly spaced, whose values
+   step evenly and grow along the axis ("0% 10% 20% ... 90%") are an axis scale, not figures.
+
+Each rule is a pure function of segments; an example stands in each docstring and in
+``tests/test_layout.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipelines.tables import parse_number
+
+if TYPE_CHECKING:
+    from pipelines.parse.pdf import Segment
+
+WORD_SPACE = 0.8  # widest gap inside a line, in units of the font size (justified text stretches spaces)
+GLUED = 0.25  # a gap narrower than this (font size units) is kerning, not a space: "1" "0%" -> "10%"
+CALLOUT_RATIO = 1.6  # a run this many times larger than its neighbour is a callout, not the same line
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def join_runs(segments: Sequence[Segment]) -> list[Segment]:
+    """Rule 1: merge runs of one line that a word space or less separates.
+
+    Example: "年，OTT 集成服务收入同比增长" (14 pt) and "9.73%" (a Latin font, 18 pt loose box)
+    1 pt apart on one baseline become one run; "73%" at 40 pt beside "of respondents" at 12 pt
+    stays two runs, since the callout rule reads them together later.
+    """
+    from pipelines.parse.pdf import Segment
+
+    out: list[Segment] = []
+    first: list[int] = []  # input position of each output run, so the content order survives
+    rows: dict[int, list[int]] = {}  # runs by the 4 pt band of their first segment's centre
+    for k in sorted(range(len(segments)), key=lambda k: segments[k].x0):
+        segment = segments[k]
+        band = round((segment.y0 + segment.y1) / 8)
+        candidates = [i for b in (band - 1, band, band + 1) for i in rows.get(b, [])]
+        target = None
+        for i in candidates:
+            left = out[i]
+            size = max(min(_size(left), _size(segment)), 1.0)
+            gap = segment.x0 - left.x1
+            fits = _same_line(left, segment) and -0.5 * size <= gap <= WORD_SPACE * size and _similar(left, segment)
+            if fits and (target is None or left.x1 > out[target].x1):
+                target = i
+        if target is None:
+            rows.setdefault(band, []).append(len(out))
+            out.append(segment)
+            first.append(k)
+            continue
+        left = out[target]
+        size = max(min(_size(left), _size(segment)), 1.0)
+        cjk = _CJK.search(left.text[-1]) and _CJK.search(segment.text[0])
+        glue = "" if segment.x0 - left.x1 < GLUED * size or cjk else " "
+        big = left if len(left.text) >= len(segment.text) else segment
+        out[target] = Segment(left.text + glue + segment.text, left.x0, min(left.y0, segment.y0),
+                              max(left.x1, segment.x1), max(left.y1, segment.y1), big.size, big.bold)
+        first[target] = min(first[target], k)
+    return [out[i] for i in sorted(range(len(out)), key=first.__getitem__)]
+
+
+def _size(segment: Segment) -> float:
+    return segment.size or segment.height
+
+
+def _same_line(a: Segment, b: Segment) -> bool:
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return overlap > 0.5 * min(a.height, b.height)
+
+
+def _similar(a: Segment, b: Segment) -> bool:
+    big, small = max(_size(a), _size(b)), max(min(_size(a), _size(b)), 0.1)
+    return big / small < CALLOUT_RATIO
+
+
+def axis_ticks(segments: Sequence[Segment]) -> set[int]:
+    """Rule 2: ids of bare numbers that form an axis scale.
+
+    Example: "0%" "10%" "20%" "30%" on one baseline, 29 pt apart, is the x axis of a bar chart;
+    "36%" "40%" "24%" (the segments of one stacked bar) step unevenly and stay figures. A
+    vertical axis reads bottom to top (values grow upwards).
+    """
+    numbers = []
+    for segment in segments:
+        number = parse_number(segment.text)
+        if number is not None and number.unit in ("percent", "percentage_points", None) \
+                and re.fullmatch(r"[-+]?\d[\d,.]*\s*%?", segment.text.strip()):
+            numbers.append((segment, number.value))
+    ticks: set[int] = set()
+    rows: dict[int, list] = {}
+    cols: dict[int, list] = {}
+    for segment, value in numbers:
+        rows.setdefault(round((segment.y0 + segment.y1) / 2 / 2), []).append((segment, value))
+        cols.setdefault(round(segment.x1 / 3), []).append((segment, value))
+    for key, group in rows.items():
+        near = group + rows.get(key + 1, []) + rows.get(key - 1, [])
+        ticks |= _even_scale(near, lambda s: (s.x0 + s.x1) / 2)
+    for key, group in cols.items():
+        near = group + cols.get(key + 1, []) + cols.get(key - 1, [])
+        ticks |= _even_scale(near, lambda s: (s.y0 + s.y1) / 2)
+    return ticks
+
+
+def _even_scale(group: list, position) -> set[int]:
+    """Ids of the longest run (3 or more) of evenly spaced members with evenly growing values."""
+    seen, unique = set(), []
+    for segment, value in sorted(group, key=lambda item: position(item[0])):
+        if id(segment) not in seen:
+            seen.add(id(segment))
+            unique.append((segment, value))
+    if len(unique) < 3:
+        return set()
+    best: list = []
+    run = unique[:2]
+    for item in unique[2:]:
+        if _continues(run, item, position):
+            run.append(item)
+        else:
+            if len(run) > len(best):
+                best = run
+            run = [run[-1], item]
+    if len(run) > len(best):
+        best = run
+    if len(best) < 3 or not _continues(best[:2], best[2], position):
+        return set()
+    return {id(s) for s, _ in best}
+
+
+def _continues(run: list, item: tuple, position) -> bool:
+    (a, va), (b, vb) = run[-2], run[-1]
+    c, vc = item
+    step_value, step_pos = vb - va, position(b) - position(a)
+    if step_value <= 0 or step_pos <= 0:
+        return False
+    return (abs((vc - vb) - step_value) < 1e-6 * max(1.0, abs(step_value))
+            and abs((position(c) - position(b)) - step_pos) < 0.15 * step_pos + 1.5)

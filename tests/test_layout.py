@@ -1,0 +1,37 @@
+"""Layout rules on positioned segments: runs joined into lines, axis scales told from figures."""
+
+from __future__ import annotations
+
+from pipelines.parse.layout import axis_ticks, join_runs
+from pipelines.parse.pdf import Segment
+
+
+def test_a_figure_in_another_font_stays_in_its_sentence():
+    runs = [Segment("年，集成服务业务收入同比增长", 90, 600, 300, 614, 14), Segment("9.73%", 301, 601, 330, 611, 18.4),
+            Segment("。", 331, 600, 338, 614, 14)]
+    assert [s.text for s in join_runs(runs)] == ["年，集成服务业务收入同比增长9.73%。"]
+
+
+def test_kerned_digits_join_without_a_space_and_words_with_one():
+    runs = [Segment("1", 344.7, 371.5, 346.2, 375.8, 8.4), Segment("0%", 347.3, 371.5, 355.7, 375.9, 8.4),
+            Segment("of all", 358.5, 371.5, 380, 375.9, 8.4)]
+    assert [s.text for s in join_runs(runs)] == ["10% of all"]
+
+
+def test_a_callout_number_stays_apart_from_its_caption():
+    runs = [Segment("61%", 57, 401, 127, 427, 42.8), Segment("of customers believe", 130, 415, 330, 426, 12.9)]
+    assert [s.text for s in join_runs(runs)] == ["61%", "of customers believe"]
+
+
+def test_evenly_stepped_axis_is_not_a_figure_but_stacked_labels_are():
+    axis = [Segment(f"{v}%", 270 + 29.3 * i, 259, 280 + 29.3 * i, 264, 8.4) for i, v in enumerate(range(0, 110, 10))]
+    bar = [Segment("36%", 321, 379, 333, 383, 8.2), Segment("40%", 428, 379, 440, 383, 8.2),
+           Segment("24%", 522, 379, 534, 383, 8.2)]
+    ticks = axis_ticks(axis + bar)
+    assert ticks == {id(s) for s in axis}
+
+
+def test_vertical_axis_reads_upwards():
+    axis = [Segment(f"{v}%", 50, 100 + 40 * i, 62, 108 + 40 * i, 8) for i, v in enumerate((0, 25, 50, 75, 100))]
+    falling = [Segment(f"{v}%", 200, 100 + 40 * i, 212, 108 + 40 * i, 8) for i, v in enumerate((40, 30, 20))]
+    assert axis_ticks(axis + falling) == {id(s) for s in axis}
