@@ -35,3 +35,14 @@ def test_vertical_axis_reads_upwards():
     axis = [Segment(f"{v}%", 50, 100 + 40 * i, 62, 108 + 40 * i, 8) for i, v in enumerate((0, 25, 50, 75, 100))]
     falling = [Segment(f"{v}%", 200, 100 + 40 * i, 212, 108 + 40 * i, 8) for i, v in enumerate((40, 30, 20))]
     assert axis_ticks(axis + falling) == {id(s) for s in axis}
+
+
+def test_bar_chart_labels_aligned_by_accident_are_no_table():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import chart_like
+
+    staircase = [["Provide clear information", "", "", "39%"], ["Refrain from selling", "", "21%", ""],
+                 ["Comply with privacy laws", "", "20%", ""], ["Allow me to configure", "10%", "", ""]]
+    table = [["Region", "2023", "2024"], ["North", "41%", "44%"], ["South", "38%", ""], ["West", "29%", "31%"]]
+    assert chart_like(RawTable("t", 1, staircase, header_rows=0))
+    assert not chart_like(RawTable("t", 1, table, header_rows=1))
