@@ -71,6 +71,8 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         raw = to_raw_table(aligned_grid(region), number, _bbox([w for line in region for w in line]))
         if raw is not None:
             aligned.append(raw)
+    ruled = [t for t in ruled if not chart_like(t)]
+    aligned = [t for t in aligned if not chart_like(t)]
     tables = []
     for table in ruled:
         rivals = [a for a in aligned if _overlap(a.bbox, table.bbox) > 0.5]
@@ -79,6 +81,23 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         aligned = [a for a in aligned if a not in rivals]
         tables.append(table)
     return sorted(tables + aligned, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def chart_like(table: RawTable) -> bool:
+    """A bar chart's data labels aligned by accident: each row fills one of several number columns.
+
+    Labels at bar ends sit at x positions that follow their values, so the alignment reading
+    finds a column per bar length and a staircase of single cells (Cisco's "Provide clear
+    information ... 39%" rows). A data table fills most of its number columns in every data row;
+    at most half filled, over two or more number columns, reads as a chart, never as a table.
+    """
+    body = table.cells[table.header_rows:]
+    numeric_cols = {c for row in body for c, cell in enumerate(row) if c and is_numberish(cell)}
+    rows = [row for row in body if any(c and is_numberish(cell) for c, cell in enumerate(row))]
+    if len(numeric_cols) < 2 or not rows:
+        return False
+    filled = sum(1 for row in rows for c in numeric_cols if is_numberish(row[c]))
+    return filled <= 0.5 * len(numeric_cols) * len(rows)
 
 
 class PdfiumPage(Page):
