@@ -46,3 +46,25 @@ def test_bar_chart_labels_aligned_by_accident_are_no_table():
     table = [["Region", "2023", "2024"], ["North", "41%", "44%"], ["South", "38%", ""], ["West", "29%", "31%"]]
     assert chart_like(RawTable("t", 1, staircase, header_rows=0))
     assert not chart_like(RawTable("t", 1, table, header_rows=1))
+
+
+def test_callout_caption_right_of_or_under_the_number_finishes_its_sentence():
+    from pipelines.parse.layout import callouts
+
+    right = [Segment("61%", 57, 401, 127, 427, 42.8),
+             Segment("of customers believe a company should", 146, 415, 338, 426, 12.9),
+             Segment("know their purchase history.", 146, 401, 282, 412, 12.9),
+             Segment("Unrelated paragraph below.", 146, 380, 282, 391, 12.9)]
+    under = [Segment("73%", 404, 584, 541, 650, 116.6), Segment("of respondents used", 408, 560, 528, 571, 14.5),
+             Segment("on-demand self-service,", 408, 545, 548, 555, 14.5),
+             Segment("a 16% increase from 2019", 408, 530, 551, 539, 14.5)]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(right)] == [
+        ("61%", ["of customers believe a company should", "know their purchase history."])]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(under)] == [
+        ("73%", ["of respondents used", "on-demand self-service,", "a 16% increase from 2019"])]
+
+
+def test_a_data_label_the_same_size_as_its_category_is_no_callout():
+    from pipelines.parse.layout import callouts
+
+    assert callouts([Segment("45%", 250, 660, 270, 668, 9), Segment("Phone", 275, 660, 300, 668, 9)]) == []

@@ -10,6 +10,9 @@ person reads, before charts and prose are told apart (``pipelines.parse.charts``
    (a big-number callout beside its caption) stays apart.
 2. ``axis_ticks``: three or more bare numbers in a row or a column, evenly spaced, whose values
    step evenly and grow along the axis ("0% 10% 20% ... 90%") are an axis scale, not figures.
+3. ``callouts``: a big bare number with smaller words starting right of it or right under it
+   ("73%" over "of respondents used / on-demand self-service, / a 16% increase from 2019") is
+   one sentence, read as prose, so its quote is the caption and not a heading nearby.
 
 Each rule is a pure function of segments; an example stands in each docstring and in
 ``tests/test_layout.py``.
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
 WORD_SPACE = 0.8  # widest gap inside a line, in units of the font size (justified text stretches spaces)
 GLUED = 0.25  # a gap narrower than this (font size units) is kerning, not a space: "1" "0%" -> "10%"
 CALLOUT_RATIO = 1.6  # a run this many times larger than its neighbour is a callout, not the same line
+CAPTION_LINES = 6  # a callout caption longer than this is prose that happens to sit under a number
+SENTENCE_END = re.compile(r"[.!?。！？]$")
+_BARE = re.compile(r"[-+]?\d[\d,.]*\s*(?:%|％|x|×)?")
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -47,7 +53,8 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
     for k in sorted(range(len(segments)), key=lambda k: segments[k].x0):
         segment = segments[k]
         band = round((segment.y0 + segment.y1) / 8)
-        candidates = [i for b in (band - 1, band, band + 1) for i in rows.get(b, [])]
+        # a run on this line has its centre within this segment's height (see _same_line)
+        candidates = [i for b in range(int(segment.y0 / 4) - 1, int(segment.y1 / 4) + 2) for i in rows.get(b, [])]
         target = None
         for i in candidates:
             left = out[i]
@@ -147,3 +154,49 @@ def _continues(run: list, item: tuple, position) -> bool:
         return False
     return (abs((vc - vb) - step_value) < 1e-6 * max(1.0, abs(step_value))
             and abs((position(c) - position(b)) - step_pos) < 0.15 * step_pos + 1.5)
+
+
+def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]:
+    """Rule 3: big bare numbers and the caption lines that finish their sentence.
+
+    Example: "61%" at 43 pt with "of customers believe a company should" (13 pt) starting just
+    right of it and "know their purchase history." under that line reads "61% of customers
+    believe a company should know their purchase history."; DORA's "73%" at 117 pt with
+    "of respondents used" left-aligned right under it reads the same way. The caption is the
+    run nearest the number's right edge on its lines, else the run right below its left edge;
+    further lines follow at the caption's left edge and size until a sentence ends.
+    """
+    found = []
+    taken: set[int] = set()
+    for number in segments:
+        if not _BARE.fullmatch(number.text.strip()) or parse_number(number.text) is None:
+            continue
+        start = _caption_start(number, segments, taken)
+        if start is None:
+            continue
+        lines = [start]
+        while not SENTENCE_END.search(lines[-1].text) and len(lines) < CAPTION_LINES:
+            last = lines[-1]
+            below = [s for s in segments if id(s) not in taken and s not in lines and abs(s.x0 - lines[0].x0) < 4
+                     and 0 <= last.y0 - s.y1 < 1.2 * last.height and abs(_size(s) - _size(last)) < 1.5]
+            if not below:
+                break
+            lines.append(max(below, key=lambda s: s.y1))
+        taken.update(id(s) for s in (number, *lines))
+        found.append((number, lines))
+    return found
+
+
+def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]) -> Segment | None:
+    """The caption's first run: right of the number on its lines, else right under its left edge."""
+    def caption(s: Segment) -> bool:
+        return (s is not number and id(s) not in taken and s.text[:1].isalpha()
+                and _size(number) >= CALLOUT_RATIO * _size(s))
+
+    right = [s for s in segments if caption(s) and 0 <= s.x0 - number.x1 < 3 * _size(s)
+             and s.y0 < number.y1 and s.y1 > number.y0]
+    if right:
+        return max(right, key=lambda s: (s.y1, -s.x0))
+    below = [s for s in segments if caption(s) and abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6
+             and 0 <= number.y0 - s.y1 < 1.5 * _size(s)]
+    return max(below, key=lambda s: s.y1) if below else None

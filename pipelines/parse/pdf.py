@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pipelines.errors import ReportError
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.layout import axis_ticks, join_runs
+from pipelines.parse.layout import axis_ticks, callouts, join_runs
 from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, page_tables
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
@@ -93,11 +93,15 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
         body = join_runs(body)
         ticks = axis_ticks(body)
-        body = [s for s in body if id(s) not in ticks]
+        said = callouts(body)
+        read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
+        body = [s for s in body if id(s) not in read]
         figures, used = chart_figures(body, page=index + 1, body_size=body_size)
         charts.extend(figures)
         body = [s for s in body if id(s) not in used]
-        pages.append(page_text(body))
+        sentences = [_join([number.text + " " + caption[0].text, *(s.text for s in caption[1:])])
+                     for number, caption in said]
+        pages.append("\n\n".join(p for p in [page_text(body), *sentences] if p))
     return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
                           tables=tables, charts=charts, warnings=warnings)
 
