@@ -68,3 +68,37 @@ def test_a_data_label_the_same_size_as_its_category_is_no_callout():
     from pipelines.parse.layout import callouts
 
     assert callouts([Segment("45%", 250, 660, 270, 668, 9), Segment("Phone", 275, 660, 300, 668, 9)]) == []
+
+
+def test_header_fused_with_the_first_row_by_snapping_is_split():
+    from pipelines.parse.pdf_tables import to_raw_table
+
+    grid = [["模块\n硬件", "检测项\n固件安全", "所占比例\n20%"], ["操作系统", "系统安全配置", "67%"],
+            [None, "调试安全", "67%"], [None, "安全启动", "43%"]]
+    table = to_raw_table(grid, 28, (0, 0, 1, 1))
+    assert table.cells[:2] == [["模块", "检测项", "所占比例"], ["硬件", "固件安全", "20%"]]
+    assert (table.header_rows, table.header_cols) == (1, 2)  # module and check together name a row
+
+
+def test_table_continued_on_the_next_page_takes_its_header_and_row_label():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import join_continued
+
+    first = RawTable("a", 28, [["模块", "检测项", "所占比例"], ["硬件", "固件安全", "20%"],
+                               ["操作系统", "系统更新", "75%"]], 1, 2, bbox=(87, 589, 507, 752))
+    rest = RawTable("b", 29, [["", "端口安全", "29%"], ["", "串口安全", "67%"], ["系统组件", "蓝牙协议", "50%"]],
+                    2, 1, bbox=(85, 72, 510, 757))
+    join_continued({28: [first], 29: [rest]}, {28: 842.0, 29: 842.0})
+    assert rest.cells == [["模块", "检测项", "所占比例"], ["操作系统", "端口安全", "29%"],
+                          ["操作系统", "串口安全", "67%"], ["系统组件", "蓝牙协议", "50%"]]
+    assert (rest.header_rows, rest.header_cols, rest.page) == (1, 2, 29)
+
+
+def test_a_new_table_at_the_top_of_the_next_page_is_not_joined():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import join_continued
+
+    first = RawTable("a", 1, [["Region", "2024"], ["North", "41%"], ["South", "38%"]], 1, 1, bbox=(80, 600, 500, 760))
+    other = RawTable("b", 2, [["Channel", "Share"], ["Phone", "45%"], ["Email", "31%"]], 1, 1, bbox=(80, 70, 500, 200))
+    join_continued({1: [first], 2: [other]}, {1: 842.0, 2: 842.0})
+    assert other.cells[0] == ["Channel", "Share"]

@@ -23,7 +23,7 @@ from pipelines.errors import ReportError
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
 from pipelines.parse.layout import axis_ticks, callouts, join_runs
-from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, page_tables
+from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
 PAGE_LABEL = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$",
@@ -79,6 +79,7 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         document.close()
     if not any(seg.text.strip() for segs in page_segments for seg in segs):
         raise ReportError("parse", f"no text layer: {n_pages} page(s) without extractable text (scanned?)")
+    join_continued(found, {index + 1: height for index, height in enumerate(heights)})
     running = running_lines(page_segments, heights, title)
     body_size = body_font_size(page_segments)
     tables: list[RawTable] = []

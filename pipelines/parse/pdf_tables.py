@@ -58,12 +58,7 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
     ruled grid that fills fewer cells than the text alignment over the same place (it lumps
     columns or misses some) gives way to the alignment reading; otherwise the ruled grid wins.
     """
-    ruled = []
-    for table in page.find_tables(RULED):
-        grid = table.extract()
-        raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox)
-        if raw is not None:
-            ruled.append(raw)
+    ruled = _ruled(page, number, RULED)
     aligned = []
     # rotated words (axis ticks, side labels) are not table rows
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP) if w["upright"]]
@@ -81,6 +76,20 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         aligned = [a for a in aligned if a not in rivals]
         tables.append(table)
     return sorted(tables + aligned, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[RawTable]:
+    found = []
+    for table in page.find_tables(settings):
+        grid = table.extract()
+        raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox)
+        if raw is not None:
+            found.append(raw)
+    return found
+
+
+def _width(table: RawTable) -> int:
+    return len(table.cells[0]) if table.cells else 0
 
 
 def chart_like(table: RawTable) -> bool:
@@ -410,6 +419,7 @@ def _numeric_text(text: str) -> bool:
 
 def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | None) -> RawTable | None:
     """Clean an extracted grid and keep it only if it is a data table (see the module docstring)."""
+    rows = _unfuse_header(rows)
     grid = [[" ".join(c.split()) if c is not None else None for c in row] for row in rows]
     grid = [row for row in grid if any(row)]
     if not grid:
@@ -418,4 +428,81 @@ def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | No
     grid = [[row[c] for c in keep] for row in grid]
     if len(grid) < 3 or len(keep) < 2:
         return None
-    return data_table(grid, page, bbox)
+    table = data_table(grid, page, bbox)
+    if table is not None:
+        table.header_cols = label_columns(table)
+    return table
+
+
+def _unfuse_header(rows: list[list[str | None]]) -> list[list[str | None]]:
+    """Split a first row that holds the header lines over the first data row's line.
+
+    When the rule under a header is drawn close to other rules, snapping can merge it away and
+    the header cell and the first data cell become one cell: "所占比例\n20%", "模块\n硬件". The
+    tell: every filled cell of the first row (its row label included) has the same number of
+    lines, two or more, and in every column whose body cells are numbers the last line is a
+    number and the lines above are not.
+    """
+    if len(rows) < 3 or not rows[0][0]:
+        return rows
+    first = [(cell or "").split("\n") for cell in rows[0]]
+    counts = {len(lines) for lines, cell in zip(first, rows[0], strict=True) if cell}
+    if len(counts) != 1 or counts.pop() < 2:
+        return rows
+    numeric = [c for c in range(1, len(first))
+               if sum(is_numberish(row[c]) for row in rows[1:]) > (len(rows) - 1) / 2]
+    if numeric and all(is_numberish(first[c][-1]) and not any(is_numberish(x) for x in first[c][:-1])
+                       for c in numeric):
+        header = ["\n".join(lines[:-1]) if cell else cell for lines, cell in zip(first, rows[0], strict=True)]
+        data = [lines[-1] if cell else cell for lines, cell in zip(first, rows[0], strict=True)]
+        return [header, data, *rows[1:]]
+    return rows
+
+
+def label_columns(table: RawTable) -> int:
+    """Leading columns that hold only labels in the body: together they name a row.
+
+    CAICT's 表2 names each row by module and check ("操作系统", "系统安全配置"); the row label is
+    the path of both, not the module alone. At least one column stays for data.
+    """
+    body = table.cells[table.header_rows:]
+    width = len(table.cells[0]) if table.cells else 0
+    count = 0
+    while count < width - 1 and all(not is_numberish(row[count]) for row in body) \
+            and any(row[count] for row in body):
+        count += 1
+    return max(count, 1)
+
+
+def join_continued(tables: dict[int, list[RawTable]], heights: dict[int, float]) -> None:
+    """Join a table continued at the top of the next page to the one ending its page, in place.
+
+    A continuation starts near the top of the page, spans the same x extent with the same
+    columns, and either repeats the header (dropped) or opens with data rows; rows whose
+    first cell is empty continue the spanning row label above the page break ("操作系统").
+    It takes the header rows of the table it continues, so its cells get the same labels.
+    """
+    for page in sorted(tables):
+        here, following = tables[page], tables.get(page + 1)
+        if not here or not following or page not in heights or page + 1 not in heights:
+            continue
+        above, below = here[-1], following[0]
+        if not (above.bbox and below.bbox and above.bbox[3] > 0.7 * heights[page]
+                and below.bbox[1] < 0.3 * heights[page + 1] and _width(above) == _width(below)
+                and abs(above.bbox[0] - below.bbox[0]) < 8 and abs(above.bbox[2] - below.bbox[2]) < 8):
+            continue
+        header = above.cells[:above.header_rows]
+        rows = [list(row) for row in below.cells]
+        if rows[:len(header)] == header:
+            rows = rows[len(header):]
+        elif rows[0][0] and not any(is_numberish(cell) for cell in rows[0][1:]):
+            continue  # a header of its own: a different table
+        previous = above.cells[-1][0] if len(above.cells) > above.header_rows else ""
+        for row in rows:
+            if not row[0]:
+                row[0] = previous
+            previous = row[0]
+        below.cells = [list(r) for r in header] + rows
+        below.header_rows = len(header)
+        below.header_cols = label_columns(below)
+        below.caption = below.caption or above.caption
