@@ -60,7 +60,8 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
             left = out[i]
             size = max(min(_size(left), _size(segment)), 1.0)
             gap = segment.x0 - left.x1
-            fits = _same_line(left, segment) and -0.5 * size <= gap <= WORD_SPACE * size and _similar(left, segment)
+            fits = (_same_line(left, segment) and -0.5 * size <= gap <= WORD_SPACE * size and _similar(left, segment)
+                    and not _two_figures(left, segment))
             if fits and (target is None or left.x1 > out[target].x1):
                 target = i
         if target is None:
@@ -77,6 +78,11 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
                               max(left.x1, segment.x1), max(left.y1, segment.y1), big.size, big.bold)
         first[target] = min(first[target], k)
     return [out[i] for i in sorted(range(len(out)), key=first.__getitem__)]
+
+
+def _two_figures(left: Segment, right: Segment) -> bool:
+    """A percentage closed by its sign, then a digit: two data labels side by side ("41%" "41%")."""
+    return left.text.rstrip()[-1:] in "%％" and right.text.lstrip()[:1].isdigit()
 
 
 def _size(segment: Segment) -> float:

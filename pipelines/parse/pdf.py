@@ -249,7 +249,11 @@ def page_text(segments: list[Segment]) -> str:
 
 
 def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
-    """Split the page at a vertical gutter, if one exists; full-width lines break the columns."""
+    """Split the page at a vertical gutter, if one exists; full-width lines break the columns.
+
+    Consecutive full-width lines stay one block, with the short last line of their paragraph,
+    so a full-width paragraph above a two-column chart legend keeps its lines together.
+    """
     left = min(s.x0 for s in segments)
     right = max(s.x1 for s in segments)
     width = right - left
@@ -259,11 +263,18 @@ def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
         return [segments]
     blocks: list[list[Segment]] = []
     region: list[Segment] = []
+    wide: list[Segment] = []
     for segment in sorted(segments, key=lambda s: -s.y1):
         if segment.x0 < gutter < segment.x1:
-            blocks.extend(_split(region, gutter))
-            blocks.append([segment])
-            region = []
+            if region:
+                blocks.extend(_split(region, gutter))
+                region, wide = [], []
+            if not wide:
+                blocks.append(wide)
+            wide.append(segment)
+        elif wide and not region and abs(segment.x0 - wide[-1].x0) < 3 \
+                and wide[-1].y0 - segment.y1 < 1.5 * segment.height:
+            wide.append(segment)  # the short last line of a full-width paragraph
         else:
             region.append(segment)
     blocks.extend(_split(region, gutter))
@@ -308,23 +319,31 @@ def _lines(segments: list[Segment]) -> list[list[Segment]]:
 
 
 def _paragraphs(lines: list[list[Segment]]) -> list[str]:
-    """Join lines into paragraphs; a gap larger than the usual line pitch starts a new one."""
+    """Join lines into paragraphs; a gap larger than the usual line pitch starts a new one.
+
+    The usual pitch is taken per font size: chart labels set tight in a small size on the same
+    page must not make every line of the prose beside them look like a paragraph of its own.
+    """
     if not lines:
         return []
     tops = [max(s.y1 for s in line) for line in lines]
-    pitches = [a - b for a, b in itertools.pairwise(tops) if a - b > 0]
-    pitch = sorted(pitches)[len(pitches) // 4] if pitches else 0.0  # usual pitch; gaps are larger
+    sizes = [max(s.size for s in line) for line in lines]
+    samples: dict[float, list[float]] = {}
+    for i in range(1, len(lines)):
+        if tops[i - 1] - tops[i] > 0 and abs(sizes[i] - sizes[i - 1]) <= 0.5:
+            samples.setdefault(round(sizes[i]), []).append(tops[i - 1] - tops[i])
+    every = sorted(p for ps in samples.values() for p in ps)
+    usual = {size: sorted(ps)[len(ps) // 4] for size, ps in samples.items() if len(ps) >= 2}
+    fallback = every[len(every) // 4] if every else 0.0
     paragraphs: list[list[str]] = [[]]
-    previous_size = None
     for i, line in enumerate(lines):
-        size = max(s.size for s in line)
         gap = tops[i - 1] - tops[i] if i else 0.0
-        size_change = previous_size is not None and abs(size - previous_size) > 1.0
+        pitch = usual.get(round(sizes[i]), fallback)
+        size_change = i and abs(sizes[i] - sizes[i - 1]) > 1.0
         height = max(s.height for s in lines[i - 1]) if i else 0.0
         if i and (gap > 1.4 * pitch or gap > 2.5 * height or size_change):
             paragraphs.append([])
         paragraphs[-1].append(" ".join(s.text for s in line))
-        previous_size = size
     return [_join(p) for p in paragraphs if p]
 
 
