@@ -102,3 +102,11 @@ def test_a_new_table_at_the_top_of_the_next_page_is_not_joined():
     other = RawTable("b", 2, [["Channel", "Share"], ["Phone", "45%"], ["Email", "31%"]], 1, 1, bbox=(80, 70, 500, 200))
     join_continued({1: [first], 2: [other]}, {1: 842.0, 2: 842.0})
     assert other.cells[0] == ["Channel", "Share"]
+
+
+def test_a_compound_number_word_broken_at_a_line_end_keeps_its_hyphen():
+    from pipelines.parse.pdf import _join
+
+    assert _join(["in all. Forty\x02", "five percent use a privacy screen"]) == \
+        "in all. Forty-five percent use a privacy screen"
+    assert _join(["our custo-", "mers"]) == "our customers"

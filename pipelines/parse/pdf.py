@@ -11,7 +11,6 @@ left out of the page text so the prose figure extractor does not count those fig
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipelines.errors import ReportError
+from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
 from pipelines.parse.layout import axis_ticks, callouts, join_runs
@@ -347,6 +347,14 @@ def _paragraphs(lines: list[list[Segment]]) -> list[str]:
     return [_join(p) for p in paragraphs if p]
 
 
+_TENS_END = re.compile(r"\b(?:" + "|".join(EN_TENS_WORDS) + r")[-\x02]$", re.IGNORECASE)
+
+
+def _compound_number(text: str, line: str) -> bool:
+    """'Forty-' then 'five percent': the hyphen of a compound number word stays ('Forty-five')."""
+    return bool(_TENS_END.search(text)) and line.split(" ", 1)[0].lower().strip(",.") in EN_NUMBER_WORDS
+
+
 def _join(lines: list[str]) -> str:
     """Join the lines of one paragraph: hyphen breaks closed, CJK without spaces, Latin with one."""
     text = ""
@@ -354,6 +362,8 @@ def _join(lines: list[str]) -> str:
         line = line.strip()
         if not text:
             text = line
+        elif _compound_number(text, line):
+            text = text[:-1] + "-" + line
         elif text.endswith(SOFT_HYPHEN) or (text.endswith("-") and re.search(r"[a-z]-$", text)
                                              and line[:1].islower()):
             text = text[:-1] + line
