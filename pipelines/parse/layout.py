@@ -73,9 +73,12 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
         size = max(min(_size(left), _size(segment)), 1.0)
         cjk = _CJK.search(left.text[-1]) and _CJK.search(segment.text[0])
         glue = "" if segment.x0 - left.x1 < GLUED * size or cjk else " "
-        big = left if len(left.text) >= len(segment.text) else segment
+        # the smaller size is the text's: digits and Latin words set in another font inside
+        # Chinese prose have taller glyph boxes, and must not make the line look like a heading
+        small = left if _size(left) <= _size(segment) else segment
         out[target] = Segment(left.text + glue + segment.text, left.x0, min(left.y0, segment.y0),
-                              max(left.x1, segment.x1), max(left.y1, segment.y1), big.size, big.bold)
+                              max(left.x1, segment.x1), max(left.y1, segment.y1), small.size,
+                              left.bold and segment.bold)
         first[target] = min(first[target], k)
     return [out[i] for i in sorted(range(len(out)), key=first.__getitem__)]
 
