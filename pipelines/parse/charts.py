@@ -22,6 +22,7 @@ from pipelines.tables import parse_number
 if TYPE_CHECKING:
     from pipelines.parse.pdf import Segment
 
+STATED_SHARE = re.compile(r"\d\s*[%％]")
 FIGURE_TITLE = re.compile(r"^(figure|fig\.|chart|exhibit|graph|图|圖|表)\s*\S*", re.IGNORECASE)
 
 
@@ -101,8 +102,9 @@ def _label_beside(segment: Segment, others: Sequence[Segment], numbers: Sequence
     centre = (segment.x0 + segment.x1) / 2
     best, best_distance = None, float("inf")
     for other in others:
-        if _is_heading(other, body_size) or len(other.text) > 40 or parse_number(other.text) is not None:
-            continue
+        if (_is_heading(other, body_size) or len(other.text) > 40 or parse_number(other.text) is not None
+                or STATED_SHARE.search(other.text)):
+            continue  # a line of prose that states a share of its own is no category name
         if other.x0 - 2 <= centre <= other.x1 + 2 and other.y1 <= segment.y0:
             distance = segment.y0 - other.y1  # column chart: label under the bar
         elif other.x1 <= segment.x0 and other.y0 < segment.y1 and other.y1 > segment.y0:
