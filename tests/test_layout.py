@@ -110,3 +110,13 @@ def test_a_compound_number_word_broken_at_a_line_end_keeps_its_hyphen():
     assert _join(["in all. Forty\x02", "five percent use a privacy screen"]) == \
         "in all. Forty-five percent use a privacy screen"
     assert _join(["our custo-", "mers"]) == "our customers"
+
+
+def test_a_paragraph_beside_chart_labels_is_no_table():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import prose_beside
+
+    grid = [["Size", "Band", "Share"], ["from organizations with 500–1,999", "5,000-9,999", "7%"],
+            ["employees at 13%, 100–499 employees at", "", ""], ["", "10,000+", "22%"]]
+    assert prose_beside(RawTable("t", 37, grid, header_rows=1))
+    assert not prose_beside(RawTable("t", 1, [["Region", "2024"], ["North (n=120)", "41%"], ["South", "38%"]]))

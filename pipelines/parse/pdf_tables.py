@@ -67,7 +67,7 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         if raw is not None:
             aligned.append(raw)
     ruled = [t for t in ruled if not chart_like(t)]
-    aligned = [t for t in aligned if not chart_like(t)]
+    aligned = [t for t in aligned if not chart_like(t) and not prose_beside(t)]
     tables = []
     for table in ruled:
         rivals = [a for a in aligned if _overlap(a.bbox, table.bbox) > 0.5]
@@ -107,6 +107,19 @@ def chart_like(table: RawTable) -> bool:
         return False
     filled = sum(1 for row in rows for c in numeric_cols if is_numberish(row[c]))
     return filled <= 0.5 * len(numeric_cols) * len(rows)
+
+
+_SHARE_IN_WORDS = re.compile(r"[A-Za-z\u3400-\u9fff].*\d\s*%|\d\s*%.*[A-Za-z\u3400-\u9fff]{3}")
+
+
+def prose_beside(table: RawTable) -> bool:
+    """Lines of a paragraph read as a table's label column: prose beside a chart, not a table.
+
+    The alignment reading takes a text column beside a chart's labels for row labels; a row
+    label that states a share inside its words ("employees at 13%, 100–499 employees at") is a
+    sentence, which no table uses to name a row.
+    """
+    return any(_SHARE_IN_WORDS.search(row[0] or "") for row in table.cells[table.header_rows:])
 
 
 class PdfiumPage(Page):
