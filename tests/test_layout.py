@@ -120,3 +120,13 @@ def test_a_paragraph_beside_chart_labels_is_no_table():
             ["employees at 13%, 100–499 employees at", "", ""], ["", "10,000+", "22%"]]
     assert prose_beside(RawTable("t", 37, grid, header_rows=1))
     assert not prose_beside(RawTable("t", 1, [["Region", "2024"], ["North (n=120)", "41%"], ["South", "38%"]]))
+
+
+def test_a_drop_cap_opens_the_first_word_of_its_line():
+    from pipelines.parse.layout import drop_caps
+
+    runs = [Segment("F", 56, 600, 80, 630, 40), Segment("orty-two percent of buyers", 84, 618, 300, 628, 10),
+            Segment("returned within a month.", 84, 606, 300, 616, 10)]
+    assert [s.text for s in drop_caps(runs)] == ["Forty-two percent of buyers", "returned within a month."]
+    article = [Segment("A", 56, 600, 80, 630, 40), Segment("recent survey found", 84, 618, 300, 628, 10)]
+    assert [s.text for s in drop_caps(article)] == ["A recent survey found"]

@@ -13,6 +13,8 @@ person reads, before charts and prose are told apart (``pipelines.parse.charts``
 3. ``callouts``: a big bare number with smaller words starting right of it or right under it
    ("73%" over "of respondents used / on-demand self-service, / a 16% increase from 2019") is
    one sentence, read as prose, so its quote is the caption and not a heading nearby.
+4. ``drop_caps``: a single large letter whose top lines up with the first line of text just right
+   of it opens that line's first word ("F" + "orty-two percent of ..." -> "Forty-two percent").
 
 Each rule is a pure function of segments; an example stands in each docstring and in
 ``tests/test_layout.py``.
@@ -209,3 +211,30 @@ def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]
     below = [s for s in segments if caption(s) and abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6
              and 0 <= number.y0 - s.y1 < 1.5 * _size(s)]
     return max(below, key=lambda s: s.y1) if below else None
+
+
+def drop_caps(segments: Sequence[Segment]) -> list[Segment]:
+    """Rule 4: join a drop cap to the line it opens.
+
+    Example: "F" at 40 pt beside "orty-two percent of buyers" (10 pt), tops within a third of
+    the cap's size and less than half its size apart, becomes "Forty-two percent of buyers"
+    at the line's own size. "A" and "I" are words of their own: they keep a space before a
+    word longer than two letters ("A recent survey"), and join a short rest ("I" + "n" -> "In").
+    """
+    from pipelines.parse.pdf import Segment
+
+    out = list(segments)
+    for cap in segments:
+        if len(cap.text) != 1 or not cap.text.isalpha() or not cap.text.isupper():
+            continue
+        beside = [s for s in out if s is not cap and s.text[:1].isalpha() and _size(cap) >= 2 * _size(s)
+                  and 0 <= s.x0 - cap.x1 < 0.5 * _size(cap) and abs(s.y1 - cap.y1) < _size(cap) / 3]
+        if not beside:
+            continue
+        line = max(beside, key=lambda s: s.y1)
+        first_word = line.text.split(" ", 1)[0]
+        glue = " " if cap.text in "AI" and len(first_word) > 2 else ""  # "A recent ...", but "I" + "n" = "In"
+        merged = Segment(cap.text + glue + line.text, cap.x0, line.y0, line.x1, line.y1, line.size, line.bold)
+        out = [merged if s is line else s for s in out if s is not cap]
+    return out
+
