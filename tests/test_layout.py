@@ -130,3 +130,8 @@ def test_a_drop_cap_opens_the_first_word_of_its_line():
     assert [s.text for s in drop_caps(runs)] == ["Forty-two percent of buyers", "returned within a month."]
     article = [Segment("A", 56, 600, 80, 630, 40), Segment("recent survey found", 84, 618, 300, 628, 10)]
     assert [s.text for s in drop_caps(article)] == ["A recent survey found"]
+
+
+def test_data_labels_stepping_evenly_by_chance_are_no_axis():
+    labels = [Segment(f"{v}%", 378, 349 + 20.5 * i, 392, 354 + 20.5 * i, 9.7) for i, v in enumerate((74, 75, 76))]
+    assert axis_ticks(labels) == set()

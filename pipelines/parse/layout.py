@@ -22,6 +22,7 @@ Each rule is a pure function of segments; an example stands in each docstring an
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -154,7 +155,24 @@ def _even_scale(group: list, position) -> set[int]:
         best = run
     if len(best) < 3 or not _continues(best[:2], best[2], position):
         return set()
+    step = best[1][1] - best[0][1]
+    if not _round_scale(step, [v for _, v in best]):
+        return set()
     return {id(s) for s, _ in best}
+
+
+def _round_scale(step: float, values: list[float]) -> bool:
+    """An axis steps by a round amount from a multiple of it; a short run needs a coarse step.
+
+    Data labels of neighbouring bars can step evenly by chance ("74%" "75%" "76%" in a column);
+    axis scales step by 1, 2, 2.5 or 5 times a power of ten, and three ticks alone step by 5 or more.
+    """
+    exponent = 10 ** math.floor(math.log10(step))
+    if not any(math.isclose(step, m * exponent) for m in (1, 2, 2.5, 5)):
+        return False
+    if not all(math.isclose(v / step, round(v / step), abs_tol=1e-6) for v in values):
+        return False
+    return len(values) >= 5 or step >= 5
 
 
 def _continues(run: list, item: tuple, position) -> bool:
