@@ -135,3 +135,14 @@ def test_a_drop_cap_opens_the_first_word_of_its_line():
 def test_data_labels_stepping_evenly_by_chance_are_no_axis():
     labels = [Segment(f"{v}%", 378, 349 + 20.5 * i, 392, 354 + 20.5 * i, 9.7) for i, v in enumerate((74, 75, 76))]
     assert axis_ticks(labels) == set()
+
+
+def test_a_table_of_contents_is_no_data_table():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import contents_list
+
+    toc = [["Cloud", "15", "Security", "24"], ["SRE and DevOps", "19", "Technical capabilities", "26"],
+           ["Documentation", "21", "COVID-19", "29"]]
+    counts = [["Region", "Stores"], ["North", "24"], ["South", "15"], ["West", "31"]]
+    assert contents_list(RawTable("t", 2, toc, header_rows=0))
+    assert not contents_list(RawTable("t", 2, counts, header_rows=1))

@@ -66,8 +66,8 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         raw = to_raw_table(aligned_grid(region), number, _bbox([w for line in region for w in line]))
         if raw is not None:
             aligned.append(raw)
-    ruled = [t for t in ruled if not chart_like(t)]
-    aligned = [t for t in aligned if not chart_like(t) and not prose_beside(t)]
+    ruled = [t for t in ruled if not chart_like(t) and not contents_list(t)]
+    aligned = [t for t in aligned if not chart_like(t) and not prose_beside(t) and not contents_list(t)]
     tables = []
     for table in ruled:
         rivals = [a for a in aligned if _overlap(a.bbox, table.bbox) > 0.5]
@@ -107,6 +107,31 @@ def chart_like(table: RawTable) -> bool:
         return False
     filled = sum(1 for row in rows for c in numeric_cols if is_numberish(row[c]))
     return filled <= 0.5 * len(numeric_cols) * len(rows)
+
+
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def contents_list(table: RawTable) -> bool:
+    """A table of contents: titles with page numbers that only grow down each number column.
+
+    Cisco p. 2 ("Introduction 03", "Key Highlights 03", "Results 04", ...) and DORA p. 2 read as
+    borderless tables; their numbers are page references, not data.
+    """
+    body = table.cells[table.header_rows:]
+    columns = [c for c in range(1, len(table.cells[0])) if any(is_numberish(row[c]) for row in body)]
+    if not columns:
+        return False
+    numbers = 0
+    for c in columns:
+        cells = [(row[c] or "").strip() for row in body if (row[c] or "").strip()]
+        if not all(_PAGE_NUMBER.fullmatch(cell) for cell in cells):
+            return False
+        values = [int(cell) for cell in cells]
+        if values != sorted(values):
+            return False
+        numbers += len(values)
+    return numbers >= 3
 
 
 _SHARE_IN_WORDS = re.compile(r"[A-Za-z\u3400-\u9fff].*\d\s*%|\d\s*%.*[A-Za-z\u3400-\u9fff]{3}")
