@@ -146,3 +146,13 @@ def test_a_table_of_contents_is_no_data_table():
     counts = [["Region", "Stores"], ["North", "24"], ["South", "15"], ["West", "31"]]
     assert contents_list(RawTable("t", 2, toc, header_rows=0))
     assert not contents_list(RawTable("t", 2, counts, header_rows=1))
+
+
+def test_a_ring_callout_number_centred_over_its_caption():
+    from pipelines.parse.layout import callouts
+
+    ring = [Segment("77%", 599, 501, 638, 516, 27.7), Segment("of customers want", 567, 439, 660, 447, 14.5),
+            Segment("sellers to teach them", 567, 426, 671, 435, 14.5),
+            Segment("something new", 567, 411, 643, 422, 14.5)]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(ring)] == [
+        ("77%", ["of customers want", "sellers to teach them", "something new"])]

@@ -192,8 +192,9 @@ def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]
     right of it and "know their purchase history." under that line reads "61% of customers
     believe a company should know their purchase history."; DORA's "73%" at 117 pt with
     "of respondents used" left-aligned right under it reads the same way. The caption is the
-    run nearest the number's right edge on its lines, else the run right below its left edge;
-    further lines follow at the caption's left edge and size until a sentence ends.
+    run nearest the number's right edge on its lines, else the nearest run below that starts
+    under its left edge or spans its centre (a ring chart's number centred over its words);
+    further lines follow, flush left or centred, at the caption's size until a sentence ends.
     """
     found = []
     taken: set[int] = set()
@@ -206,7 +207,7 @@ def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]
         lines = [start]
         while not SENTENCE_END.search(lines[-1].text) and len(lines) < CAPTION_LINES:
             last = lines[-1]
-            below = [s for s in segments if id(s) not in taken and s not in lines and abs(s.x0 - lines[0].x0) < 4
+            below = [s for s in segments if id(s) not in taken and s not in lines and _aligned(s, lines[0])
                      and 0 <= last.y0 - s.y1 < 1.2 * last.height and abs(_size(s) - _size(last)) < 1.5]
             if not below:
                 break
@@ -214,6 +215,11 @@ def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]
         taken.update(id(s) for s in (number, *lines))
         found.append((number, lines))
     return found
+
+
+def _aligned(a: Segment, b: Segment) -> bool:
+    """Lines of one caption: flush left, or centred under each other."""
+    return abs(a.x0 - b.x0) < 4 or abs((a.x0 + a.x1) - (b.x0 + b.x1)) < 8
 
 
 def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]) -> Segment | None:
@@ -226,8 +232,9 @@ def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]
              and s.y0 < number.y1 and s.y1 > number.y0]
     if right:
         return max(right, key=lambda s: (s.y1, -s.x0))
-    below = [s for s in segments if caption(s) and abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6
-             and 0 <= number.y0 - s.y1 < 1.5 * _size(s)]
+    centre = (number.x0 + number.x1) / 2
+    below = [s for s in segments if caption(s) and 0 <= number.y0 - s.y1 < 1.25 * _size(number) + 1.5 * _size(s)
+             and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1)]
     return max(below, key=lambda s: s.y1) if below else None
 
 
