@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 WORD_SPACE = 0.8  # widest gap inside a line, in units of the font size (justified text stretches spaces)
 GLUED = 0.25  # a gap narrower than this (font size units) is kerning, not a space: "1" "0%" -> "10%"
 CALLOUT_RATIO = 1.6  # a run this many times larger than its neighbour is a callout, not the same line
+CONTINUATION_RATIO = 1.3  # ... or this many times, when its caption goes on in lower case
 CAPTION_LINES = 6  # a callout caption longer than this is prose that happens to sit under a number
 SENTENCE_END = re.compile(r"[.!?。！？]$")
 _BARE = re.compile(r"[-+]?\d[\d,.]*\s*(?:%|％|x|×)?")
@@ -225,8 +226,11 @@ def _aligned(a: Segment, b: Segment) -> bool:
 def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]) -> Segment | None:
     """The caption's first run: right of the number on its lines, else right under its left edge."""
     def caption(s: Segment) -> bool:
+        # a caption in lower case continues the number's sentence ("75%" / "of customers"), so a
+        # smaller step in size is enough; a capitalised one could be a chart's category name
+        ratio = CONTINUATION_RATIO if s.text[:1].islower() else CALLOUT_RATIO
         return (s is not number and id(s) not in taken and s.text[:1].isalpha()
-                and _size(number) >= CALLOUT_RATIO * _size(s))
+                and _size(number) >= ratio * _size(s))
 
     right = [s for s in segments if caption(s) and 0 <= s.x0 - number.x1 < 3 * _size(s)
              and s.y0 < number.y1 and s.y1 > number.y0]
