@@ -156,3 +156,21 @@ def test_a_ring_callout_number_centred_over_its_caption():
             Segment("something new", 567, 411, 643, 422, 14.5)]
     assert [(n.text, [s.text for s in c]) for n, c in callouts(ring)] == [
         ("77%", ["of customers want", "sellers to teach them", "something new"])]
+
+
+def _word(text, x0, top, x1, bottom):
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+
+
+def test_numbers_on_drawn_bars_of_unequal_length_are_a_chart():
+    from pipelines.parse.pdf_tables import bar_rows
+
+    lines = [[_word("1-4", 400, 100 + 15 * i, 420, 108 + 15 * i), _word(v, 470 + 10 * i, 100 + 15 * i, 490 + 10 * i,
+                                                                           108 + 15 * i)]
+             for i, v in enumerate(("5.8%", "3.6%", "17.1%"))]
+    bars = [{"x0": 430, "x1": 430 + w, "top": 98 + 15 * i, "bottom": 110 + 15 * i, "width": w, "height": 12}
+            for i, w in enumerate((40, 25, 120))]
+    shading = [{**b, "x0": 390, "x1": 600, "width": 210} for b in bars]
+    assert bar_rows(lines, bars)
+    assert not bar_rows(lines, shading)  # row shading has one width: a table's
+    assert not bar_rows(lines, [])

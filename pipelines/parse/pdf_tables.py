@@ -62,7 +62,10 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
     aligned = []
     # rotated words (axis ticks, side labels) are not table rows
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP) if w["upright"]]
+    bars = [r for r in page.objects.get("rect", []) if r["width"] > 2 and r["height"] > 2]
     for region in aligned_regions(_word_lines(words)):
+        if bar_rows(region, bars):
+            continue  # data labels beside drawn bars: a chart
         raw = to_raw_table(aligned_grid(region), number, _bbox([w for line in region for w in line]))
         if raw is not None:
             aligned.append(raw)
@@ -76,6 +79,31 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         aligned = [a for a in aligned if a not in rivals]
         tables.append(table)
     return sorted(tables + aligned, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def bar_rows(region: list[Line], bars: list[dict[str, Any]]) -> bool:
+    """Aligned lines whose numbers sit on drawn bars of unequal lengths: a bar chart, never a table.
+
+    A bar chart drawn with rectangles (TrustArc's stacked bars, Puppet's bar lists) aligns its
+    labels into rows and columns like a borderless table. The tell is graphic: most rows holding
+    a number have a filled rectangle about a line tall across their text band, and the
+    rectangles differ in length (row shading in a table has one width).
+    """
+    rows = [line for line in region if any(_numeric_text(w["text"]) for w in line)]
+    if len(rows) < 2 or not bars:
+        return False
+    widths, hits = set(), 0
+    for line in rows:
+        top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
+        height, middle = bottom - top, (top + bottom) / 2
+        x0, x1 = min(w["x0"] for w in line), max(w["x1"] for w in line)
+        on = [b for b in bars if 0.6 * height <= b["height"] <= 3 * height
+              and abs((b["top"] + b["bottom"]) / 2 - middle) < 0.6 * b["height"]
+              and b["x1"] > x0 - 2 * height and b["x0"] < x1 + 2 * height]
+        if on:
+            hits += 1
+            widths.update(round(b["width"]) for b in on)
+    return hits >= 0.6 * len(rows) and len(widths) >= 2 and max(widths) > 1.2 * max(min(widths), 1)
 
 
 def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[RawTable]:
