@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,7 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
     out: list[Segment] = []
     first: list[int] = []  # input position of each output run, so the content order survives
     rows: dict[int, list[int]] = {}  # runs by the 4 pt band of their first segment's centre
+    weights: list[Counter[float]] = []  # width set in each size, per output run
     for k in sorted(range(len(segments)), key=lambda k: segments[k].x0):
         segment = segments[k]
         band = round((segment.y0 + segment.y1) / 8)
@@ -72,16 +74,19 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
             rows.setdefault(band, []).append(len(out))
             out.append(segment)
             first.append(k)
+            weights.append(Counter({segment.size: segment.x1 - segment.x0}))
             continue
         left = out[target]
         size = max(min(_size(left), _size(segment)), 1.0)
         cjk = _CJK.search(left.text[-1]) and _CJK.search(segment.text[0])
         glue = "" if segment.x0 - left.x1 < GLUED * size or cjk else " "
-        # the smaller size is the text's: digits and Latin words set in another font inside
-        # Chinese prose have taller glyph boxes, and must not make the line look like a heading
-        small = left if _size(left) <= _size(segment) else segment
+        # the run takes the size most of its width is set in: digits and Latin words in
+        # another font inside Chinese prose have other glyph boxes, and must not make the line
+        # look like a heading or a size change
+        weights[target][segment.size] += segment.x1 - segment.x0
+        size = max(weights[target], key=lambda z: (weights[target][z], -z))
         out[target] = Segment(left.text + glue + segment.text, left.x0, min(left.y0, segment.y0),
-                              max(left.x1, segment.x1), max(left.y1, segment.y1), small.size,
+                              max(left.x1, segment.x1), max(left.y1, segment.y1), size,
                               left.bold and segment.bold)
         first[target] = min(first[target], k)
     return [out[i] for i in sorted(range(len(out)), key=first.__getitem__)]
@@ -237,7 +242,7 @@ def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]
     if right:
         return max(right, key=lambda s: (s.y1, -s.x0))
     centre = (number.x0 + number.x1) / 2
-    below = [s for s in segments if caption(s) and 0 <= number.y0 - s.y1 < 1.25 * _size(number) + 1.5 * _size(s)
+    below = [s for s in segments if caption(s) and 0 <= number.y0 - s.y1 < 2 * _size(number) + 1.5 * _size(s)
              and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1)]
     return max(below, key=lambda s: s.y1) if below else None
 

@@ -11,6 +11,7 @@ left out of the page text so the prose figure extractor does not count those fig
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -195,13 +196,23 @@ def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Seg
 
 def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, float, float],
              index: int | None) -> Segment:
-    """A segment with the rendered size (loose glyph box height, so scaled text matrices count)."""
+    """A segment with its rendered font size: the nominal size scaled by the character matrix.
+
+    The loose glyph box is font-dependent (a Latin font's box is a third taller than a CJK
+    font's at the same size), so prose mixing the two would seem to change size at every
+    figure; the box height stays the fallback where pdfium reports no size.
+    """
     size, weight = 0.0, 0
     if index is not None:
-        loose = pdfium_c.FS_RECTF()
         raw = textpage.raw
-        if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
-            size = loose.top - loose.bottom
+        matrix = pdfium_c.FS_MATRIX()
+        nominal = pdfium_c.FPDFText_GetFontSize(raw, index)
+        if nominal and pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+            size = nominal * math.hypot(matrix.c, matrix.d)
+        if not size:
+            loose = pdfium_c.FS_RECTF()
+            if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
+                size = loose.top - loose.bottom
         weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
     return Segment(text, *box, round(size, 1), weight >= 600)
 
