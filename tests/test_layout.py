@@ -174,3 +174,14 @@ def test_numbers_on_drawn_bars_of_unequal_length_are_a_chart():
     assert bar_rows(lines, bars)
     assert not bar_rows(lines, shading)  # row shading has one width: a table's
     assert not bar_rows(lines, [])
+
+
+def test_share_bands_naming_legend_entries_are_no_figures():
+    from pipelines.parse.layout import category_labels
+
+    legend = [Segment(t, 400, 600 - 15 * i, 460, 608 - 15 * i, 8) for i, t in
+              enumerate(("More than 80%", "60-80%", "Less than 20%", "< -75%", "75% +"))]
+    prose = [Segment("Over two-fifths of respondents report that more than", 56, 600, 330, 610, 10),
+             Segment("80% of apps", 56, 587, 120, 597, 10), Segment("45%", 300, 400, 320, 408, 8)]
+    assert category_labels(legend) == {id(s) for s in legend}
+    assert category_labels(prose) == set()

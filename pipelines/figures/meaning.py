@@ -36,6 +36,7 @@ _QUALIFIER_LEFT_WORDS = {
     "exact": ("只有", "仅有", "仅", "只", "only", "just", "exactly", "precisely"),
 }
 _QUALIFIER_LEFT = EndsWith(_QUALIFIER_LEFT_WORDS, between=_QUALIFIER_FILLER)
+BOUND_WORDS = _QUALIFIER_LEFT_WORDS["more"] + _QUALIFIER_LEFT_WORDS["less"]  # "more than", "under", 超过 ...
 # 大约增加 3%, 约上升 5%, 至少提高 4%: a bound written before the change verb still bounds the figure
 _QUALIFIER_BEFORE_VERB = EndsWith(_QUALIFIER_LEFT_WORDS, between=_CHANGE_VERBS)
 _VERB_LAST = "加升长高降少低了"  # cheap gate: the last character of every _CHANGE_VERBS word

@@ -13,6 +13,8 @@ person reads, before charts and prose are told apart (``pipelines.parse.charts``
 3. ``callouts``: a big bare number with smaller words starting right of it or right under it
    ("73%" over "of respondents used / on-demand self-service, / a 16% increase from 2019") is
    one sentence, read as prose, so its quote is the caption and not a heading nearby.
+5. ``category_labels``: a run that is only a bounded or ranged share ("More than 80%", "60-80%",
+   "Under 10%") on a line of its own names a chart's category or legend entry; it is no figure.
 4. ``drop_caps``: a single large letter whose top lines up with the first line of text just right
    of it opens that line's first word ("F" + "orty-two percent of ..." -> "Forty-two percent").
 
@@ -28,6 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipelines.figures.meaning import BOUND_WORDS
 from pipelines.tables import parse_number
 
 if TYPE_CHECKING:
@@ -272,3 +275,30 @@ def drop_caps(segments: Sequence[Segment]) -> list[Segment]:
         out = [merged if s is line else s for s in out if s is not cap]
     return out
 
+
+
+_NUMBER = r"[-−+]?\d{1,3}(?:\.\d+)?\s*%?"
+_CATEGORY = re.compile(
+    rf"(?:(?:{'|'.join(re.escape(w) for w in sorted(BOUND_WORDS, key=len, reverse=True))}|[<>≤≥])\s*{_NUMBER}\s*%"
+    rf"|{_NUMBER}\s*(?:-|–|—|~|to|至|到)\s*{_NUMBER}\s*%|{_NUMBER}\s*%\s*(?:or more|or less|\+|以上|以下))",
+    re.IGNORECASE,
+)
+
+
+def category_labels(segments: Sequence[Segment]) -> set[int]:
+    """Rule 5: ids of runs that name a chart category or legend entry by a share band.
+
+    Example: "More than 80%", "60-80%", "40-60%" stacked beside a pie are the legend of
+    "What percentage of your applications ...": no one states that 80% of anything. A run
+    that is a line of a paragraph (a longer line right above or below, same left edge) stays.
+    """
+    found = set()
+    for segment in segments:
+        if not _CATEGORY.fullmatch(segment.text.strip()):
+            continue
+        if any(len(o.text) > 30 and abs(o.x0 - segment.x0) < 3
+               and min(abs(o.y0 - segment.y1), abs(segment.y0 - o.y1)) < 1.2 * segment.height
+               for o in segments if o is not segment):
+            continue
+        found.add(id(segment))
+    return found

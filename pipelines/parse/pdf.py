@@ -23,7 +23,7 @@ from pipelines.errors import ReportError
 from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.layout import axis_ticks, callouts, drop_caps, join_runs
+from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs
 from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
@@ -95,7 +95,7 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
         body = join_runs(body)
         body = drop_caps(body)
-        ticks = axis_ticks(body)
+        ticks = axis_ticks(body) | category_labels(body)
         said = callouts(body)
         read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
         body = [s for s in body if id(s) not in read]
