@@ -88,7 +88,7 @@ def test_table_continued_on_the_next_page_takes_its_header_and_row_label():
                                ["操作系统", "系统更新", "75%"]], 1, 2, bbox=(87, 589, 507, 752))
     rest = RawTable("b", 29, [["", "端口安全", "29%"], ["", "串口安全", "67%"], ["系统组件", "蓝牙协议", "50%"]],
                     2, 1, bbox=(85, 72, 510, 757))
-    join_continued({28: [first], 29: [rest]}, {28: 842.0, 29: 842.0})
+    join_continued({28: [first], 29: [rest]}, {28: (80.0, 752.0), 29: (72.0, 800.0)})
     assert rest.cells == [["模块", "检测项", "所占比例"], ["操作系统", "端口安全", "29%"],
                           ["操作系统", "串口安全", "67%"], ["系统组件", "蓝牙协议", "50%"]]
     assert (rest.header_rows, rest.header_cols, rest.page) == (1, 2, 29)
@@ -100,8 +100,18 @@ def test_a_new_table_at_the_top_of_the_next_page_is_not_joined():
 
     first = RawTable("a", 1, [["Region", "2024"], ["North", "41%"], ["South", "38%"]], 1, 1, bbox=(80, 600, 500, 760))
     other = RawTable("b", 2, [["Channel", "Share"], ["Phone", "45%"], ["Email", "31%"]], 1, 1, bbox=(80, 70, 500, 200))
-    join_continued({1: [first], 2: [other]}, {1: 842.0, 2: 842.0})
+    join_continued({1: [first], 2: [other]}, {1: (70.0, 760.0), 2: (70.0, 700.0)})
     assert other.cells[0] == ["Channel", "Share"]
+
+
+def test_a_table_with_text_after_it_on_its_page_is_not_continued():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import join_continued
+
+    first = RawTable("a", 1, [["Region", "2024"], ["North", "41%"], ["South", "38%"]], 1, 1, bbox=(80, 400, 500, 560))
+    more = RawTable("b", 2, [["East", "45%"], ["West", "31%"], ["Centre", "22%"]], 1, 1, bbox=(80, 70, 500, 200))
+    join_continued({1: [first], 2: [more]}, {1: (70.0, 760.0), 2: (70.0, 700.0)})  # prose below the first
+    assert more.cells[0] == ["East", "45%"]
 
 
 def test_a_compound_number_word_broken_at_a_line_end_keeps_its_hyphen():

@@ -80,14 +80,15 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         document.close()
     if not any(seg.text.strip() for segs in page_segments for seg in segs):
         raise ReportError("parse", f"no text layer: {n_pages} page(s) without extractable text (scanned?)")
-    join_continued(found, {index + 1: height for index, height in enumerate(heights)})
     running = running_lines(page_segments, heights, title)
+    bodies = [[s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
+              for index, segments in enumerate(page_segments)]
+    join_continued(found, {index + 1: _content_span(body, heights[index]) for index, body in enumerate(bodies)})
     body_size = body_font_size(page_segments)
     tables: list[RawTable] = []
     charts: list[Figure] = []
     pages: list[str] = []
-    for index, segments in enumerate(page_segments):
-        body = [s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
+    for index, body in enumerate(bodies):
         on_page = found.get(index + 1, [])
         for table in on_page:
             table.table_id = f"p{index + 1}t{len(tables) + 1}"
@@ -107,6 +108,13 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         pages.append("\n\n".join(p for p in [page_text(body), *sentences] if p))
     return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
                           tables=tables, charts=charts, warnings=warnings)
+
+
+def _content_span(body: list[Segment], height: float) -> tuple[float, float]:
+    """Top of the first and bottom of the last line of a page's content (origin top left)."""
+    if not body:
+        return (height, 0.0)
+    return (height - max(s.y1 for s in body), height - min(s.y0 for s in body))
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

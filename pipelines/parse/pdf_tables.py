@@ -540,21 +540,23 @@ def label_columns(table: RawTable) -> int:
     return max(count, 1)
 
 
-def join_continued(tables: dict[int, list[RawTable]], heights: dict[int, float]) -> None:
+def join_continued(tables: dict[int, list[RawTable]], spans: dict[int, tuple[float, float]]) -> None:
     """Join a table continued at the top of the next page to the one ending its page, in place.
 
-    A continuation starts near the top of the page, spans the same x extent with the same
-    columns, and either repeats the header (dropped) or opens with data rows; rows whose
-    first cell is empty continue the spanning row label above the page break ("操作系统").
-    It takes the header rows of the table it continues, so its cells get the same labels.
+    A continuation is the last content of its page and the first of the next (``spans``: the
+    top of the first and bottom of the last line of each page's content, running lines left
+    out), spans the same x extent with the same columns, and either repeats the header
+    (dropped) or opens with data rows; rows whose first cell is empty continue the spanning row
+    label above the page break ("操作系统"). It takes the header rows of the table it
+    continues, so its cells get the same labels.
     """
     for page in sorted(tables):
         here, following = tables[page], tables.get(page + 1)
-        if not here or not following or page not in heights or page + 1 not in heights:
+        if not here or not following or page not in spans or page + 1 not in spans:
             continue
         above, below = here[-1], following[0]
-        if not (above.bbox and below.bbox and above.bbox[3] > 0.7 * heights[page]
-                and below.bbox[1] < 0.3 * heights[page + 1] and _width(above) == _width(below)
+        if not (above.bbox and below.bbox and above.bbox[3] >= spans[page][1] - 2
+                and below.bbox[1] <= spans[page + 1][0] + 2 and _width(above) == _width(below)
                 and abs(above.bbox[0] - below.bbox[0]) < 8 and abs(above.bbox[2] - below.bbox[2]) < 8):
             continue
         header = above.cells[:above.header_rows]
