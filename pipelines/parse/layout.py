@@ -42,7 +42,7 @@ CALLOUT_RATIO = 1.6  # a run this many times larger than its neighbour is a call
 CONTINUATION_RATIO = 1.3  # ... or this many times, when its caption goes on in lower case
 CAPTION_LINES = 6  # a callout caption longer than this is prose that happens to sit under a number
 SENTENCE_END = re.compile(r"[.!?。！？]$")
-_BARE = re.compile(r"[-+]?\d[\d,.]*\s*(?:%|％|x|×)?")
+_BARE = re.compile(r"[-+]?\d[\d,.]*\s*(?:%|％|x|×)?|\d{1,2}\s+(?:in|out of)\s+\d{1,3}")  # "73%", "2 in 5"
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -208,7 +208,7 @@ def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]
     found = []
     taken: set[int] = set()
     for number in segments:
-        if not _BARE.fullmatch(number.text.strip()) or parse_number(number.text) is None:
+        if not _BARE.fullmatch(number.text.strip()):
             continue
         start = _caption_start(number, segments, taken)
         if start is None:

@@ -103,11 +103,22 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         figures, used = chart_figures(body, page=index + 1, body_size=body_size)
         charts.extend(figures)
         body = [s for s in body if id(s) not in used]
-        sentences = [_join([number.text + " " + caption[0].text, *(s.text for s in caption[1:])])
-                     for number, caption in said]
-        pages.append("\n\n".join(p for p in [page_text(body), *sentences] if p))
+        body.extend(_callout_line(number, caption) for number, caption in said)
+        pages.append(page_text(body))
     return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
                           tables=tables, charts=charts, warnings=warnings)
+
+
+def _callout_line(number: Segment, caption: list[Segment]) -> Segment:
+    """A callout read as one line of prose where its caption starts, so it keeps its reading order.
+
+    The line takes the first caption line's height and size, not the number's: a tall run would
+    overlap and swallow the prose lines beside it.
+    """
+    first = caption[0]
+    text = _join([number.text + " " + first.text, *(s.text for s in caption[1:])])
+    return Segment(text, min(number.x0, first.x0), first.y0, max(s.x1 for s in (number, *caption)), first.y1,
+                   first.size, first.bold)
 
 
 def _content_span(body: list[Segment], height: float) -> tuple[float, float]:
