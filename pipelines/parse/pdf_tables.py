@@ -59,10 +59,13 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
     columns or misses some) gives way to the alignment reading; otherwise the ruled grid wins.
     """
     ruled = _ruled(page, number, RULED)
-    aligned = []
     # rotated words (axis ticks, side labels) are not table rows
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP) if w["upright"]]
     bars = [r for r in page.objects.get("rect", []) if r["width"] > 2 and r["height"] > 2]
+    # a ruled grid can be the outline of stacked bars: all shares, lying on bars (TrustArc p. 14)
+    ruled = [t for t in ruled if not (_all_shares(t) and bar_rows(_word_lines([w for w in words if _within(w, t.bbox)]),
+                                                                  bars))]
+    aligned = []
     for region in aligned_regions(_word_lines(words)):
         if bar_rows(region, bars):
             continue  # data labels beside drawn bars: a chart
@@ -87,12 +90,14 @@ def bar_rows(region: list[Line], bars: list[dict[str, Any]]) -> bool:
     A bar chart drawn with rectangles (TrustArc's stacked bars, Puppet's bar lists) aligns its
     labels into rows and columns like a borderless table. The tell is graphic: most rows holding
     a number have a filled rectangle about a line tall across their text band, and the
-    rectangles differ in length (row shading in a table has one width).
+    rectangles sharing a left or right edge differ in length (cell shading in a table, ruled
+    or not, has one width per column).
     """
     rows = [line for line in region if any(_numeric_text(w["text"]) for w in line)]
     if len(rows) < 2 or not bars:
         return False
-    widths, hits = set(), 0
+    edges: dict[tuple[str, int], set[int]] = {}  # bar widths by left edge and by right edge
+    hits = 0
     for line in rows:
         top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
         height, middle = bottom - top, (top + bottom) / 2
@@ -100,10 +105,23 @@ def bar_rows(region: list[Line], bars: list[dict[str, Any]]) -> bool:
         on = [b for b in bars if 0.6 * height <= b["height"] <= 3 * height
               and abs((b["top"] + b["bottom"]) / 2 - middle) < 0.6 * b["height"]
               and b["x1"] > x0 - 2 * height and b["x0"] < x1 + 2 * height]
-        if on:
-            hits += 1
-            widths.update(round(b["width"]) for b in on)
-    return hits >= 0.6 * len(rows) and len(widths) >= 2 and max(widths) > 1.2 * max(min(widths), 1)
+        hits += bool(on)
+        for b in on:
+            edges.setdefault(("left", round(b["x0"] / 3)), set()).add(round(b["width"]))
+            edges.setdefault(("right", round(b["x1"] / 3)), set()).add(round(b["width"]))
+    # bars sharing an edge differ in length; cell shading sharing one has one width
+    uneven = any(max(ws) - min(ws) >= 3 for ws in edges.values())
+    return hits >= 0.6 * len(rows) and uneven
+
+
+def _all_shares(table: RawTable) -> bool:
+    cells = [c for row in table.cells for c in row if c]
+    return bool(cells) and all("%" in c for c in cells)
+
+
+def _within(word: dict[str, Any], bbox: Bbox | None) -> bool:
+    return bbox is not None and bbox[0] - 1 <= word["x0"] and word["x1"] <= bbox[2] + 1 \
+        and bbox[1] - 1 <= word["top"] and word["bottom"] <= bbox[3] + 1
 
 
 def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[RawTable]:
