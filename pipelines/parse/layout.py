@@ -8,16 +8,17 @@ person reads, before charts and prose are told apart (``pipelines.parse.charts``
 1. ``join_runs``: runs on one line with no more than a word space between them are one run
    ("同比增长" + "9.73%" -> one line of prose; "1" + "0%" -> "10%"). A much larger neighbour
    (a big-number callout beside its caption) stays apart.
-2. ``axis_ticks``: three or more bare numbers in a row or a column, evenly spaced, whose values
+2. ``drop_caps``: a single large letter whose top lines up with the first line of text just right
+   of it opens that line's first word ("F" + "orty-two percent of ..." -> "Forty-two percent").
+3. ``axis_ticks``: three or more bare numbers in a row or a column, evenly spaced, whose values
    step evenly and grow along the axis ("0% 10% 20% ... 90%") are an axis scale, not figures.
-3. ``callouts``: a big bare number with smaller words starting right of it or right under it
+4. ``category_labels``: a run that is only a bounded or ranged share ("More than 80%", "60-80%",
+   "Under 10%") on a line of its own names a chart's category or legend entry; it is no figure.
+5. ``callouts``: a big bare number with smaller words starting right of it or under it
    ("73%" over "of respondents used / on-demand self-service, / a 16% increase from 2019") is
    one sentence, read as prose, so its quote is the caption and not a heading nearby.
-5. ``category_labels``: a run that is only a bounded or ranged share ("More than 80%", "60-80%",
-   "Under 10%") on a line of its own names a chart's category or legend entry; it is no figure.
-4. ``drop_caps``: a single large letter whose top lines up with the first line of text just right
-   of it opens that line's first word ("F" + "orty-two percent of ..." -> "Forty-two percent").
 
+What is left goes to the chart reader (bare numbers as data labels) and to the page text.
 Each rule is a pure function of segments; an example stands in each docstring and in
 ``tests/test_layout.py``.
 """
@@ -115,7 +116,7 @@ def _similar(a: Segment, b: Segment) -> bool:
 
 
 def axis_ticks(segments: Sequence[Segment]) -> set[int]:
-    """Rule 2: ids of bare numbers that form an axis scale.
+    """Rule 3: ids of bare numbers that form an axis scale.
 
     Example: "0%" "10%" "20%" "30%" on one baseline, 29 pt apart, is the x axis of a bar chart;
     "36%" "40%" "24%" (the segments of one stacked bar) step unevenly and stay figures. A
@@ -195,7 +196,7 @@ def _continues(run: list, item: tuple, position) -> bool:
 
 
 def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]:
-    """Rule 3: big bare numbers and the caption lines that finish their sentence.
+    """Rule 5: big bare numbers and the caption lines that finish their sentence.
 
     Example: "61%" at 43 pt with "of customers believe a company should" (13 pt) starting just
     right of it and "know their purchase history." under that line reads "61% of customers
@@ -251,7 +252,7 @@ def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]
 
 
 def drop_caps(segments: Sequence[Segment]) -> list[Segment]:
-    """Rule 4: join a drop cap to the line it opens.
+    """Rule 2: join a drop cap to the line it opens.
 
     Example: "F" at 40 pt beside "orty-two percent of buyers" (10 pt), tops within a third of
     the cap's size and less than half its size apart, becomes "Forty-two percent of buyers"
@@ -286,7 +287,7 @@ _CATEGORY = re.compile(
 
 
 def category_labels(segments: Sequence[Segment]) -> set[int]:
-    """Rule 5: ids of runs that name a chart category or legend entry by a share band.
+    """Rule 4: ids of runs that name a chart category or legend entry by a share band.
 
     Example: "More than 80%", "60-80%", "40-60%" stacked beside a pie are the legend of
     "What percentage of your applications ...": no one states that 80% of anything. A run
