@@ -2,11 +2,14 @@
 
 This module owns the PDF text layer: it reads positioned text segments with pypdfium2 (about
 60 times faster than pdfminer, which pdfplumber wraps), drops running headers and footers,
-orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. pages whose
+orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. Pages whose
 segments look tabular go to pdfplumber's table finder over pdfium's layout objects
-(``pipelines.parse.pdf_tables``); standalone
-numbers become chart figures (``pipelines.parse.charts``). Text inside tables and chart labels is
-left out of the page text so the prose figure extractor does not count those figures twice.
+(``pipelines.parse.pdf_tables``, which also joins a table continued on the next page). The
+layout rules (``pipelines.parse.layout``) then read each page as a person does: runs of one line
+joined, drop caps closed, axis scales and share-band legends set aside, big-number callouts read
+with their captions as prose; the numbers still standing alone become chart figures
+(``pipelines.parse.charts``). Text inside tables and chart labels is left out of the page text
+so the prose figure extractor does not count those figures twice.
 """
 
 from __future__ import annotations
