@@ -34,3 +34,14 @@ def test_number_wrapped_inside_a_paragraph_is_prose():
 def test_plain_numbers_are_not_chart_figures():
     segments = [Segment("Figure 2: Volume", 56, 700, 200, 712, 12), Segment("250", 100, 600, 120, 608, 9)]
     assert chart_figures(segments, page=1, body_size=10)[0] == []
+
+
+def test_a_prose_line_stating_a_share_is_no_category_label():
+    segments = [
+        Segment("图 6 互联网电视安全问题分布", 150, 700, 400, 712, 12),
+        Segment("23%", 300, 620, 320, 628, 9),
+        Segment("息保护问题整体占比为 31%", 90, 600, 310, 612, 10),
+    ]
+    figures, used = chart_figures(segments, page=30, body_size=10)
+    assert [(f.value, f.label) for f in figures] == [(23.0, None)]
+    assert id(segments[2]) not in used  # the prose line stays in the page text

@@ -36,6 +36,7 @@ _QUALIFIER_LEFT_WORDS = {
     "exact": ("只有", "仅有", "仅", "只", "only", "just", "exactly", "precisely"),
 }
 _QUALIFIER_LEFT = EndsWith(_QUALIFIER_LEFT_WORDS, between=_QUALIFIER_FILLER)
+BOUND_WORDS = _QUALIFIER_LEFT_WORDS["more"] + _QUALIFIER_LEFT_WORDS["less"]  # "more than", "under", 超过 ...
 # 大约增加 3%, 约上升 5%, 至少提高 4%: a bound written before the change verb still bounds the figure
 _QUALIFIER_BEFORE_VERB = EndsWith(_QUALIFIER_LEFT_WORDS, between=_CHANGE_VERBS)
 _VERB_LAST = "加升长高降少低了"  # cheap gate: the last character of every _CHANGE_VERBS word
@@ -49,7 +50,7 @@ _CHANGE_LEFT = EndsWith(
     {
         "none": ("make up", "makes up", "made up", "making up"),  # now make up 38%: a share, not a rise
         "up": (
-            "上升", "增长", "增长率", "增加", "年增", "同比增", "环比增",
+            "上升", "增长", "增长率", "增速", "增加", "年增", "同比增", "环比增",
             "提高", "提升", "上涨", "攀升", "跃升", "增幅", "涨幅", "高出", "高了", "微增", "微升",
             "多了", "扩大", "延长", "up", "rose", "risen", "rise", "rises", "rising", "increase", "increased",
             "increases", "increasing", "grow", "grew", "grown", "grows", "growing", "jump", "jumped", "climb",
@@ -74,7 +75,7 @@ _CHANGE_LEFT = EndsWith(
     span=30,
 )
 _CHANGE_RIGHT = re.compile(
-    r"(?:\s*的\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
+    r"(?:\s*的\s*(?:高位|高速|快速|速度)?\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
     r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b|faster\b|quicker\b)"
     r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b|slower\b)))"
 )
@@ -105,7 +106,7 @@ _YEAR_NEAR_REVERSED = re.compile(r"\s*(?::\s*)?(?:\(\s*)?(?:的|期同)?年?\s*(
 _BACK_REFERENCE = r"(?:(?:这一?|这个|该|此)(?:比例|数字|比率|数据|数值|占比)\s*)?"
 _YEAR_OPENS_CLAUSE = re.compile(
     rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}"
-    r"(?:(?:在|于|in|during)\s*((?:19|20)\d\d)(?!\d)|((?:19|20)\d\d)\s*年)"
+    r"(?:(?:在|于|in|during)\s*(?:the\s+)?((?:19|20)\d\d)(?!\d)|((?:19|20)\d\d)\s*年)"
 )
 # Last year opening the clause: 而去年这一比例为 63%; last year, 40% ...
 _LAST_YEAR_OPENS_CLAUSE = re.compile(

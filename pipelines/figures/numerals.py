@@ -22,6 +22,7 @@ _EN_TENS = {
     "ninety": 90,
 }
 EN_NUMBER_WORDS = tuple(_EN_UNITS) + tuple(_EN_TENS) + ("hundred",)
+EN_TENS_WORDS = tuple(_EN_TENS)  # "forty-" at a line end is a compound number's hyphen, not a word break
 _EN_ORDINAL_DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
     "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,

@@ -94,7 +94,7 @@ CN_FIGURE = re.compile(
 
 EN_LOCATOR = re.compile(
     r"[hqtfpeiotn](?:alf\b|alves|hirds?\b|uarters?\b|ourths?\b|ifths?\b|enths?\b|ercent|er\s?cent|wice"
-    r"|n\s(?:{_SMALL})\b|ut\sof\s(?:{_SMALL})\b|\s?=\s?\d)".replace("{_SMALL}", _SMALL)
+    r"|n\s(?:{_SMALL}|\d{1,3})\b|ut\sof\s(?:{_SMALL}|\d{1,3})\b|\s?=\s?\d)".replace("{_SMALL}", _SMALL)
 )
 EN_FIGURE = re.compile(
     rf"""
@@ -102,7 +102,7 @@ EN_FIGURE = re.compile(
   | (?P<wpct>\b(?P<wpct_n>(?:{_WORD})(?:[\s-](?:{_WORD}|and))*)\s(?:percent|per\s?cent)\b)
   | (?P<efrac>\b(?P<efrac_a>{_SMALL})[\s-](?P<efrac_b>{_DENOM})\b)
   | (?P<ehalf>\bhalf\b)
-  | (?P<inx>\b(?P<inx_a>{_SMALL})\s(?:in|out\sof)\s(?P<inx_b>{_SMALL})\b)
+  | (?P<inx>\b(?P<inx_a>{_SMALL})\s(?:in|out\sof)\s(?P<inx_b>{_SMALL}|\d{{1,3}})\b(?!\s?%))
   | (?P<twice>\btwice\b)
     """,
     re.X,
@@ -274,7 +274,9 @@ def _en_candidate(m: re.Match[str], norm: str) -> Candidate | None:
         return None if value is None or value > 1000 else Candidate(s, e, value, "percent", form="pct")
     if kind == "twice":
         return Candidate(s, e, 2.0, "multiple", form="mult")
-    if kind == "inx":
+    if kind == "inx":  # three in four, seven in 10 (a word over digits, as reports write it)
+        if _RATING_RIGHT.match(norm, e) or ("out" in g("inx") and _RATING_VERB_LEFT.search(norm, max(0, s - 40), s)):
+            return None  # seven out of 10 stars, rated it four out of five: a rating
         value = _percent_of(_number(g("inx_a")), _number(g("inx_b")))
         return None if value is None else Candidate(s, e, value, "percent", form="fraction")
     if _ORDINAL_LEFT(norm, s) or _FRACTION_TIME_RIGHT.match(norm, e):

@@ -3,9 +3,10 @@
 Works on the positioned segments of one page (``pipelines.parse.pdf.Segment``). A segment that is
 nothing but a percentage (or percentage points) and does not sit inside a paragraph is a chart
 figure. Its quote and section are the nearest heading above it; its label is the category text
-beside it (under the bar, or left of it on the same line). A callout whose words continue to the
-right of the number ("61%" then "of customers believe ...") becomes that sentence instead. Plain
-numbers without a unit are skipped: on chart pages they are mostly axis ticks and years.
+beside it (under the bar, or left of it on the same line). Callouts whose words finish the
+sentence ("61%" then "of customers believe ...") and axis scales were taken out before, by the
+layout rules (``pipelines.parse.layout``). Plain numbers without a unit are skipped: on chart
+pages they are mostly axis ticks and years.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pipelines.tables import parse_number
 if TYPE_CHECKING:
     from pipelines.parse.pdf import Segment
 
+STATED_SHARE = re.compile(r"\d\s*[%％]")
 FIGURE_TITLE = re.compile(r"^(figure|fig\.|chart|exhibit|graph|图|圖|表)\s*\S*", re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?。！？]$")
 
 
 def chart_figures(segments: Sequence[Segment], *, page: int,
@@ -43,17 +44,11 @@ def chart_figures(segments: Sequence[Segment], *, page: int,
         number = parse_number(segment.text)
         assert number is not None  # _chart_number checked it
         heading = _heading_above(segment, others, body_size)
-        continuation = _continuation(segment, others)
-        if continuation:
-            used.update(id(s) for s in continuation)
-            quote = " ".join([segment.text, *(s.text for s in continuation)])
-            label = None
-        else:
-            label_segment = _label_beside(segment, others, numbers, body_size)
-            label = label_segment.text if label_segment else None
-            if label_segment:
-                used.add(id(label_segment))
-            quote = heading.text if heading else segment.text
+        label_segment = _label_beside(segment, others, numbers, body_size)
+        label = label_segment.text if label_segment else None
+        if label_segment:
+            used.add(id(label_segment))
+        quote = heading.text if heading else segment.text
         figures.append(Figure(
             source="chart",
             value=number.value,
@@ -101,30 +96,15 @@ def _heading_above(segment: Segment, others: Sequence[Segment], body_size: float
     return min(above, key=lambda s: s.y0 - segment.y1, default=None)
 
 
-def _continuation(segment: Segment, others: Sequence[Segment]) -> list[Segment]:
-    """Text starting just right of a big number and the lines under it, up to a sentence end."""
-    start = [s for s in others if 0 <= s.x0 - segment.x1 < 3 * segment.height
-             and s.y0 < segment.y1 and s.y1 > segment.y0 and s.text[:1].isalpha()]
-    if not start:
-        return []
-    lines = [min(start, key=lambda s: s.x0)]
-    while not SENTENCE_END.search(lines[-1].text):
-        last = lines[-1]
-        below = [s for s in others if abs(s.x0 - last.x0) < 4 and 0 < last.y0 - s.y1 < 1.5 * last.height]
-        if not below:
-            break
-        lines.append(max(below, key=lambda s: s.y1))
-    return lines
-
-
 def _label_beside(segment: Segment, others: Sequence[Segment], numbers: Sequence[Segment],
                   body_size: float) -> Segment | None:
     """Category label of a data label: nearest short text under it (column) or left of it (row)."""
     centre = (segment.x0 + segment.x1) / 2
     best, best_distance = None, float("inf")
     for other in others:
-        if _is_heading(other, body_size) or len(other.text) > 40 or parse_number(other.text) is not None:
-            continue
+        if (_is_heading(other, body_size) or len(other.text) > 40 or parse_number(other.text) is not None
+                or STATED_SHARE.search(other.text)):
+            continue  # a line of prose that states a share of its own is no category name
         if other.x0 - 2 <= centre <= other.x1 + 2 and other.y1 <= segment.y0:
             distance = segment.y0 - other.y1  # column chart: label under the bar
         elif other.x1 <= segment.x0 and other.y0 < segment.y1 and other.y1 > segment.y0:

@@ -2,16 +2,19 @@
 
 This module owns the PDF text layer: it reads positioned text segments with pypdfium2 (about
 60 times faster than pdfminer, which pdfplumber wraps), drops running headers and footers,
-orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. pages whose
+orders two-column pages, and rejoins wrapped and hyphenated lines into paragraphs. Pages whose
 segments look tabular go to pdfplumber's table finder over pdfium's layout objects
-(``pipelines.parse.pdf_tables``); standalone
-numbers become chart figures (``pipelines.parse.charts``). Text inside tables and chart labels is
-left out of the page text so the prose figure extractor does not count those figures twice.
+(``pipelines.parse.pdf_tables``, which also joins a table continued on the next page). The
+layout rules (``pipelines.parse.layout``) then read each page as a person does: runs of one line
+joined, drop caps closed, axis scales and share-band legends set aside, big-number callouts read
+with their captions as prose; the numbers still standing alone become chart figures
+(``pipelines.parse.charts``). Text inside tables and chart labels is left out of the page text
+so the prose figure extractor does not count those figures twice.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -20,9 +23,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipelines.errors import ReportError
+from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, page_tables
+from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs
+from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
 PAGE_LABEL = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$",
@@ -79,23 +84,51 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
     if not any(seg.text.strip() for segs in page_segments for seg in segs):
         raise ReportError("parse", f"no text layer: {n_pages} page(s) without extractable text (scanned?)")
     running = running_lines(page_segments, heights, title)
+    bodies = [[s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
+              for index, segments in enumerate(page_segments)]
+    join_continued(found, {index + 1: _content_span(body, heights[index]) for index, body in enumerate(bodies)})
     body_size = body_font_size(page_segments)
     tables: list[RawTable] = []
     charts: list[Figure] = []
     pages: list[str] = []
-    for index, segments in enumerate(page_segments):
-        body = [s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
+    for index, body in enumerate(bodies):
         on_page = found.get(index + 1, [])
         for table in on_page:
             table.table_id = f"p{index + 1}t{len(tables) + 1}"
             tables.append(table)
         body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
+        body = join_runs(body)
+        body = drop_caps(body)
+        ticks = axis_ticks(body) | category_labels(body)
+        said = callouts(body)
+        read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
+        body = [s for s in body if id(s) not in read]
         figures, used = chart_figures(body, page=index + 1, body_size=body_size)
         charts.extend(figures)
         body = [s for s in body if id(s) not in used]
+        body.extend(_callout_line(number, caption) for number, caption in said)
         pages.append(page_text(body))
     return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
                           tables=tables, charts=charts, warnings=warnings)
+
+
+def _callout_line(number: Segment, caption: list[Segment]) -> Segment:
+    """A callout read as one line of prose where its caption starts, so it keeps its reading order.
+
+    The line takes the first caption line's height and size, not the number's: a tall run would
+    overlap and swallow the prose lines beside it.
+    """
+    first = caption[0]
+    text = _join([number.text + " " + first.text, *(s.text for s in caption[1:])])
+    return Segment(text, min(number.x0, first.x0), first.y0, max(s.x1 for s in (number, *caption)), first.y1,
+                   first.size, first.bold)
+
+
+def _content_span(body: list[Segment], height: float) -> tuple[float, float]:
+    """Top of the first and bottom of the last line of a page's content (origin top left)."""
+    if not body:
+        return (height, 0.0)
+    return (height - max(s.y1 for s in body), height - min(s.y0 for s in body))
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -185,13 +218,23 @@ def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Seg
 
 def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, float, float],
              index: int | None) -> Segment:
-    """A segment with the rendered size (loose glyph box height, so scaled text matrices count)."""
+    """A segment with its rendered font size: the nominal size scaled by the character matrix.
+
+    The loose glyph box is font-dependent (a Latin font's box is a third taller than a CJK
+    font's at the same size), so prose mixing the two would seem to change size at every
+    figure; the box height stays the fallback where pdfium reports no size.
+    """
     size, weight = 0.0, 0
     if index is not None:
-        loose = pdfium_c.FS_RECTF()
         raw = textpage.raw
-        if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
-            size = loose.top - loose.bottom
+        matrix = pdfium_c.FS_MATRIX()
+        nominal = pdfium_c.FPDFText_GetFontSize(raw, index)
+        if nominal and pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+            size = nominal * math.hypot(matrix.c, matrix.d)
+        if not size:
+            loose = pdfium_c.FS_RECTF()
+            if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
+                size = loose.top - loose.bottom
         weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
     return Segment(text, *box, round(size, 1), weight >= 600)
 
@@ -240,7 +283,11 @@ def page_text(segments: list[Segment]) -> str:
 
 
 def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
-    """Split the page at a vertical gutter, if one exists; full-width lines break the columns."""
+    """Split the page at a vertical gutter, if one exists; full-width lines break the columns.
+
+    Consecutive full-width lines stay one block, with the short last line of their paragraph,
+    so a full-width paragraph above a two-column chart legend keeps its lines together.
+    """
     left = min(s.x0 for s in segments)
     right = max(s.x1 for s in segments)
     width = right - left
@@ -250,11 +297,18 @@ def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
         return [segments]
     blocks: list[list[Segment]] = []
     region: list[Segment] = []
+    wide: list[Segment] = []
     for segment in sorted(segments, key=lambda s: -s.y1):
         if segment.x0 < gutter < segment.x1:
-            blocks.extend(_split(region, gutter))
-            blocks.append([segment])
-            region = []
+            if region:
+                blocks.extend(_split(region, gutter))
+                region, wide = [], []
+            if not wide:
+                blocks.append(wide)
+            wide.append(segment)
+        elif wide and not region and abs(segment.x0 - wide[-1].x0) < 3 \
+                and wide[-1].y0 - segment.y1 < 1.5 * segment.height:
+            wide.append(segment)  # the short last line of a full-width paragraph
         else:
             region.append(segment)
     blocks.extend(_split(region, gutter))
@@ -299,24 +353,40 @@ def _lines(segments: list[Segment]) -> list[list[Segment]]:
 
 
 def _paragraphs(lines: list[list[Segment]]) -> list[str]:
-    """Join lines into paragraphs; a gap larger than the usual line pitch starts a new one."""
+    """Join lines into paragraphs; a gap larger than the usual line pitch starts a new one.
+
+    The usual pitch is taken per font size: chart labels set tight in a small size on the same
+    page must not make every line of the prose beside them look like a paragraph of its own.
+    """
     if not lines:
         return []
     tops = [max(s.y1 for s in line) for line in lines]
-    pitches = [a - b for a, b in itertools.pairwise(tops) if a - b > 0]
-    pitch = sorted(pitches)[len(pitches) // 4] if pitches else 0.0  # usual pitch; gaps are larger
+    sizes = [max(s.size for s in line) for line in lines]
+    samples: dict[float, list[float]] = {}
+    for i in range(1, len(lines)):
+        if tops[i - 1] - tops[i] > 0 and abs(sizes[i] - sizes[i - 1]) <= 0.5:
+            samples.setdefault(round(sizes[i]), []).append(tops[i - 1] - tops[i])
+    every = sorted(p for ps in samples.values() for p in ps)
+    usual = {size: sorted(ps)[len(ps) // 4] for size, ps in samples.items() if len(ps) >= 2}
+    fallback = every[len(every) // 4] if every else 0.0
     paragraphs: list[list[str]] = [[]]
-    previous_size = None
     for i, line in enumerate(lines):
-        size = max(s.size for s in line)
         gap = tops[i - 1] - tops[i] if i else 0.0
-        size_change = previous_size is not None and abs(size - previous_size) > 1.0
+        pitch = usual.get(round(sizes[i]), fallback)
+        size_change = i and abs(sizes[i] - sizes[i - 1]) > 1.0
         height = max(s.height for s in lines[i - 1]) if i else 0.0
         if i and (gap > 1.4 * pitch or gap > 2.5 * height or size_change):
             paragraphs.append([])
         paragraphs[-1].append(" ".join(s.text for s in line))
-        previous_size = size
     return [_join(p) for p in paragraphs if p]
+
+
+_TENS_END = re.compile(r"\b(?:" + "|".join(EN_TENS_WORDS) + r")[-\x02]$", re.IGNORECASE)
+
+
+def _compound_number(text: str, line: str) -> bool:
+    """'Forty-' then 'five percent': the hyphen of a compound number word stays ('Forty-five')."""
+    return bool(_TENS_END.search(text)) and line.split(" ", 1)[0].lower().strip(",.") in EN_NUMBER_WORDS
 
 
 def _join(lines: list[str]) -> str:
@@ -326,6 +396,8 @@ def _join(lines: list[str]) -> str:
         line = line.strip()
         if not text:
             text = line
+        elif _compound_number(text, line):
+            text = text[:-1] + "-" + line
         elif text.endswith(SOFT_HYPHEN) or (text.endswith("-") and re.search(r"[a-z]-$", text)
                                              and line[:1].islower()):
             text = text[:-1] + line

@@ -58,19 +58,22 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
     ruled grid that fills fewer cells than the text alignment over the same place (it lumps
     columns or misses some) gives way to the alignment reading; otherwise the ruled grid wins.
     """
-    ruled = []
-    for table in page.find_tables(RULED):
-        grid = table.extract()
-        raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox)
-        if raw is not None:
-            ruled.append(raw)
-    aligned = []
+    ruled = _ruled(page, number, RULED)
     # rotated words (axis ticks, side labels) are not table rows
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP) if w["upright"]]
+    bars = [r for r in page.objects.get("rect", []) if r["width"] > 2 and r["height"] > 2]
+    # a ruled grid can be the outline of stacked bars: all shares, lying on bars (TrustArc p. 14)
+    ruled = [t for t in ruled if not (_all_shares(t) and bar_rows(_word_lines([w for w in words if _within(w, t.bbox)]),
+                                                                  bars))]
+    aligned = []
     for region in aligned_regions(_word_lines(words)):
+        if bar_rows(region, bars):
+            continue  # data labels beside drawn bars: a chart
         raw = to_raw_table(aligned_grid(region), number, _bbox([w for line in region for w in line]))
         if raw is not None:
             aligned.append(raw)
+    ruled = [t for t in ruled if not chart_like(t) and not contents_list(t)]
+    aligned = [t for t in aligned if not chart_like(t) and not prose_beside(t) and not contents_list(t)]
     tables = []
     for table in ruled:
         rivals = [a for a in aligned if _overlap(a.bbox, table.bbox) > 0.5]
@@ -79,6 +82,115 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         aligned = [a for a in aligned if a not in rivals]
         tables.append(table)
     return sorted(tables + aligned, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def bar_rows(region: list[Line], bars: list[dict[str, Any]]) -> bool:
+    """Aligned lines whose numbers sit on drawn bars of unequal lengths: a bar chart, never a table.
+
+    A bar chart drawn with rectangles (TrustArc's stacked bars, Puppet's bar lists) aligns its
+    labels into rows and columns like a borderless table. The tell is graphic: most rows holding
+    a number have a filled rectangle about a line tall across their text band, and the
+    rectangles sharing a left or right edge differ in length (cell shading in a table, ruled
+    or not, has one width per column).
+    """
+    rows = [line for line in region if any(_numeric_text(w["text"]) for w in line)]
+    if len(rows) < 2 or not bars:
+        return False
+    edges: dict[tuple[str, int], set[int]] = {}  # bar widths by left edge and by right edge
+    hits = 0
+    for line in rows:
+        top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
+        height, middle = bottom - top, (top + bottom) / 2
+        x0, x1 = min(w["x0"] for w in line), max(w["x1"] for w in line)
+        on = [b for b in bars if 0.6 * height <= b["height"] <= 3 * height
+              and abs((b["top"] + b["bottom"]) / 2 - middle) < 0.6 * b["height"]
+              and b["x1"] > x0 - 2 * height and b["x0"] < x1 + 2 * height]
+        hits += bool(on)
+        for b in on:
+            edges.setdefault(("left", round(b["x0"] / 3)), set()).add(round(b["width"]))
+            edges.setdefault(("right", round(b["x1"] / 3)), set()).add(round(b["width"]))
+    # bars sharing an edge differ in length; cell shading sharing one has one width
+    uneven = any(max(ws) - min(ws) >= 3 for ws in edges.values())
+    return hits >= 0.6 * len(rows) and uneven
+
+
+def _all_shares(table: RawTable) -> bool:
+    cells = [c for row in table.cells for c in row if c]
+    return bool(cells) and all("%" in c for c in cells)
+
+
+def _within(word: dict[str, Any], bbox: Bbox | None) -> bool:
+    return bbox is not None and bbox[0] - 1 <= word["x0"] and word["x1"] <= bbox[2] + 1 \
+        and bbox[1] - 1 <= word["top"] and word["bottom"] <= bbox[3] + 1
+
+
+def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[RawTable]:
+    found = []
+    for table in page.find_tables(settings):
+        grid = table.extract()
+        raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox)
+        if raw is not None:
+            found.append(raw)
+    return found
+
+
+def _width(table: RawTable) -> int:
+    return len(table.cells[0]) if table.cells else 0
+
+
+def chart_like(table: RawTable) -> bool:
+    """A bar chart's data labels aligned by accident: each row fills one of several number columns.
+
+    Labels at bar ends sit at x positions that follow their values, so the alignment reading
+    finds a column per bar length and a staircase of single cells (Cisco's "Provide clear
+    information ... 39%" rows). A data table fills most of its number columns in every data row;
+    at most half filled, over two or more number columns, reads as a chart, never as a table.
+    """
+    body = table.cells[table.header_rows:]
+    numeric_cols = {c for row in body for c, cell in enumerate(row) if c and is_numberish(cell)}
+    rows = [row for row in body if any(c and is_numberish(cell) for c, cell in enumerate(row))]
+    if len(numeric_cols) < 2 or not rows:
+        return False
+    filled = sum(1 for row in rows for c in numeric_cols if is_numberish(row[c]))
+    return filled <= 0.5 * len(numeric_cols) * len(rows)
+
+
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def contents_list(table: RawTable) -> bool:
+    """A table of contents: titles with page numbers that only grow down each number column.
+
+    Cisco p. 2 ("Introduction 03", "Key Highlights 03", "Results 04", ...) and DORA p. 2 read as
+    borderless tables; their numbers are page references, not data.
+    """
+    body = table.cells[table.header_rows:]
+    columns = [c for c in range(1, len(table.cells[0])) if any(is_numberish(row[c]) for row in body)]
+    if not columns:
+        return False
+    numbers = 0
+    for c in columns:
+        cells = [(row[c] or "").strip() for row in body if (row[c] or "").strip()]
+        if not all(_PAGE_NUMBER.fullmatch(cell) for cell in cells):
+            return False
+        values = [int(cell) for cell in cells]
+        if values != sorted(values):
+            return False
+        numbers += len(values)
+    return numbers >= 3
+
+
+_SHARE_IN_WORDS = re.compile(r"[A-Za-z\u3400-\u9fff].*\d\s*%|\d\s*%.*[A-Za-z\u3400-\u9fff]{3}")
+
+
+def prose_beside(table: RawTable) -> bool:
+    """Lines of a paragraph read as a table's label column: prose beside a chart, not a table.
+
+    The alignment reading takes a text column beside a chart's labels for row labels; a row
+    label that states a share inside its words ("employees at 13%, 100–499 employees at") is a
+    sentence, which no table uses to name a row.
+    """
+    return any(_SHARE_IN_WORDS.search(row[0] or "") for row in table.cells[table.header_rows:])
 
 
 class PdfiumPage(Page):
@@ -391,6 +503,7 @@ def _numeric_text(text: str) -> bool:
 
 def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | None) -> RawTable | None:
     """Clean an extracted grid and keep it only if it is a data table (see the module docstring)."""
+    rows = _unfuse_header(rows)
     grid = [[" ".join(c.split()) if c is not None else None for c in row] for row in rows]
     grid = [row for row in grid if any(row)]
     if not grid:
@@ -399,4 +512,83 @@ def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | No
     grid = [[row[c] for c in keep] for row in grid]
     if len(grid) < 3 or len(keep) < 2:
         return None
-    return data_table(grid, page, bbox)
+    table = data_table(grid, page, bbox)
+    if table is not None:
+        table.header_cols = label_columns(table)
+    return table
+
+
+def _unfuse_header(rows: list[list[str | None]]) -> list[list[str | None]]:
+    """Split a first row that holds the header lines over the first data row's line.
+
+    When the rule under a header is drawn close to other rules, snapping can merge it away and
+    the header cell and the first data cell become one cell: "所占比例\n20%", "模块\n硬件". The
+    tell: every filled cell of the first row (its row label included) has the same number of
+    lines, two or more, and in every column whose body cells are numbers the last line is a
+    number and the lines above are not.
+    """
+    if len(rows) < 3 or not rows[0][0]:
+        return rows
+    first = [(cell or "").split("\n") for cell in rows[0]]
+    counts = {len(lines) for lines, cell in zip(first, rows[0], strict=True) if cell}
+    if len(counts) != 1 or counts.pop() < 2:
+        return rows
+    numeric = [c for c in range(1, len(first))
+               if sum(is_numberish(row[c]) for row in rows[1:]) > (len(rows) - 1) / 2]
+    if numeric and all(is_numberish(first[c][-1]) and not any(is_numberish(x) for x in first[c][:-1])
+                       for c in numeric):
+        header = ["\n".join(lines[:-1]) if cell else cell for lines, cell in zip(first, rows[0], strict=True)]
+        data = [lines[-1] if cell else cell for lines, cell in zip(first, rows[0], strict=True)]
+        return [header, data, *rows[1:]]
+    return rows
+
+
+def label_columns(table: RawTable) -> int:
+    """Leading columns that hold only labels in the body: together they name a row.
+
+    CAICT's 表2 names each row by module and check ("操作系统", "系统安全配置"); the row label is
+    the path of both, not the module alone. At least one column stays for data.
+    """
+    body = table.cells[table.header_rows:]
+    width = len(table.cells[0]) if table.cells else 0
+    count = 0
+    while count < width - 1 and all(not is_numberish(row[count]) for row in body) \
+            and any(row[count] for row in body):
+        count += 1
+    return max(count, 1)
+
+
+def join_continued(tables: dict[int, list[RawTable]], spans: dict[int, tuple[float, float]]) -> None:
+    """Join a table continued at the top of the next page to the one ending its page, in place.
+
+    A continuation is the last content of its page and the first of the next (``spans``: the
+    top of the first and bottom of the last line of each page's content, running lines left
+    out), spans the same x extent with the same columns, and either repeats the header
+    (dropped) or opens with data rows; rows whose first cell is empty continue the spanning row
+    label above the page break ("操作系统"). It takes the header rows of the table it
+    continues, so its cells get the same labels.
+    """
+    for page in sorted(tables):
+        here, following = tables[page], tables.get(page + 1)
+        if not here or not following or page not in spans or page + 1 not in spans:
+            continue
+        above, below = here[-1], following[0]
+        if not (above.bbox and below.bbox and above.bbox[3] >= spans[page][1] - 2
+                and below.bbox[1] <= spans[page + 1][0] + 2 and _width(above) == _width(below)
+                and abs(above.bbox[0] - below.bbox[0]) < 8 and abs(above.bbox[2] - below.bbox[2]) < 8):
+            continue
+        header = above.cells[:above.header_rows]
+        rows = [list(row) for row in below.cells]
+        if rows[:len(header)] == header:
+            rows = rows[len(header):]
+        elif rows[0][0] and not any(is_numberish(cell) for cell in rows[0][1:]):
+            continue  # a header of its own: a different table
+        previous = above.cells[-1][0] if len(above.cells) > above.header_rows else ""
+        for row in rows:
+            if not row[0]:
+                row[0] = previous
+            previous = row[0]
+        below.cells = [list(r) for r in header] + rows
+        below.header_rows = len(header)
+        below.header_cols = label_columns(below)
+        below.caption = below.caption or above.caption

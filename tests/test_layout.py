@@ -1,0 +1,277 @@
+"""Layout rules on positioned segments: runs joined into lines, axis scales told from figures."""
+
+from __future__ import annotations
+
+from pipelines.parse.layout import axis_ticks, join_runs
+from pipelines.parse.pdf import Segment
+
+
+def test_a_figure_in_another_font_stays_in_its_sentence():
+    runs = [
+        Segment("年，集成服务业务收入同比增长", 90, 600, 300, 614, 14),
+        Segment("9.73%", 301, 601, 330, 611, 18.4),
+        Segment("。", 331, 600, 338, 614, 14),
+    ]
+    assert [s.text for s in join_runs(runs)] == ["年，集成服务业务收入同比增长9.73%。"]
+
+
+def test_kerned_digits_join_without_a_space_and_words_with_one():
+    runs = [
+        Segment("1", 344.7, 371.5, 346.2, 375.8, 8.4),
+        Segment("0%", 347.3, 371.5, 355.7, 375.9, 8.4),
+        Segment("of all", 358.5, 371.5, 380, 375.9, 8.4),
+    ]
+    assert [s.text for s in join_runs(runs)] == ["10% of all"]
+
+
+def test_a_callout_number_stays_apart_from_its_caption():
+    runs = [Segment("61%", 57, 401, 127, 427, 42.8), Segment("of customers believe", 130, 415, 330, 426, 12.9)]
+    assert [s.text for s in join_runs(runs)] == ["61%", "of customers believe"]
+
+
+def test_evenly_stepped_axis_is_not_a_figure_but_stacked_labels_are():
+    axis = [Segment(f"{v}%", 270 + 29.3 * i, 259, 280 + 29.3 * i, 264, 8.4) for i, v in enumerate(range(0, 110, 10))]
+    bar = [
+        Segment("36%", 321, 379, 333, 383, 8.2),
+        Segment("40%", 428, 379, 440, 383, 8.2),
+        Segment("24%", 522, 379, 534, 383, 8.2),
+    ]
+    ticks = axis_ticks(axis + bar)
+    assert ticks == {id(s) for s in axis}
+
+
+def test_vertical_axis_reads_upwards():
+    axis = [Segment(f"{v}%", 50, 100 + 40 * i, 62, 108 + 40 * i, 8) for i, v in enumerate((0, 25, 50, 75, 100))]
+    falling = [Segment(f"{v}%", 200, 100 + 40 * i, 212, 108 + 40 * i, 8) for i, v in enumerate((40, 30, 20))]
+    assert axis_ticks(axis + falling) == {id(s) for s in axis}
+
+
+def test_bar_chart_labels_aligned_by_accident_are_no_table():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import chart_like
+
+    staircase = [
+        ["Provide clear information", "", "", "39%"],
+        ["Refrain from selling", "", "21%", ""],
+        ["Comply with privacy laws", "", "20%", ""],
+        ["Allow me to configure", "10%", "", ""],
+    ]
+    table = [["Region", "2023", "2024"], ["North", "41%", "44%"], ["South", "38%", ""], ["West", "29%", "31%"]]
+    assert chart_like(RawTable("t", 1, staircase, header_rows=0))
+    assert not chart_like(RawTable("t", 1, table, header_rows=1))
+
+
+def test_callout_caption_right_of_or_under_the_number_finishes_its_sentence():
+    from pipelines.parse.layout import callouts
+
+    right = [
+        Segment("61%", 57, 401, 127, 427, 42.8),
+        Segment("of customers believe a company should", 146, 415, 338, 426, 12.9),
+        Segment("know their purchase history.", 146, 401, 282, 412, 12.9),
+        Segment("Unrelated paragraph below.", 146, 380, 282, 391, 12.9),
+    ]
+    under = [
+        Segment("73%", 404, 584, 541, 650, 116.6),
+        Segment("of respondents used", 408, 560, 528, 571, 14.5),
+        Segment("on-demand self-service,", 408, 545, 548, 555, 14.5),
+        Segment("a 16% increase from 2019", 408, 530, 551, 539, 14.5),
+    ]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(right)] == [
+        ("61%", ["of customers believe a company should", "know their purchase history."])
+    ]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(under)] == [
+        ("73%", ["of respondents used", "on-demand self-service,", "a 16% increase from 2019"])
+    ]
+
+
+def test_a_data_label_the_same_size_as_its_category_is_no_callout():
+    from pipelines.parse.layout import callouts
+
+    assert callouts([Segment("45%", 250, 660, 270, 668, 9), Segment("Phone", 275, 660, 300, 668, 9)]) == []
+
+
+def test_header_fused_with_the_first_row_by_snapping_is_split():
+    from pipelines.parse.pdf_tables import to_raw_table
+
+    grid = [
+        ["模块\n硬件", "检测项\n固件安全", "所占比例\n20%"],
+        ["操作系统", "系统安全配置", "67%"],
+        [None, "调试安全", "67%"],
+        [None, "安全启动", "43%"],
+    ]
+    table = to_raw_table(grid, 28, (0, 0, 1, 1))
+    assert table.cells[:2] == [["模块", "检测项", "所占比例"], ["硬件", "固件安全", "20%"]]
+    assert (table.header_rows, table.header_cols) == (1, 2)  # module and check together name a row
+
+
+def test_table_continued_on_the_next_page_takes_its_header_and_row_label():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import join_continued
+
+    first = RawTable(
+        "a",
+        28,
+        [["模块", "检测项", "所占比例"], ["硬件", "固件安全", "20%"], ["操作系统", "系统更新", "75%"]],
+        1,
+        2,
+        bbox=(87, 589, 507, 752),
+    )
+    rest = RawTable(
+        "b",
+        29,
+        [["", "端口安全", "29%"], ["", "串口安全", "67%"], ["系统组件", "蓝牙协议", "50%"]],
+        2,
+        1,
+        bbox=(85, 72, 510, 757),
+    )
+    join_continued({28: [first], 29: [rest]}, {28: (80.0, 752.0), 29: (72.0, 800.0)})
+    assert rest.cells == [
+        ["模块", "检测项", "所占比例"],
+        ["操作系统", "端口安全", "29%"],
+        ["操作系统", "串口安全", "67%"],
+        ["系统组件", "蓝牙协议", "50%"],
+    ]
+    assert (rest.header_rows, rest.header_cols, rest.page) == (1, 2, 29)
+
+
+def test_a_new_table_at_the_top_of_the_next_page_is_not_joined():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import join_continued
+
+    first = RawTable("a", 1, [["Region", "2024"], ["North", "41%"], ["South", "38%"]], 1, 1, bbox=(80, 600, 500, 760))
+    other = RawTable("b", 2, [["Channel", "Share"], ["Phone", "45%"], ["Email", "31%"]], 1, 1, bbox=(80, 70, 500, 200))
+    join_continued({1: [first], 2: [other]}, {1: (70.0, 760.0), 2: (70.0, 700.0)})
+    assert other.cells[0] == ["Channel", "Share"]
+
+
+def test_a_table_with_text_after_it_on_its_page_is_not_continued():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import join_continued
+
+    first = RawTable("a", 1, [["Region", "2024"], ["North", "41%"], ["South", "38%"]], 1, 1, bbox=(80, 400, 500, 560))
+    more = RawTable("b", 2, [["East", "45%"], ["West", "31%"], ["Centre", "22%"]], 1, 1, bbox=(80, 70, 500, 200))
+    join_continued({1: [first], 2: [more]}, {1: (70.0, 760.0), 2: (70.0, 700.0)})  # prose below the first
+    assert more.cells[0] == ["East", "45%"]
+
+
+def test_a_compound_number_word_broken_at_a_line_end_keeps_its_hyphen():
+    from pipelines.parse.pdf import _join
+
+    assert (
+        _join(["in all. Forty\x02", "five percent use a privacy screen"])
+        == "in all. Forty-five percent use a privacy screen"
+    )
+    assert _join(["our custo-", "mers"]) == "our customers"
+
+
+def test_a_paragraph_beside_chart_labels_is_no_table():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import prose_beside
+
+    grid = [
+        ["Size", "Band", "Share"],
+        ["from organizations with 500–1,999", "5,000-9,999", "7%"],
+        ["employees at 13%, 100–499 employees at", "", ""],
+        ["", "10,000+", "22%"],
+    ]
+    assert prose_beside(RawTable("t", 37, grid, header_rows=1))
+    assert not prose_beside(RawTable("t", 1, [["Region", "2024"], ["North (n=120)", "41%"], ["South", "38%"]]))
+
+
+def test_a_drop_cap_opens_the_first_word_of_its_line():
+    from pipelines.parse.layout import drop_caps
+
+    runs = [
+        Segment("F", 56, 600, 80, 630, 40),
+        Segment("orty-two percent of buyers", 84, 618, 300, 628, 10),
+        Segment("returned within a month.", 84, 606, 300, 616, 10),
+    ]
+    assert [s.text for s in drop_caps(runs)] == ["Forty-two percent of buyers", "returned within a month."]
+    article = [Segment("A", 56, 600, 80, 630, 40), Segment("recent survey found", 84, 618, 300, 628, 10)]
+    assert [s.text for s in drop_caps(article)] == ["A recent survey found"]
+
+
+def test_data_labels_stepping_evenly_by_chance_are_no_axis():
+    labels = [Segment(f"{v}%", 378, 349 + 20.5 * i, 392, 354 + 20.5 * i, 9.7) for i, v in enumerate((74, 75, 76))]
+    assert axis_ticks(labels) == set()
+
+
+def test_a_table_of_contents_is_no_data_table():
+    from pipelines.model import RawTable
+    from pipelines.parse.pdf_tables import contents_list
+
+    toc = [
+        ["Cloud", "15", "Security", "24"],
+        ["SRE and DevOps", "19", "Technical capabilities", "26"],
+        ["Documentation", "21", "COVID-19", "29"],
+    ]
+    counts = [["Region", "Stores"], ["North", "24"], ["South", "15"], ["West", "31"]]
+    assert contents_list(RawTable("t", 2, toc, header_rows=0))
+    assert not contents_list(RawTable("t", 2, counts, header_rows=1))
+
+
+def test_a_ring_callout_number_centred_over_its_caption():
+    from pipelines.parse.layout import callouts
+
+    ring = [
+        Segment("77%", 599, 501, 638, 516, 27.7),
+        Segment("of customers want", 567, 439, 660, 447, 14.5),
+        Segment("sellers to teach them", 567, 426, 671, 435, 14.5),
+        Segment("something new", 567, 411, 643, 422, 14.5),
+    ]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(ring)] == [
+        ("77%", ["of customers want", "sellers to teach them", "something new"])
+    ]
+
+
+def _word(text, x0, top, x1, bottom):
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+
+
+def test_numbers_on_drawn_bars_of_unequal_length_are_a_chart():
+    from pipelines.parse.pdf_tables import bar_rows
+
+    lines = [
+        [
+            _word("1-4", 400, 100 + 15 * i, 420, 108 + 15 * i),
+            _word(v, 470 + 10 * i, 100 + 15 * i, 490 + 10 * i, 108 + 15 * i),
+        ]
+        for i, v in enumerate(("5.8%", "3.6%", "17.1%"))
+    ]
+    bars = [
+        {"x0": 430, "x1": 430 + w, "top": 98 + 15 * i, "bottom": 110 + 15 * i, "width": w, "height": 12}
+        for i, w in enumerate((40, 25, 120))
+    ]
+    shading = [{**b, "x0": 390, "x1": 600, "width": 210} for b in bars]
+    assert bar_rows(lines, bars)
+    assert not bar_rows(lines, shading)  # row shading has one width: a table's
+    assert not bar_rows(lines, [])
+
+
+def test_share_bands_naming_legend_entries_are_no_figures():
+    from pipelines.parse.layout import category_labels
+
+    legend = [
+        Segment(t, 400, 600 - 15 * i, 460, 608 - 15 * i, 8)
+        for i, t in enumerate(("More than 80%", "60-80%", "Less than 20%", "< -75%", "75% +"))
+    ]
+    prose = [
+        Segment("Over two-fifths of respondents report that more than", 56, 600, 330, 610, 10),
+        Segment("80% of apps", 56, 587, 120, 597, 10),
+        Segment("45%", 300, 400, 320, 408, 8),
+    ]
+    assert category_labels(legend) == {id(s) for s in legend}
+    assert category_labels(prose) == set()
+
+
+def test_a_word_fraction_callout_reads_as_its_sentence_in_reading_order():
+    from pipelines.parse.layout import callouts
+
+    runs = [
+        Segment("2 in 5", 57, 496, 167, 529, 44),
+        Segment("customers have left a brand after a single", 185, 512, 386, 523, 11),
+        Segment("slow reply in the past year.", 185, 498, 314, 509, 11),
+    ]
+    assert [(n.text, [s.text for s in c]) for n, c in callouts(runs)] == [
+        ("2 in 5", ["customers have left a brand after a single", "slow reply in the past year."])
+    ]
