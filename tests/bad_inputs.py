@@ -79,11 +79,14 @@ def reportlab_pdf(pages: list[list[str]], *, encrypt: object | None = None) -> b
     return buffer.getvalue()
 
 
-def minimal_pdf(page_streams: list[int], streams: list[bytes], *, filters: str = "") -> bytes:
+def minimal_pdf(
+    page_streams: list[int], streams: list[bytes], *, filters: str = "", extra: tuple[bytes, ...] = ()
+) -> bytes:
     """A hand-built PDF: page i shows content stream ``page_streams[i]`` (pages may share one).
 
     Building by hand makes thousands of pages or a decompression bomb cost kilobytes and
-    milliseconds, which reportlab cannot (it writes every page out).
+    milliseconds, which reportlab cannot (it writes every page out). ``extra`` objects follow the
+    pages (with one stream and one page, the first is object 6).
     """
     n_streams = len(streams)
     first_page = 4 + n_streams
@@ -101,6 +104,7 @@ def minimal_pdf(page_streams: list[int], streams: list[bytes], *, filters: str =
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
             b"/Resources << /Font << /F1 3 0 R >> >> >>" % (4 + index)
         )
+    objects += extra
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -135,6 +139,72 @@ def bomb_pdf(inflated_mib: int) -> bytes:
     content = text_stream(["In 2024, 64% of shoppers said quick replies mattered most."])
     padded = content + b" " * (inflated_mib << 20)
     return minimal_pdf([0], [zlib.compress(padded, 9)], filters="/Filter /FlateDecode ")
+
+
+def deflated(data_size: int, layers: int = 1, *, prefix: bytes = b"") -> bytes:
+    """``prefix`` and ``data_size`` spaces, Flate-compressed ``layers`` times, built in 1 MiB pieces
+    so a gigabyte of inflated size never sits in memory."""
+    packer = zlib.compressobj(9)
+    out = [packer.compress(prefix)]
+    block = b" " * (1 << 20)
+    for start in range(0, data_size, len(block)):
+        out.append(packer.compress(block[: data_size - start]))
+    out.append(packer.flush())
+    data = b"".join(out)
+    for _ in range(layers - 1):
+        data = zlib.compress(data, 9)
+    return data
+
+
+def lzw_bomb(inflated: int, prefix: bytes = b"") -> bytes:
+    """An LZW stream (as PDF's LZWDecode reads it: MSB-first, EarlyChange 1): ``prefix`` (under 200
+    bytes), then NUL bytes (whitespace to a PDF reader) to at least ``inflated`` bytes in all, from
+    about ``inflated / 2500`` bytes: the table is grown to its longest entry (3,839 NULs) and that
+    code is repeated."""
+    codes = [(256, 9), *((byte, 9) for byte in prefix), (256, 9), (0, 9)]
+    width, table = 9, 258
+    for code in range(258, 4096):
+        codes.append((code, width))
+        table += 1
+        if table in (511, 1023, 2047):
+            width += 1
+    produced = sum(range(2, 3840)) + 1
+    codes += [(4095, 12)] * max(0, -(-(inflated - produced) // 3839))
+    codes.append((257, 12))
+    bits = "".join(format(code, f"0{n}b") for code, n in codes)
+    bits += "0" * (-len(bits) % 8)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+BOMB_CONTENT = text_stream(["In 2024, 64% of shoppers said quick replies mattered most."]) + b" "
+
+
+def hostile_bomb_pdfs(inflated: int) -> dict[str, bytes]:
+    """One-page PDFs whose content stream decodes to about ``inflated`` bytes, each hiding the
+    bomb from a naive check in another way (issue 14); keys are report ids."""
+    flate = deflated(inflated, prefix=BOMB_CONTENT)
+
+    def one(dictionary: bytes, data: bytes, *extra: bytes) -> bytes:
+        return minimal_pdf([0], [data], filters=dictionary.decode("latin-1") + " ", extra=extra)
+
+    pad = b"/Pad (" + b"x" * 3000 + b") "
+    return {
+        "bomb-name-escape": one(b"/Filter /Fl#61teDecode", flate),
+        "bomb-abbreviated": one(b"/Filter [/Fl]", flate),
+        "bomb-lzw": one(b"/Filter /LZWDecode", lzw_bomb(inflated, BOMB_CONTENT)),
+        "bomb-indirect-filter": one(b"/Filter 6 0 R", flate, b"/FlateDecode"),
+        "bomb-indirect-array": one(b"/Filter [6 0 R]", flate, b"/FlateDecode"),
+        "bomb-image-word": one(b"/Note /Image /Filter /FlateDecode", flate),
+        "bomb-fake-image": one(b"/Subtype /Image /Width 10 /Height 10 /Filter /FlateDecode", flate),
+        "bomb-long-dict": one(pad + b"/Filter /FlateDecode", flate),
+        "bomb-double-flate": one(b"/Filter [/FlateDecode /FlateDecode]", deflated(inflated, 2, prefix=BOMB_CONTENT)),
+        "bomb-hex-flate": one(b"/Filter [/AHx /Fl]", flate.hex().encode() + b">"),
+        "bomb-flate-runlength": one(
+            b"/Filter [/FlateDecode /RunLengthDecode]",
+            zlib.compress(bytes([len(BOMB_CONTENT) - 1]) + BOMB_CONTENT + b"\x81 " * (inflated // 128) + b"\x80", 9),
+        ),
+        "bomb-indirect-length": one(b"/Length 7 0 R /Filter /FlateDecode", flate, b"/FlateDecode", b"%d" % len(flate)),
+    }
 
 
 def scanned_pdf() -> bytes:
