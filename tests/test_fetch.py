@@ -267,3 +267,18 @@ def test_connection_refused_is_retried_then_reported(store):
         port = sock.getsockname()[1]
     error = fetch_error(f"http://127.0.0.1:{port}/r.pdf", store, FetchPolicy(retries=1, backoff_base=0.01))
     assert "connection failed" in error.message and "gave up after 2 attempts" in error.message
+
+
+def test_corrupted_cached_snapshot_is_fetched_again(server, store):
+    """Same size, one byte changed: the digest no longer matches, so the next fetch is unconditional
+    and the good bytes replace the damaged copy (issue 14)."""
+    doc = Conditional(PDF, etag='"abc"', last_modified=None, content_type="application/pdf")
+    server.route("/r.pdf", doc)
+    snap = fetch_url(server.url("/r.pdf"), report_id="r1", store=store, policy=FAST)
+    Path(snap.path).chmod(0o644)
+    damaged = bytearray(PDF)
+    damaged[10] ^= 0x01
+    Path(snap.path).write_bytes(bytes(damaged))
+    again = fetch_url(server.url("/r.pdf"), report_id="r1", store=store, policy=FAST)
+    assert "if-none-match" not in server.requests[1].headers and doc.full_responses == 2
+    assert again.sha256 == snap.sha256 and store.read(again) == PDF
