@@ -7,6 +7,7 @@ Shared by every table source (PDF and HTML) and by chart labels, so a cell like 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipelines.model import Figure, RawTable
@@ -97,6 +98,24 @@ def _path(parts: list[str | None]) -> str | None:
     return " / ".join(out) or None
 
 
+def column_year(table: RawTable, col: int) -> int | None:
+    """The year a column's header cells name, innermost first: under a spanning "Satisfied (%)"
+    the second header row's "2024" and "2025" date their columns (the joined label does not)."""
+    return _first_year(reversed([row[col] for row in table.cells[: table.header_rows] if col < len(row)]))
+
+
+def row_year(table: RawTable, row: int) -> int | None:
+    return _first_year(reversed(table.cells[row][: table.header_cols]))
+
+
+def _first_year(parts: Iterable[str | None]) -> int | None:
+    for part in parts:
+        year = header_year(part)
+        if year:
+            return year
+    return None
+
+
 def column_label(table: RawTable, col: int) -> str | None:
     return _path([row[col] for row in table.cells[: table.header_rows]])
 
@@ -134,7 +153,7 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
                 table_id=table.table_id,
                 row_label=r_label,
                 column_label=c_label,
-                year=header_year(c_label) or header_year(r_label),
+                year=column_year(table, c) or row_year(table, r),
             ))
     return figures
 
