@@ -26,6 +26,11 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 # Cells that count as data when telling a data table from a layout grid: "2 million", "(4.1)", "-", "n/a".
 _NUMBERISH = re.compile(r"^\(?[-+−–]?\s*[$€£¥]?\s*\d|^[-–—.…:]+$|^n/?a$", re.IGNORECASE)
 MIN_NUMERIC_SHARE = 0.5
+# Caps on what one report's tables may publish: real report tables have tens of rows and a handful
+# of columns; a 1000 x 1000 grid (a data dump or an attack) once published 999,000 figures (2.5 GB).
+MAX_TABLE_ROWS = 200
+MAX_TABLE_COLS = 50
+MAX_REPORT_CELLS = 20_000
 
 
 @dataclass(frozen=True)
@@ -192,3 +197,35 @@ def _is_header_row(row: list[str | None]) -> bool:
         return not row[0]
     data = sum(1 for c in rest if is_numberish(c))
     return not row[0] or data < len(rest) / 2
+
+
+def cap_tables(tables: list[RawTable]) -> tuple[list[RawTable], list[str]]:
+    """Cut each table to ``MAX_TABLE_ROWS`` x ``MAX_TABLE_COLS`` and the report to
+    ``MAX_REPORT_CELLS`` cells in all; return the tables kept and one warning per cut."""
+    kept: list[RawTable] = []
+    warnings: list[str] = []
+    total = 0
+    for index, table in enumerate(tables):
+        rows, cols = len(table.cells), max((len(row) for row in table.cells), default=0)
+        if rows > MAX_TABLE_ROWS or cols > MAX_TABLE_COLS:
+            table.cells = [row[:MAX_TABLE_COLS] for row in table.cells[:MAX_TABLE_ROWS]]
+            warnings.append(
+                f"table {table.table_id}: {rows} x {cols} cells cut to the first {min(rows, MAX_TABLE_ROWS)} rows "
+                f"and {min(cols, MAX_TABLE_COLS)} columns (tables.MAX_TABLE_ROWS, MAX_TABLE_COLS)"
+            )
+        cells = sum(len(row) for row in table.cells)
+        if total + cells > MAX_REPORT_CELLS:
+            width = max(len(table.cells[0]), 1)
+            fit = (MAX_REPORT_CELLS - total) // width
+            if fit > table.header_rows:
+                table.cells = table.cells[:fit]
+                kept.append(table)
+            warnings.append(
+                f"tables over {MAX_REPORT_CELLS} cells per report (tables.MAX_REPORT_CELLS): table {table.table_id} "
+                f"cut to {max(fit, 0) if fit > table.header_rows else 0} rows and "
+                f"{len(tables) - index - 1} later table(s) dropped"
+            )
+            break
+        total += cells
+        kept.append(table)
+    return kept, warnings
