@@ -167,3 +167,17 @@ def test_malformed_urls_are_report_errors():
     for url in ("http://[::1/x", "http://host:99999/x", "http://host:port/x"):
         with pytest.raises(ReportError, match="invalid URL"):
             split_url(url)
+
+
+def test_the_setting_can_allow_only_some_networks(server, store, monkeypatch):
+    monkeypatch.setenv("CXBENCH_ALLOW_PRIVATE_URLS", "127.0.0.0/8, ::1/128")
+    policy = FetchPolicy(retries=0)
+    assert policy.allow_private_addresses == ("127.0.0.0/8", "::1/128")
+    server.route("/r.txt", Reply(body=TEXT))
+    server.route("/meta.txt", redirect("http://169.254.169.254/latest/meta-data/"))
+    assert store.read(fetch_url(server.url("/r.txt"), report_id="r1", store=store, policy=policy)) == TEXT
+    error = fetch_error(server.url("/meta.txt"), store, policy)
+    assert "169.254.169.254" in error.message and "private" in error.message
+    monkeypatch.setenv("CXBENCH_ALLOW_PRIVATE_URLS", "not-a-network")
+    with pytest.raises(ValueError, match="not a network"):
+        FetchPolicy()

@@ -35,6 +35,7 @@ from pipelines.ingest.snapshots import SnapshotStore, utc_now
 from pipelines.ingest.sniff import SNIFF_HEAD_BYTES, is_pdf, sniff_format
 from pipelines.ingest.urls import (
     FETCHED_SCHEMES,
+    AllowedPrivate,
     private_addresses_allowed,
     refuse_private_host,
     require_fetchable,
@@ -70,7 +71,7 @@ class FetchPolicy:
     conditional: bool = True  # send If-None-Match / If-Modified-Since from the last record
     # Private, loopback and link-local hosts (the URL's and every redirect's) are refused unless
     # allowed; the default comes from $CXBENCH_ALLOW_PRIVATE_URLS (see pipelines.ingest.urls).
-    allow_private_addresses: bool = field(default_factory=private_addresses_allowed)
+    allow_private_addresses: AllowedPrivate = field(default_factory=private_addresses_allowed)
 
 
 class _Transient(Exception):
@@ -109,8 +110,7 @@ def fetch_url(
     policy = policy or FetchPolicy()
     url = strip_credentials(url)
     require_fetchable(url)
-    if not policy.allow_private_addresses:
-        refuse_private_host(url)
+    refuse_private_host(url, policy.allow_private_addresses)
     deadline = time.monotonic() + policy.total_deadline
     previous = store.last_record(report_id)
     validators = _validators(previous, url, store) if policy.conditional else {}
@@ -200,8 +200,7 @@ def _tls_context() -> ssl.SSLContext:
 def _next_hop(current: str, location: str, chain: list[str], policy: FetchPolicy) -> str:
     target = strip_credentials(urljoin(current, location))
     require_fetchable(target)
-    if not policy.allow_private_addresses:
-        refuse_private_host(target)
+    refuse_private_host(target, policy.allow_private_addresses)
     if target in chain:
         loop = " -> ".join([*chain[chain.index(target) :], target])
         raise ReportError("fetch", f"redirect loop: {loop}")

@@ -132,7 +132,7 @@ def load_registry(root: str | Path) -> Registry:
                 continue
             rid = _checked_id(report_id_from_name(path.name), what=f"the file name {path.name!r}")
         except ReportError as exc:
-            problems.append(RegistryProblem(_short_id(report_id_from_name(path.name)), exc, path.name))
+            problems.append(RegistryProblem(short_id(report_id_from_name(path.name)), exc, path.name))
             continue
         unlisted.setdefault(rid, []).append(rel)
     for rid, files in unlisted.items():
@@ -146,7 +146,7 @@ def load_registry(root: str | Path) -> Registry:
                 f"report id {rid!r} is claimed by {claimants}: refused rather than numbered by sort order; "
                 "give each its own id in registry.yaml",
             )
-            problems.append(RegistryProblem(_short_id(rid, file), error, file))
+            problems.append(RegistryProblem(short_id(rid, file), error, file))
     ordered = tuple(specs[k] for k in sorted(specs))
     return Registry(root=root, specs=ordered, problems=tuple(problems))
 
@@ -195,7 +195,7 @@ def _entry_id(raw: dict) -> str:
                     value = Path(urlsplit(value).path).name
                 except ValueError:
                     value = ""
-            return _short_id(report_id_from_name(value))
+            return short_id(report_id_from_name(value))
     return "report"
 
 
@@ -207,8 +207,8 @@ def _entry_source(raw: dict) -> str | None:
     return None
 
 
-def _short_id(rid: str, salt: str = "") -> str:
-    """An id for a problem row that always fits: long ids (or a collision's claimants, told apart
+def short_id(rid: str, salt: str = "") -> str:
+    """The id of a problem row that always fits: long ids (or a collision's claimants, told apart
     by ``salt``) are cut and get a digest."""
     if len(rid) <= MAX_ID_LENGTH and not salt:
         return rid

@@ -8,7 +8,9 @@ in fetch records), and refusing hosts on private, loopback and link-local networ
 Why refuse private addresses: a registry entry (or a public server's redirect) pointing at
 ``http://169.254.169.254/`` or ``http://10.0.0.5/admin`` would make cxbench fetch from inside the
 network it runs in and publish the answer. Tests and deliberate intranet sources opt in with
-``CXBENCH_ALLOW_PRIVATE_URLS=1`` (or ``FetchPolicy(allow_private_addresses=True)``).
+``CXBENCH_ALLOW_PRIVATE_URLS=1`` (every address), or a comma-separated list of networks such as
+``CXBENCH_ALLOW_PRIVATE_URLS=127.0.0.0/8,10.1.0.0/16`` (only those), or the same through
+``FetchPolicy(allow_private_addresses=...)``.
 """
 
 from __future__ import annotations
@@ -70,12 +72,26 @@ def require_fetchable(url: str, *, stage: str = "fetch") -> SplitResult:
     return parts
 
 
-def private_addresses_allowed() -> bool:
-    """The default of ``FetchPolicy.allow_private_addresses``: ``$CXBENCH_ALLOW_PRIVATE_URLS``."""
-    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+AllowedPrivate = bool | tuple[str, ...]
+"""True: every private address may be fetched; False or (): none; a tuple: those networks only."""
 
 
-def refuse_private_host(url: str) -> None:
+def private_addresses_allowed() -> AllowedPrivate:
+    """The default of ``FetchPolicy.allow_private_addresses``, from ``$CXBENCH_ALLOW_PRIVATE_URLS``:
+    1/true/yes/on -> True, a comma-separated list of networks -> those, anything else -> False."""
+    raw = os.environ.get(ALLOW_PRIVATE_ENV, "").strip()
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    networks = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"{ALLOW_PRIVATE_ENV}: {network!r} is not a network (e.g. 127.0.0.0/8)") from None
+    return networks
+
+
+def refuse_private_host(url: str, allowed: AllowedPrivate = False) -> None:
     """Raise ``ReportError("fetch", ...)`` when the URL's host is or resolves to a private,
     loopback, link-local, multicast, reserved or unspecified address.
 
@@ -83,6 +99,9 @@ def refuse_private_host(url: str) -> None:
     and a private address and let the connection pick. (A name that resolves differently a moment
     later can still slip through; the addresses are checked, not pinned.)
     """
+    if allowed is True:
+        return
+    networks = [ipaddress.ip_network(n, strict=False) for n in allowed or ()]
     host = split_url(url).hostname or ""
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
@@ -92,9 +111,11 @@ def refuse_private_host(url: str) -> None:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         mapped = getattr(address, "ipv4_mapped", None)
         address = mapped or address
+        if any(address in network for network in networks):
+            continue
         if not address.is_global or address.is_multicast:
             raise ReportError(
                 "fetch",
                 f"{url} points at {address}, a private, loopback or link-local address: refused "
-                f"(set {ALLOW_PRIVATE_ENV}=1 to fetch from your own network)",
+                f"(set {ALLOW_PRIVATE_ENV}=1, or to a list of networks, to fetch from your own network)",
             )
