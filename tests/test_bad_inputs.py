@@ -244,3 +244,30 @@ def test_time_limit_is_a_no_op_off_the_main_thread_and_when_disabled() -> None:
 def _limited_sum(seconds: float) -> int:
     with time_limit(seconds, stage="parse", what="sum"):
         return sum(i for i in range(200_000))
+
+
+def test_a_damaged_snapshot_is_read_again_from_its_source(tmp_path: Path) -> None:
+    """Issue 14: one byte flipped in a stored snapshot (same size) made its report fail at every
+    run and retracted its rows. Now the next run re-reads the source and publishes nothing new."""
+    import hashlib
+
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    previous = environ_with({"DAGSTER_HOME": str(tmp_path / "home")})
+    try:
+        from pipelines.defs.runs import launch_build
+
+        first = launch_build(tmp_path / "sources", str(tmp_path / "catalogue"))
+        assert first.release and first.release["published"] and not first.failures
+        blobs = [p for p in (tmp_path / "home" / "storage" / "cxbench" / "snapshots").glob("??/*") if p.is_file()]
+        assert blobs
+        for blob in blobs:
+            data = bytearray(blob.read_bytes())
+            data[len(data) // 2] ^= 0x01
+            blob.chmod(0o644)
+            blob.write_bytes(bytes(data))
+        second = launch_build(tmp_path / "sources", str(tmp_path / "catalogue"), full=True)
+    finally:
+        restore_environ(previous)
+    assert second.success and not second.failures, render_summary(second)
+    assert second.release and not second.release["published"], render_summary(second)  # nothing changed
+    assert all(hashlib.sha256(blob.read_bytes()).hexdigest() == blob.name for blob in blobs)
