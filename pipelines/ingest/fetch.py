@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import functools
+import itertools
 import random
 import ssl
 import time
@@ -30,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from pipelines.errors import ReportError
-from pipelines.ingest.limits import DEFAULT_MAX_BYTES, too_large
+from pipelines.ingest.limits import DEFAULT_MAX_BYTES, has_zlib_header, inflate, too_large
 from pipelines.ingest.snapshots import SnapshotStore, utc_now
 from pipelines.ingest.sniff import SNIFF_HEAD_BYTES, is_pdf, sniff_format
 from pipelines.ingest.urls import (
@@ -45,7 +46,6 @@ from pipelines.model import Snapshot
 
 # Content-Encodings decoded here (one layer at most); anything else is refused, not guessed at.
 ACCEPTED_ENCODINGS = ("gzip", "x-gzip", "deflate")
-_DECODE_CHUNK = 1024 * 1024
 _REFUSAL_HINTS = {
     401: "the server wants a login",
     403: "the server refuses to serve it (login or bot wall?)",
@@ -283,29 +283,19 @@ def _decoded(response: httpx.Response) -> Iterator[bytes]:
     coding = codings[0]
     if coding not in ACCEPTED_ENCODINGS:
         raise ReportError("fetch", f"{response.url}: unsupported Content-Encoding {header!r}")
-    inflater = None
+    raw = response.iter_raw()
+    first = next(raw, b"")
+    if not first:
+        return
+    # "deflate" is zlib-wrapped by the standard, raw by some servers
+    deflate_bits = zlib.MAX_WBITS if has_zlib_header(first) else -zlib.MAX_WBITS
+    wbits = 16 + zlib.MAX_WBITS if "gzip" in coding else deflate_bits
     try:
-        for piece in response.iter_raw():
-            if inflater is None:  # "deflate" is zlib-wrapped by the standard, raw by some servers
-                raw = coding == "deflate" and not _zlib_header(piece)
-                inflater = zlib.decompressobj(
-                    -zlib.MAX_WBITS if raw else (16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS)
-                )
-            while piece and not inflater.eof:
-                out = inflater.decompress(piece, _DECODE_CHUNK)
-                piece = inflater.unconsumed_tail
-                if out:
-                    yield out
-            if inflater.eof:
-                break
+        yield from inflate(itertools.chain([first], raw), wbits=wbits)
     except zlib.error as exc:
         raise ReportError("fetch", f"{response.url}: the body cannot be decompressed ({coding}): {exc}") from None
-    if inflater is not None and not inflater.eof:
-        raise _Transient(f"compressed body ends early ({coding} stream incomplete)")
-
-
-def _zlib_header(data: bytes) -> bool:
-    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+    except EOFError:
+        raise _Transient(f"compressed body ends early ({coding} stream incomplete)") from None
 
 
 def _fetch_record(download: _Download, attempts: int, checked_at: dt.datetime) -> dict:

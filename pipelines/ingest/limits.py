@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,6 +57,35 @@ def read_local_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if len(data) > max_bytes:
         raise too_large(f"local file {path.name}", None, max_bytes)
     return data
+
+
+INFLATE_CHUNK = 1024 * 1024
+"""Largest piece any bounded decoder hands on (1 MiB): what bounds memory per layer."""
+
+
+def has_zlib_header(data: bytes) -> bool:
+    """Whether ``data`` starts like a zlib stream (deflate method, valid header checksum)."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+def inflate(pieces: Iterable[bytes], *, wbits: int = zlib.MAX_WBITS) -> Iterator[bytes]:
+    """Inflate a stream given in pieces, yielding at most ``INFLATE_CHUNK`` bytes at a time.
+
+    The one bounded inflater for HTTP bodies and PDF streams: ``zlib.decompress`` and httpx's
+    decoders inflate a whole input in one call, which is how 3.5 KB became 4.4 GB. The caller counts
+    the pieces against its cap and stops. Raises ``zlib.error`` on damage and ``EOFError`` when the
+    pieces end before the compressed stream does; data after the stream's end is ignored.
+    """
+    inflater = zlib.decompressobj(wbits)
+    for piece in pieces:
+        while piece and not inflater.eof:
+            out = inflater.decompress(piece, INFLATE_CHUNK)
+            piece = inflater.unconsumed_tail
+            if out:
+                yield out
+        if inflater.eof:
+            return
+    raise EOFError("compressed stream ends early")
 
 
 MAX_INFLATED_BYTES = 128 * 1024 * 1024

@@ -25,7 +25,9 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-CHUNK = 1024 * 1024  # largest piece any decoder yields; bounds memory per layer
+from pipelines.ingest.limits import INFLATE_CHUNK as CHUNK
+from pipelines.ingest.limits import has_zlib_header, inflate
+
 _OBJ = re.compile(rb"(\d{1,10})[\x00\t\n\f\r ]+(\d{1,5})[\x00\t\n\f\r ]+obj(?![A-Za-z])")
 _STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)?")
 _WHITESPACE = b"\x00\t\n\f\r "
@@ -215,10 +217,9 @@ _Unknown = _UnknownType()
 
 
 def _guess(body: bytes) -> list[str]:
-    head = body[:2]
-    if len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0:
+    if has_zlib_header(body):
         return ["flate"]
-    if head[:1] == b"\x80":  # an LZW stream starts with the 9-bit clear code 256
+    if body[:1] == b"\x80":  # an LZW stream starts with the 9-bit clear code 256
         return ["lzw"]
     return []
 
@@ -337,18 +338,10 @@ def _string_end(data: bytes, i: int) -> int:
 
 
 def _flate(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    inflater = zlib.decompressobj()
     try:
-        for piece in pieces:
-            while piece and not inflater.eof:
-                out = inflater.decompress(piece, CHUNK)
-                piece = inflater.unconsumed_tail
-                if out:
-                    yield out
-            if inflater.eof:
-                return
-    except zlib.error:
-        return  # damaged: the PDF parser reports it in its own words
+        yield from inflate(pieces)
+    except (zlib.error, EOFError):
+        return  # damaged or cut short: the PDF parser reports it in its own words
 
 
 def _lzw(pieces: Iterable[bytes]) -> Iterator[bytes]:
