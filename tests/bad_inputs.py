@@ -513,6 +513,23 @@ FAST_FETCH_ENV = {
 }
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB: ``VmHWM`` on Linux, which is reset by exec.
+
+    ``ru_maxrss`` is not: a child forked from a pytest worker that had grown to 776 MiB reports
+    776 MiB before doing anything, which is how a memory test failed only in the full suite.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def environ_with(values: dict[str, str]) -> dict[str, str | None]:
     """Set environment variables; return the previous values for ``restore_environ``."""
     previous = {k: os.environ.get(k) for k in values}
