@@ -112,9 +112,12 @@ def decoded_size(data: bytes, limit: int, image_limit: int) -> int:
     starts = [m.end() for m in headers]
     decipher = _decipher(data)
     main, images = _Budget("streams", limit), _Budget("images", image_limit)
+    covered = 0  # the previous stream's data runs to its endstream: "stream" inside it is data
     for match in _STREAM.finditer(data):
-        if data[max(0, match.start() - 3) : match.start()] == b"end":
+        if match.start() < covered or data[max(0, match.start() - 3) : match.start()] == b"end":
             continue
+        end = data.find(b"endstream", match.end())
+        covered = end if end >= 0 else len(data)
         owner = bisect.bisect_right(starts, match.start()) - 1
         dictionary = _stream_dictionary(data, starts[owner] if owner >= 0 else None, match.start())
         body = _stream_body(data, match.end(), dictionary, objects)
