@@ -11,19 +11,27 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test ui bench lint clean
+.PHONY: setup setup-runtime run test ui bench lint clean
 
-setup: $(VENV)/.synced
+# Two stamps: `make run` (and `make ui`) need only the runtime dependencies; tests, lint and
+# benchmarks add the dev group (pytest, ruff, reportlab, camelot, polars ...). The runtime sync is
+# --inexact so it never uninstalls what a dev sync added (and the dev stamp stays true).
+setup: $(VENV)/.synced-dev
+setup-runtime: $(VENV)/.synced-runtime
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+$(VENV)/.synced-runtime: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
 	@touch $@
 
-run: setup
+$(VENV)/.synced-dev: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@ $(VENV)/.synced-runtime
+
+run: setup-runtime
 	@mkdir -p "$(DAGSTER_HOME)"
 	$(BIN)/cxbench run --sources sources --catalogue datasets/catalogue
 
@@ -32,7 +40,7 @@ test: setup
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Range runs: one planned event per asset; per-partition materializations written as a batch.
-ui: setup
+ui: setup-runtime
 	@mkdir -p "$(DAGSTER_HOME)"
 	DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true DAGSTER_EVENT_BATCH_SIZE=1000 \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -5,7 +5,10 @@
 Each run is a real Dagster build (``launch_build``) over the quick bundled reports, generated
 reports and URL sources on a fault-injecting server on 127.0.0.1. Between runs the corpus is
 mutated: a report is added or edited, a bad file dropped in or removed, and the URL sources
-toggle between serving, 500s, 404s and a stall. After every run each version ever published must
+toggle between serving, 500s, 404s and a stall. The hostile inputs of issue 14 come and go too: a
+disguised PDF bomb, a file named in Chinese, a symlink loop, registry entries with an int file and
+an alias bomb, a stacked-gzip URL, a redirect to a private address, and a stored snapshot with one
+byte flipped. After every run each version ever published must
 still exist and verify; one that does not is a lost release (target: zero).
 
 Printed: runs completed, releases published, reports published, failures recorded, releases
@@ -28,9 +31,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+import gzip
+
 import yaml
-from bad_inputs import EN_REPORT, FAST_FETCH_ENV, environ_with, restore_environ
-from http_faults import FaultServer, Reply
+from bad_inputs import (
+    EN_REPORT,
+    FAST_FETCH_ENV,
+    HANS_REPORT,
+    environ_with,
+    hostile_bomb_pdfs,
+    nested_alias_bomb,
+    restore_environ,
+)
+from http_faults import FaultServer, Reply, redirect
 
 from pipelines.catalogue.reader import verify_folder
 from pipelines.catalogue.storage import Store
@@ -46,8 +59,8 @@ def report_text(n: int, value: int) -> str:
 class Corpus:
     """The sources folder and fault server of one soak, and the mutations applied between runs."""
 
-    def __init__(self, folder: Path, server: FaultServer, seed: int = 8) -> None:
-        self.folder, self.server, self.rng = folder, server, random.Random(seed)
+    def __init__(self, folder: Path, server: FaultServer, seed: int = 8, snapshots: Path | None = None) -> None:
+        self.folder, self.server, self.rng, self.snapshots = folder, server, random.Random(seed), snapshots
         folder.mkdir(parents=True)
         for pattern in QUICK:
             for path in (PROJECT / "sources").glob(pattern):
@@ -57,12 +70,53 @@ class Corpus:
         self.generated = 0
         self.urls = {name: {"id": f"url-{name}", "url": ""} for name in ("flaky", "sometimes-gone", "stalling")}
         self.entries += list(self.urls.values())
+        self.hostile_entries: list[dict] = []
+        self.bomb = hostile_bomb_pdfs(200 << 20)["bomb-lzw"]
         self.serve_all(0)
         self.add_report()
         self.write_registry()
 
     def write_registry(self) -> None:
-        (self.folder / "registry.yaml").write_text(yaml.safe_dump({"reports": self.entries}, allow_unicode=True))
+        reports = self.entries + self.hostile_entries
+        (self.folder / "registry.yaml").write_text(yaml.safe_dump({"reports": reports}, allow_unicode=True))
+
+    def add_hostile(self, run: int) -> str:
+        """Issue 14's hostile inputs, all at once: each must be one recorded failure (or, for the
+        Chinese name and the damaged snapshot, publish as before)."""
+        (self.folder / "bomb-lzw.pdf").write_bytes(self.bomb)
+        (self.folder / "报告.txt").write_text(HANS_REPORT, encoding="utf-8")
+        loop_a, loop_b = self.folder / "loop-a.txt", self.folder / "loop-b.txt"
+        if not loop_a.is_symlink():
+            loop_a.symlink_to(loop_b)
+            loop_b.symlink_to(loop_a)
+        stacked = gzip.compress(gzip.compress(b" " * (64 << 20), 9), 9)
+        self.server.route(f"/stacked-{run}.txt", Reply(body=stacked, headers={"Content-Encoding": "gzip, gzip"}))
+        self.server.route(f"/private-{run}.txt", redirect("http://169.254.169.254/latest/meta-data/"))
+        self.hostile_entries = [
+            {"id": "int-file", "file": 2024},
+            {"id": "alias-bomb", "file": "报告.txt", "title": nested_alias_bomb()},
+            {"id": "stacked-gzip", "url": self.server.url(f"/stacked-{run}.txt")},
+            {"id": "private-redirect", "url": self.server.url(f"/private-{run}.txt")},
+        ]
+        return "hostile inputs dropped in; " + self.corrupt_a_snapshot()
+
+    def remove_hostile(self) -> str:
+        for name in ("bomb-lzw.pdf", "报告.txt", "loop-a.txt", "loop-b.txt"):
+            (self.folder / name).unlink(missing_ok=True)
+        self.hostile_entries = []
+        return "hostile inputs removed; " + self.corrupt_a_snapshot()
+
+    def corrupt_a_snapshot(self) -> str:
+        """Flip one byte of a stored snapshot (same size): the next run must re-read its source."""
+        blobs = sorted(p for p in (self.snapshots or Path("/nonexistent")).glob("??/*") if p.is_file())
+        if not blobs:
+            return "no snapshot to damage"
+        blob = self.rng.choice(blobs)
+        data = bytearray(blob.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        blob.chmod(0o644)
+        blob.write_bytes(bytes(data))
+        return f"one byte flipped in snapshot {blob.name[:12]}"
 
     def serve(self, name: str, run: int, *replies: Reply) -> None:
         """Script a URL source afresh. Fetched URLs are reused until their address changes (runs
@@ -83,7 +137,7 @@ class Corpus:
     def mutate(self, run: int) -> str:
         """One change per run, cycling through the kinds a real sources folder and the web produce."""
         body = EN_REPORT.encode()
-        kind = run % 5
+        kind = run % 7
         if kind == 0:
             change = self.add_report()
         elif kind == 1:
@@ -100,9 +154,13 @@ class Corpus:
             self.serve("stalling", run, Reply(body=body, stall=30))
             self.serve("flaky", run, Reply(500))
             change = "junk.pdf removed; stalling stalls; flaky always 500"
-        else:
+        elif kind == 4:
             self.serve_all(run)
             change = "every URL serves again"
+        elif kind == 5:
+            change = self.add_hostile(run)
+        else:
+            change = self.remove_hostile()
         self.write_registry()
         return change
 
@@ -121,7 +179,8 @@ def soak(runs: int, base: Path) -> dict:
     stats = {"runs_completed": 0, "releases_published": 0, "reports_published": 0, "failures_recorded": 0}
     seconds = []
     with FaultServer() as server:
-        corpus = Corpus(base / "sources", server)
+        snapshots = Path(os.environ["DAGSTER_HOME"]) / "storage" / "cxbench" / "snapshots"
+        corpus = Corpus(base / "sources", server, snapshots=snapshots)
         for run in range(runs):
             change = corpus.mutate(run) if run else "initial corpus"
             started = time.perf_counter()
@@ -150,7 +209,7 @@ def soak(runs: int, base: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=21)  # three of each of the seven mutations
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="cxbench-soak-"))
     previous = environ_with({**FAST_FETCH_ENV, "DAGSTER_HOME": str(base / "home")})

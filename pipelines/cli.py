@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from pipelines.defs.progress import build_progress
     from pipelines.defs.runs import get_instance, launch_build
+    from pipelines.errors import SourcesError
 
     sources = Path(args.sources)
     if not sources.is_dir():
@@ -55,8 +56,12 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     instance = get_instance()
     show = not args.no_progress and sys.stderr.isatty()
-    with build_progress(instance, console=Console(stderr=True)) if show else nullcontext():
-        outcome = launch_build(sources, args.catalogue, executor=args.executor, instance=instance, full=args.full)
+    try:
+        with build_progress(instance, console=Console(stderr=True)) if show else nullcontext():
+            outcome = launch_build(sources, args.catalogue, executor=args.executor, instance=instance, full=args.full)
+    except SourcesError as exc:  # a folder that cannot be built at all: one line, no traceback
+        print(f"cxbench: {exc}", file=sys.stderr)
+        return 2
     print(render_summary(outcome))
     if outcome.release and outcome.release.get("path"):
         print(outcome.release["path"])

@@ -21,3 +21,10 @@ class ReportError(Exception):
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.message}"
+
+
+class SourcesError(ValueError):
+    """The sources folder as a whole cannot be built (missing, unreadable registry, no reports).
+
+    One line for the person running cxbench; the CLI prints it without a traceback.
+    """

@@ -7,6 +7,7 @@ Shared by every table source (PDF and HTML) and by chart labels, so a cell like 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipelines.model import Figure, RawTable
@@ -25,6 +26,11 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 # Cells that count as data when telling a data table from a layout grid: "2 million", "(4.1)", "-", "n/a".
 _NUMBERISH = re.compile(r"^\(?[-+−–]?\s*[$€£¥]?\s*\d|^[-–—.…:]+$|^n/?a$", re.IGNORECASE)
 MIN_NUMERIC_SHARE = 0.5
+# Caps on what one report's tables may publish: real report tables have tens of rows and a handful
+# of columns; a 1000 x 1000 grid (a data dump or an attack) once published 999,000 figures (2.5 GB).
+MAX_TABLE_ROWS = 200
+MAX_TABLE_COLS = 50
+MAX_REPORT_CELLS = 20_000
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,24 @@ def _path(parts: list[str | None]) -> str | None:
     return " / ".join(out) or None
 
 
+def column_year(table: RawTable, col: int) -> int | None:
+    """The year a column's header cells name, innermost first: under a spanning "Satisfied (%)"
+    the second header row's "2024" and "2025" date their columns (the joined label does not)."""
+    return _first_year(reversed([row[col] for row in table.cells[: table.header_rows] if col < len(row)]))
+
+
+def row_year(table: RawTable, row: int) -> int | None:
+    return _first_year(reversed(table.cells[row][: table.header_cols]))
+
+
+def _first_year(parts: Iterable[str | None]) -> int | None:
+    for part in parts:
+        year = header_year(part)
+        if year:
+            return year
+    return None
+
+
 def column_label(table: RawTable, col: int) -> str | None:
     return _path([row[col] for row in table.cells[: table.header_rows]])
 
@@ -134,7 +158,7 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
                 table_id=table.table_id,
                 row_label=r_label,
                 column_label=c_label,
-                year=header_year(c_label) or header_year(r_label),
+                year=column_year(table, c) or row_year(table, r),
             ))
     return figures
 
@@ -173,3 +197,35 @@ def _is_header_row(row: list[str | None]) -> bool:
         return not row[0]
     data = sum(1 for c in rest if is_numberish(c))
     return not row[0] or data < len(rest) / 2
+
+
+def cap_tables(tables: list[RawTable]) -> tuple[list[RawTable], list[str]]:
+    """Cut each table to ``MAX_TABLE_ROWS`` x ``MAX_TABLE_COLS`` and the report to
+    ``MAX_REPORT_CELLS`` cells in all; return the tables kept and one warning per cut."""
+    kept: list[RawTable] = []
+    warnings: list[str] = []
+    total = 0
+    for index, table in enumerate(tables):
+        rows, cols = len(table.cells), max((len(row) for row in table.cells), default=0)
+        if rows > MAX_TABLE_ROWS or cols > MAX_TABLE_COLS:
+            table.cells = [row[:MAX_TABLE_COLS] for row in table.cells[:MAX_TABLE_ROWS]]
+            warnings.append(
+                f"table {table.table_id}: {rows} x {cols} cells cut to the first {min(rows, MAX_TABLE_ROWS)} rows "
+                f"and {min(cols, MAX_TABLE_COLS)} columns (tables.MAX_TABLE_ROWS, MAX_TABLE_COLS)"
+            )
+        cells = sum(len(row) for row in table.cells)
+        if total + cells > MAX_REPORT_CELLS:
+            width = max(len(table.cells[0]), 1)
+            fit = (MAX_REPORT_CELLS - total) // width
+            if fit > table.header_rows:
+                table.cells = table.cells[:fit]
+                kept.append(table)
+            warnings.append(
+                f"tables over {MAX_REPORT_CELLS} cells per report (tables.MAX_REPORT_CELLS): table {table.table_id} "
+                f"cut to {max(fit, 0) if fit > table.header_rows else 0} rows and "
+                f"{len(tables) - index - 1} later table(s) dropped"
+            )
+            break
+        total += cells
+        kept.append(table)
+    return kept, warnings

@@ -24,6 +24,8 @@ from pathlib import Path
 import yaml
 from http_faults import FaultServer, Reply, redirect
 
+from pipelines.ingest.registry import report_id_from_name, short_id
+
 # Our own sample sentences: every good variant below must publish these figures.
 EN_REPORT = """Service Desk Outlook 2024
 
@@ -47,6 +49,7 @@ HANT_REPORT = """2024 年客服體驗觀察
 只有 38% 的企業能在一小時內回覆郵件。
 """
 SCRIPT_FIGURE = "93.7%"  # appears only inside <script>/<iframe>/data: must never be published
+SECRET = "alice:hunter2"  # credentials in a registry URL: must never be stored anywhere
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class Case:
     stage: str | None  # expected ReportError stage; None: must publish
     words: tuple[str, ...] = ()  # the failure message must contain each (case-insensitive)
     min_figures: int = 0  # for published cases
-    entry: dict = field(default_factory=dict)  # registry entry (empty: an unlisted file)
+    entry: dict | str = field(default_factory=dict)  # registry entry (empty: an unlisted file)
+    key_figure: float = 64.0  # for published cases: a figure their rows must carry
 
 
 # --- PDFs -------------------------------------------------------------------------------------
@@ -79,11 +83,14 @@ def reportlab_pdf(pages: list[list[str]], *, encrypt: object | None = None) -> b
     return buffer.getvalue()
 
 
-def minimal_pdf(page_streams: list[int], streams: list[bytes], *, filters: str = "") -> bytes:
+def minimal_pdf(
+    page_streams: list[int], streams: list[bytes], *, filters: str = "", extra: tuple[bytes, ...] = ()
+) -> bytes:
     """A hand-built PDF: page i shows content stream ``page_streams[i]`` (pages may share one).
 
     Building by hand makes thousands of pages or a decompression bomb cost kilobytes and
-    milliseconds, which reportlab cannot (it writes every page out).
+    milliseconds, which reportlab cannot (it writes every page out). ``extra`` objects follow the
+    pages (with one stream and one page, the first is object 6).
     """
     n_streams = len(streams)
     first_page = 4 + n_streams
@@ -101,6 +108,7 @@ def minimal_pdf(page_streams: list[int], streams: list[bytes], *, filters: str =
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
             b"/Resources << /Font << /F1 3 0 R >> >> >>" % (4 + index)
         )
+    objects += extra
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -135,6 +143,72 @@ def bomb_pdf(inflated_mib: int) -> bytes:
     content = text_stream(["In 2024, 64% of shoppers said quick replies mattered most."])
     padded = content + b" " * (inflated_mib << 20)
     return minimal_pdf([0], [zlib.compress(padded, 9)], filters="/Filter /FlateDecode ")
+
+
+def deflated(data_size: int, layers: int = 1, *, prefix: bytes = b"") -> bytes:
+    """``prefix`` and ``data_size`` spaces, Flate-compressed ``layers`` times, built in 1 MiB pieces
+    so a gigabyte of inflated size never sits in memory."""
+    packer = zlib.compressobj(9)
+    out = [packer.compress(prefix)]
+    block = b" " * (1 << 20)
+    for start in range(0, data_size, len(block)):
+        out.append(packer.compress(block[: data_size - start]))
+    out.append(packer.flush())
+    data = b"".join(out)
+    for _ in range(layers - 1):
+        data = zlib.compress(data, 9)
+    return data
+
+
+def lzw_bomb(inflated: int, prefix: bytes = b"") -> bytes:
+    """An LZW stream (as PDF's LZWDecode reads it: MSB-first, EarlyChange 1): ``prefix`` (under 200
+    bytes), then NUL bytes (whitespace to a PDF reader) to at least ``inflated`` bytes in all, from
+    about ``inflated / 2500`` bytes: the table is grown to its longest entry (3,839 NULs) and that
+    code is repeated."""
+    codes = [(256, 9), *((byte, 9) for byte in prefix), (256, 9), (0, 9)]
+    width, table = 9, 258
+    for code in range(258, 4096):
+        codes.append((code, width))
+        table += 1
+        if table in (511, 1023, 2047):
+            width += 1
+    produced = sum(range(2, 3840)) + 1
+    codes += [(4095, 12)] * max(0, -(-(inflated - produced) // 3839))
+    codes.append((257, 12))
+    bits = "".join(format(code, f"0{n}b") for code, n in codes)
+    bits += "0" * (-len(bits) % 8)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+BOMB_CONTENT = text_stream(["In 2024, 64% of shoppers said quick replies mattered most."]) + b" "
+
+
+def hostile_bomb_pdfs(inflated: int) -> dict[str, bytes]:
+    """One-page PDFs whose content stream decodes to about ``inflated`` bytes, each hiding the
+    bomb from a naive check in another way (issue 14); keys are report ids."""
+    flate = deflated(inflated, prefix=BOMB_CONTENT)
+
+    def one(dictionary: bytes, data: bytes, *extra: bytes) -> bytes:
+        return minimal_pdf([0], [data], filters=dictionary.decode("latin-1") + " ", extra=extra)
+
+    pad = b"/Pad (" + b"x" * 3000 + b") "
+    return {
+        "bomb-name-escape": one(b"/Filter /Fl#61teDecode", flate),
+        "bomb-abbreviated": one(b"/Filter [/Fl]", flate),
+        "bomb-lzw": one(b"/Filter /LZWDecode", lzw_bomb(inflated, BOMB_CONTENT)),
+        "bomb-indirect-filter": one(b"/Filter 6 0 R", flate, b"/FlateDecode"),
+        "bomb-indirect-array": one(b"/Filter [6 0 R]", flate, b"/FlateDecode"),
+        "bomb-image-word": one(b"/Note /Image /Filter /FlateDecode", flate),
+        "bomb-fake-image": one(b"/Subtype /Image /Width 10 /Height 10 /Filter /FlateDecode", flate),
+        "bomb-long-dict": one(pad + b"/Filter /FlateDecode", flate),
+        "bomb-double-flate": one(b"/Filter [/FlateDecode /FlateDecode]", deflated(inflated, 2, prefix=BOMB_CONTENT)),
+        "bomb-hex-flate": one(b"/Filter [/AHx /Fl]", flate.hex().encode() + b">"),
+        "bomb-flate-runlength": one(
+            b"/Filter [/FlateDecode /RunLengthDecode]",
+            zlib.compress(bytes([len(BOMB_CONTENT) - 1]) + BOMB_CONTENT + b"\x81 " * (inflated // 128) + b"\x80", 9),
+        ),
+        "bomb-indirect-length": one(b"/Length 7 0 R /Filter /FlateDecode", flate, b"/FlateDecode", b"%d" % len(flate)),
+    }
 
 
 def scanned_pdf() -> bytes:
@@ -234,9 +308,10 @@ def local_cases(folder: Path) -> list[Case]:
                                                       None, min_figures=3))
     add("scripts-only.html", scripts_only_html().encode(),
         Case("scripts-only", "HTML page that is only scripts and an iframe", "parse", ("no article text",)))
-    add("gbk.txt", HANS_REPORT.encode("gbk"), Case("gbk", "text in GBK", None, min_figures=3))
-    add("big5.txt", HANT_REPORT.encode("big5"), Case("big5", "text in Big5", None, min_figures=3))
-    add("utf16.txt", HANS_REPORT.encode("utf-16"), Case("utf16", "UTF-16 with BOM", None, min_figures=3))
+    add("gbk.txt", HANS_REPORT.encode("gbk"), Case("gbk", "text in GBK", None, min_figures=3, key_figure=68.0))
+    add("big5.txt", HANT_REPORT.encode("big5"), Case("big5", "text in Big5", None, min_figures=3, key_figure=72.0))
+    add("utf16.txt", HANS_REPORT.encode("utf-16"), Case("utf16", "UTF-16 with BOM", None, min_figures=3,
+                                                        key_figure=68.0))
     add("utf16-no-bom.txt", HANS_REPORT.encode("utf-16-le"),
         Case("utf16-no-bom", "UTF-16 without BOM", "sniff", ("NUL",)))
     add("slightly-damaged.txt", damaged_bytes(EN_REPORT * 3, 400),
@@ -252,6 +327,63 @@ def local_cases(folder: Path) -> list[Case]:
     with (folder / "oversize.txt").open("wb") as handle:  # sparse: over the cap, costs no disk
         handle.truncate(51 * 1024 * 1024)
     cases.append(Case("oversize", "document over the 50 MiB size cap", "fetch", ("cap",)))
+    return cases
+
+
+def markdown_report(extra_line: str) -> bytes:
+    """The findings as Markdown with one pathological line between heading and findings."""
+    lines = EN_REPORT.splitlines()
+    return "\n".join([f"# {lines[0]}", "", extra_line, "", *lines[2:]]).encode()
+
+
+def big_table_html(rows: int, cols: int) -> bytes:
+    """The findings and one ``rows`` x ``cols`` data table (10 MB at 1000 x 1000)."""
+    head = "".join(f"<th>Segment {j}</th>" for j in range(cols))
+    body = "".join(f"<tr><th>Item {i}</th>" + f"<td>{i % 90}</td>" * cols + "</tr>" for i in range(rows))
+    paragraphs = "".join(f"<p>{line}</p>" for line in EN_REPORT.splitlines()[3:] if line)
+    return (
+        "<!doctype html><html><head><title>Service Desk Outlook 2024</title></head><body><article>"
+        f"<h1>Service Desk Outlook 2024</h1>{paragraphs}<table><tr><th></th>{head}</tr>{body}</table>"
+        "</article></body></html>"
+    ).encode()
+
+
+def nested_alias_bomb(depth: int = 9, width: int = 9) -> list:
+    """Nested lists sharing one child per level: safe_dump writes them as a few hundred bytes of
+    YAML anchors and aliases that expand to ``width ** depth`` leaves."""
+    level: list = ["lol"] * width
+    for _ in range(depth - 1):
+        level = [level] * width
+    return level
+
+
+def hostile_local_cases(folder: Path) -> list[Case]:
+    """Issue 14's hostile documents and file names: disguised PDF bombs, a million-cell table,
+    pathological Markdown lines, names a slug cannot carry, over-long names, symlink loops, clashes."""
+    cases: list[Case] = []
+    for name, data in hostile_bomb_pdfs(200 << 20).items():
+        (folder / f"{name}.pdf").write_bytes(data)
+        cases.append(Case(name, f"PDF bomb in disguise: {name}", "parse", ("inflate", "MiB")))
+    (folder / "big-table.html").write_bytes(big_table_html(1000, 1000))
+    cases.append(Case("big-table", "HTML table of 1000 x 1000 cells (capped, with a warning)", None, min_figures=3))
+    (folder / "brackets.md").write_bytes(markdown_report("[" * 40_000))
+    cases.append(Case("brackets", "Markdown line of 40,000 '['", None, min_figures=3))
+    (folder / "unclosed-strong.md").write_bytes(markdown_report("**a " * 10_000))
+    cases.append(Case("unclosed-strong", "Markdown line of 10,000 unclosed '**'", None, min_figures=3))
+    for name, text, figure in (("报告.txt", HANS_REPORT, 68.0), ("调查.txt", HANS_REPORT, 68.0),
+                               ("乙.txt", HANT_REPORT, 72.0)):
+        (folder / name).write_text(text, encoding="utf-8")
+        cases.append(Case(report_id_from_name(name), f"file named {name}", None, min_figures=3, key_figure=figure))
+    long_name = "x" * 247 + ".txt"
+    (folder / long_name).write_text(EN_REPORT)
+    cases.append(Case(short_id("x" * 247), "251-character file name", "registry", ("over the 100 limit",)))
+    (folder / "symlink-loop.txt").symlink_to(folder / "symlink-loop-b.txt")
+    (folder / "symlink-loop-b.txt").symlink_to(folder / "symlink-loop.txt")
+    cases.append(Case("symlink-loop", "symlink loop (a -> b)", "registry", ("symlink loop",)))
+    cases.append(Case("symlink-loop-b", "symlink loop (b -> a)", "registry", ("symlink loop",)))
+    for name in ("Clash Report.txt", "clash-report.md"):
+        (folder / name).write_text(EN_REPORT)
+        cases.append(Case(short_id("clash-report", name), f"{name}: two files, one id", "registry", ("claimed by",)))
     return cases
 
 
@@ -271,6 +403,21 @@ def registry_cases(folder: Path) -> list[Case]:
              entry={"id": "file-url", "url": "file:///etc/passwd"}),
         Case("missing", "registry file that does not exist", "registry", ("not found",),
              entry={"id": "missing", "file": "no-such-report.pdf"}),
+        Case("int-file", "file: 2024 (an int)", "registry", ("must be text",), entry={"id": "int-file", "file": 2024}),
+        Case("bad-ipv6", 'url: "http://[::1/x"', "registry", ("invalid URL",),
+             entry={"id": "bad-ipv6", "url": "http://[::1/x"}),
+        Case("alias-bomb", "YAML alias bomb in a field", "registry", ("is a list",),
+             entry={"id": "alias-bomb", "file": "gbk.txt", "title": nested_alias_bomb()}),
+        Case(short_id("i" * 251), "251-character id", "registry", ("over the 100 limit",),
+             entry={"id": "i" * 251, "file": "gbk.txt"}),
+        Case("long-title", "3,000-character title", "registry", ("over the 2000 limit",),
+             entry={"id": "long-title", "file": "gbk.txt", "title": "t" * 3000}),
+        Case("format-docx", "unknown declared format", "registry", ("unknown format",),
+             entry={"id": "format-docx", "file": "gbk.txt", "format": "docx"}),
+        Case("entry", "a registry entry that is not a mapping", "registry", ("not a mapping",),
+             entry="just a string"),
+        Case("private-url", "URL on a private network", "fetch", ("private",),
+             entry={"id": "private-url", "url": "http://10.255.255.1/report.txt"}),
     ]
 
 
@@ -293,6 +440,11 @@ def fault_cases(server: FaultServer) -> list[Case]:
     server.route("/huge.txt", Reply(body=text, headers=plain, content_length=60 * 1024 * 1024))
     bomb = gzip.compress(b" " * (60 << 20), 9)
     server.route("/gzip-bomb.txt", Reply(body=bomb, headers={**plain, "Content-Encoding": "gzip"}))
+    stacked = gzip.compress(bomb, 9)
+    server.route("/gzip-gzip.txt", Reply(body=stacked, headers={**plain, "Content-Encoding": "gzip, gzip"}))
+    server.route("/brotli.txt", Reply(body=b"\x0b\x02\x80", headers={**plain, "Content-Encoding": "br"}))
+    server.route("/to-metadata.txt", redirect("http://169.254.169.254/latest/meta-data/"))
+    server.route("/with-password.txt", Reply(body=text, headers=plain))
     refused = f"http://127.0.0.1:{closed_port()}/nothing.txt"
 
     def url(case: Case, path: str) -> Case:
@@ -314,6 +466,13 @@ def fault_cases(server: FaultServer) -> list[Case]:
         url(Case("gzip-bomb", "gzip body inflating over the cap", "fetch", ("cap",)), "/gzip-bomb.txt"),
         Case("refused", "connection refused", "fetch", ("connection failed",),
              entry={"id": "refused", "url": refused}),
+        url(Case("gzip-gzip", "Content-Encoding: gzip, gzip", "fetch", ("stacked Content-Encoding",)),
+            "/gzip-gzip.txt"),
+        url(Case("brotli", "Content-Encoding not asked for (br)", "fetch", ("unsupported Content-Encoding",)),
+            "/brotli.txt"),
+        url(Case("private-redirect", "redirect to 169.254.169.254", "fetch", ("private",)), "/to-metadata.txt"),
+        Case("with-password", "credentials in the URL (stripped, never stored)", None, min_figures=3,
+             entry={"id": "with-password", "url": server.url("/with-password.txt").replace("://", f"://{SECRET}@")}),
     ]
 
 
@@ -329,11 +488,15 @@ def write_corpus(good_sources: Path, folder: Path, server: FaultServer) -> list[
     import shutil
 
     shutil.copytree(good_sources, folder)
-    cases = local_cases(folder) + registry_cases(folder) + fault_cases(server)
+    cases = local_cases(folder) + hostile_local_cases(folder) + registry_cases(folder) + fault_cases(server)
     registry_path = folder / "registry.yaml"
     registry = yaml.safe_load(registry_path.read_text(encoding="utf-8")) if registry_path.exists() else {}
     reports = list((registry or {}).get("reports") or [])
-    reports += [c.entry for c in cases if c.entry]
+    for index, case in enumerate(cases):
+        if isinstance(case.entry, str):  # a non-mapping entry is named by its position
+            cases[index] = Case(**{**case.__dict__, "report_id": f"entry-{len(reports) + 1}"})
+        if case.entry:
+            reports.append(case.entry)
     registry_path.write_text(yaml.safe_dump({"reports": reports}, allow_unicode=True, sort_keys=False))
     return cases
 
@@ -345,7 +508,26 @@ FAST_FETCH_ENV = {
     "CXBENCH_FETCH_TOTAL_DEADLINE": "4",
     "CXBENCH_FETCH_RETRIES": "2",
     "CXBENCH_FETCH_BACKOFF_BASE": "0.05",
+    # The fault server is on loopback; every other private address stays refused.
+    "CXBENCH_ALLOW_PRIVATE_URLS": "127.0.0.0/8",
 }
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB: ``VmHWM`` on Linux, which is reset by exec.
+
+    ``ru_maxrss`` is not: a child forked from a pytest worker that had grown to 776 MiB reports
+    776 MiB before doing anything, which is how a memory test failed only in the full suite.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def environ_with(values: dict[str, str]) -> dict[str, str | None]:

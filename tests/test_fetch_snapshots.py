@@ -117,3 +117,23 @@ def test_local_file_reader_applies_the_cap(tmp_path: Path):
         read_local_bytes(big, max_bytes=1024)
     with pytest.raises(ReportError, match="cannot read"):
         read_local_bytes(tmp_path / "absent.txt")
+
+
+def corrupt_one_byte(path: str) -> None:
+    """Flip one byte in place: same size, different digest (what disk damage looks like)."""
+    os.chmod(path, 0o644)
+    data = bytearray(Path(path).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    Path(path).write_bytes(bytes(data))
+
+
+def test_same_size_corruption_is_repaired_from_the_source_bytes(tmp_path: Path):
+    """Issue 14: a cached snapshot with one byte changed was kept (its size matched), so the report
+    failed at every run. Now the stored copy is checked against its digest and replaced."""
+    store = SnapshotStore(tmp_path)
+    snap = store.put_bytes("r1", DOC, source_file="r1.txt")
+    corrupt_one_byte(snap.path)
+    assert not store.has(snap.sha256)
+    again = store.put_bytes("r1", DOC, source_file="r1.txt")
+    assert again.sha256 == snap.sha256 and store.read(again) == DOC
+    assert oct(os.stat(again.path).st_mode & 0o777) == "0o444"

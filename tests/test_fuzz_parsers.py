@@ -145,3 +145,81 @@ def test_the_hang_guard_catches_a_runaway_loop() -> None:
     with pytest.raises(ReportError, match="limit per document"), time_limit(0.2, stage="hang", what="spin"):
         while True:
             pass
+
+
+# --- issue 14: pathological sizes and shapes ----------------------------------------------------
+
+# Lines that made a backtracking regex quadratic (40,000 "[" took 8.4 s in Markdown cleaning).
+PATHOLOGICAL_LINES = {
+    "brackets": "[" * 40_000,
+    "image-brackets": "![" * 20_000,
+    "open-links": "[a](" * 10_000,
+    "bracket-parens": "[](" * 13_000,
+    "unclosed-strong": "**a " * 10_000,
+    "stars": "*" * 40_000,
+    "underscores": "_" * 40_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL_LINES))
+def test_pathological_markdown_lines_are_linear(name):
+    """A hang detector, not a speed target: linear code takes milliseconds here, the quadratic
+    regexes took seconds to minutes, so a 5 s budget cannot be noise. bench_ingest measures."""
+    line = PATHOLOGICAL_LINES[name]
+    with time_limit(5.0, stage="hang", what=name):
+        doc = parse_text(f"# Title\n\n{line}\n\nIn 2024, 64% said yes.\n", "markdown")
+        from pipelines.ingest.sniff import sniff_format
+
+        sniff_format(f"notes\n{line}\n".encode(), filename=None)
+    assert "In 2024, 64% said yes." in doc.pages[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "plain"),
+    [
+        ("**Bold** and *italic* and ***both***", "Bold and italic and both"),
+        ("**outer *inner* text**", "outer inner text"),
+        ("snake_case_name and __dunder__", "snake_case_name and dunder"),
+        ("2 * 3 * 4 = 24", "2 * 3 * 4 = 24"),
+        ("[a link](https://example.org) and ![pic](x.png)", "a link and pic"),
+        ("**unclosed and [unclosed", "**unclosed and [unclosed"),
+    ],
+)
+def test_markdown_markup_is_removed_as_before(line, plain):
+    from pipelines.parse.text import plain_paragraphs
+
+    assert plain_paragraphs(line).strip() == plain
+
+
+def big_table_html(rows: int, cols: int) -> str:
+    head = "".join(f"<th>c{j}</th>" for j in range(cols))
+    body = "".join(f"<tr><th>r{i}</th>" + f"<td>{i % 90}</td>" * cols + "</tr>" for i in range(rows))
+    return (
+        "<html><body><article><h1>Big</h1><p>In 2024, 64% of shoppers said yes.</p>"
+        f"<table><tr><th></th>{head}</tr>{body}</table></article></body></html>"
+    )
+
+
+@pytest.mark.slow
+def test_a_million_cell_html_table_is_cut_with_a_warning():
+    from pipelines.tables import MAX_REPORT_CELLS, MAX_TABLE_COLS, MAX_TABLE_ROWS, table_figures
+
+    doc = parse_html(big_table_html(1000, 999))
+    (table,) = doc.tables
+    assert len(table.cells) <= MAX_TABLE_ROWS and max(len(r) for r in table.cells) <= MAX_TABLE_COLS
+    assert sum(len(t_.cells) * len(t_.cells[0]) for t_ in doc.tables) <= MAX_REPORT_CELLS
+    assert len(table_figures(table)) < MAX_REPORT_CELLS
+    assert any("1001 rows x 1000 cells cut to 200 rows and 50 cells" in w for w in doc.warnings), doc.warnings
+    assert "64% of shoppers" in doc.pages[0]
+
+
+def test_many_tables_are_capped_per_report():
+    from pipelines.model import RawTable
+    from pipelines.tables import MAX_REPORT_CELLS, cap_tables
+
+    tables = [RawTable(f"t{i}", None, [["", "2024"]] + [[f"r{j}", "5%"] for j in range(199)]) for i in range(60)]
+    kept, warnings = cap_tables(tables)
+    assert sum(len(t.cells) * 2 for t in kept) <= MAX_REPORT_CELLS
+    assert len(kept) == 50 and "later table(s) dropped" in warnings[-1]
+    small = [RawTable("s", None, [["", "2024"], ["a", "1%"]])]
+    assert cap_tables(small) == (small, [])

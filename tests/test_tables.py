@@ -99,3 +99,39 @@ def test_html_tables_expand_spans_and_skip_layout():
 def test_html_tables_on_garbage():
     assert html_tables("") == []
     assert html_tables("no tables here") == []
+
+
+def test_a_year_in_a_lower_header_row_dates_its_column():
+    """The sample English PDF's table: "Satisfied (%)" spans two year columns in the next header row.
+    Each cell takes its own column's year (issue 14: the 2024 column got 2025)."""
+    table = RawTable(
+        table_id="t",
+        page=2,
+        cells=[
+            ["Channel", "Satisfied (%)", "Satisfied (%)", "Change (pp)"],
+            ["", "2024", "2025", ""],
+            ["Phone", "62", "58", "-4"],
+            ["Live chat", "55", "63", "+8"],
+        ],
+        header_rows=2,
+    )
+    years = {(f.row_label, f.stated_as): f.year for f in table_figures(table)}
+    assert years == {
+        ("Phone", "62"): 2024, ("Phone", "58"): 2025, ("Phone", "-4"): None,
+        ("Live chat", "55"): 2024, ("Live chat", "63"): 2025, ("Live chat", "+8"): None,
+    }  # fmt: skip
+    by_row = RawTable("r", None, [["Year", "Share"], ["FY2023", "40%"], ["2024 年", "44%"]])
+    assert [f.year for f in table_figures(by_row)] == [2023, 2024]
+
+
+def test_the_sample_pdf_table_years_match_the_html_table():
+    from pathlib import Path
+
+    from pipelines.parse import parse_document
+
+    sources = Path(__file__).resolve().parents[1] / "sources"
+    doc = parse_document((sources / "cx_pulse_2025_en.pdf").read_bytes(), filename="cx_pulse_2025_en.pdf")
+    figures = [f for t in doc.tables for f in table_figures(t) if f.column_label and "Satisfied" in f.column_label]
+    assert {(f.column_label, f.year) for f in figures} == {
+        ("Satisfied (%) / 2024", 2024), ("Satisfied (%) / 2025", 2025),
+    }  # fmt: skip

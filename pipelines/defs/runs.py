@@ -143,6 +143,7 @@ def launch_build(
     )
     store = settings.work_store()
     registry = load_registry(settings.sources_dir)
+    registry.require_reports()  # SourcesError: one line naming the refused files, never an empty run
     added, removed = sync_partitions(instance, [s.report_id for s in registry.specs])
     keys = list(instance.get_dynamic_partitions(reports_partitions.name))
     if not keys:

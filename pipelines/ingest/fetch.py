@@ -19,21 +19,33 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import functools
+import itertools
 import random
 import ssl
 import time
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from pipelines.errors import ReportError
-from pipelines.ingest.limits import DEFAULT_MAX_BYTES, too_large
+from pipelines.ingest.limits import DEFAULT_MAX_BYTES, has_zlib_header, inflate, too_large
 from pipelines.ingest.snapshots import SnapshotStore, utc_now
 from pipelines.ingest.sniff import SNIFF_HEAD_BYTES, is_pdf, sniff_format
+from pipelines.ingest.urls import (
+    FETCHED_SCHEMES,
+    AllowedPrivate,
+    private_addresses_allowed,
+    refuse_private_host,
+    require_fetchable,
+    strip_credentials,
+)
 from pipelines.model import Snapshot
 
-FETCHED_SCHEMES = ("http", "https")
+# Content-Encodings decoded here (one layer at most); anything else is refused, not guessed at.
+ACCEPTED_ENCODINGS = ("gzip", "x-gzip", "deflate")
 _REFUSAL_HINTS = {
     401: "the server wants a login",
     403: "the server refuses to serve it (login or bot wall?)",
@@ -57,6 +69,9 @@ class FetchPolicy:
     max_redirects: int = 5
     user_agent: str = "cxbench/0.1 (customer-experience report benchmark)"
     conditional: bool = True  # send If-None-Match / If-Modified-Since from the last record
+    # Private, loopback and link-local hosts (the URL's and every redirect's) are refused unless
+    # allowed; the default comes from $CXBENCH_ALLOW_PRIVATE_URLS (see pipelines.ingest.urls).
+    allow_private_addresses: AllowedPrivate = field(default_factory=private_addresses_allowed)
 
 
 class _Transient(Exception):
@@ -81,7 +96,7 @@ def fetch_url(
     *,
     report_id: str,
     store: SnapshotStore,
-    policy: FetchPolicy = FetchPolicy(),
+    policy: FetchPolicy | None = None,
     expected_format: str | None = None,
 ) -> Snapshot:
     """Download ``url`` into ``store`` and return its snapshot; raise ``ReportError("fetch", ...)``.
@@ -89,8 +104,13 @@ def fetch_url(
     A 304 (the server confirms the previous download is current) returns the previous snapshot
     and only updates ``last_checked`` in the record. ``expected_format`` defaults to "pdf" for
     URLs whose path ends in ``.pdf``; see the module docstring for what a mismatch does.
+    Credentials in ``url`` (``user:pass@``) are neither sent nor stored: the registry strips them,
+    and so does this function, so no record, snapshot or message ever carries a password.
     """
+    policy = policy or FetchPolicy()
+    url = strip_credentials(url)
     require_fetchable(url)
+    refuse_private_host(url, policy.allow_private_addresses)
     deadline = time.monotonic() + policy.total_deadline
     previous = store.last_record(report_id)
     validators = _validators(previous, url, store) if policy.conditional else {}
@@ -109,22 +129,6 @@ def fetch_url(
     )
 
 
-def require_fetchable(url: str) -> None:
-    """Refuse anything but absolute http(s) URLs: file://, ftp:// and data: could read local
-    files or bypass the size and time limits enforced here."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError as exc:
-        raise ReportError("fetch", f"invalid URL {url}: {exc}") from None
-    if parts.scheme.lower() not in FETCHED_SCHEMES:
-        raise ReportError(
-            "fetch", f"only http and https URLs are fetched, not {parts.scheme or 'a scheme-less'} URL: {url}"
-        )
-    if not host:
-        raise ReportError("fetch", f"URL has no host: {url}")
-
-
 def _validators(previous: dict | None, url: str, store: SnapshotStore) -> dict[str, str]:
     """Conditional headers from the last record, only if its bytes are still in the store."""
     if not previous or previous.get("url") != url or not store.has(str(previous.get("sha256"))):
@@ -140,11 +144,9 @@ def _validators(previous: dict | None, url: str, store: SnapshotStore) -> dict[s
 def _download_with_retries(
     url: str, validators: dict[str, str], policy: FetchPolicy, deadline: float
 ) -> tuple[_Download, int]:
-    headers = {"User-Agent": policy.user_agent, **validators}
+    headers = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate", **validators}
     hooks = {"response": [_refuse_foreign_redirect]}
-    with httpx.Client(
-        follow_redirects=False, headers=headers, event_hooks=hooks, verify=_tls_context()
-    ) as client:
+    with httpx.Client(follow_redirects=False, headers=headers, event_hooks=hooks, verify=_tls_context()) as client:
         for attempt in range(1, policy.retries + 2):
             try:
                 return _download_once(client, url, policy, deadline), attempt
@@ -196,7 +198,9 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def _next_hop(current: str, location: str, chain: list[str], policy: FetchPolicy) -> str:
-    target = urljoin(current, location)
+    target = strip_credentials(urljoin(current, location))
+    require_fetchable(target)
+    refuse_private_host(target, policy.allow_private_addresses)
     if target in chain:
         loop = " -> ".join([*chain[chain.index(target) :], target])
         raise ReportError("fetch", f"redirect loop: {loop}")
@@ -211,14 +215,16 @@ def _refuse_foreign_redirect(response: httpx.Response) -> None:
     location = response.headers.get("Location") if response.is_redirect else None
     if location is None:
         return
-    current = str(response.request.url)
-    target = urljoin(current, location)
-    scheme = urlsplit(target).scheme.lower()
+    current = strip_credentials(str(response.request.url))
+    target = strip_credentials(urljoin(current, location))
+    try:
+        scheme = urlsplit(target).scheme.lower()
+    except ValueError:
+        raise ReportError("fetch", f"{current} redirects to a malformed URL ({target})") from None
     if scheme not in FETCHED_SCHEMES:
         raise ReportError(
             "fetch",
-            f"{current} redirects to a {scheme or 'scheme-less'} URL ({target}); "
-            "only http and https are fetched",
+            f"{current} redirects to a {scheme or 'scheme-less'} URL ({target}); only http and https are fetched",
         )
 
 
@@ -243,7 +249,7 @@ def _read_capped(response: httpx.Response, policy: FetchPolicy, deadline: float)
     if declared is not None and declared > policy.max_bytes:
         raise too_large(f"the document at {response.url}", declared, policy.max_bytes)
     body = bytearray()
-    for chunk in response.iter_bytes():
+    for chunk in _decoded(response):
         body += chunk
         if len(body) > policy.max_bytes:
             raise too_large(f"the document at {response.url}", None, policy.max_bytes)
@@ -255,13 +261,50 @@ def _read_capped(response: httpx.Response, policy: FetchPolicy, deadline: float)
     return bytes(body)
 
 
+def _decoded(response: httpx.Response) -> Iterator[bytes]:
+    """The body decoded from its Content-Encoding in pieces of at most 1 MiB.
+
+    httpx decodes each network chunk in one call with no output limit, so a 3.5 KB body encoded
+    ``gzip, gzip`` inflates to gigabytes before any cap can look at it. Here every inflate call is
+    bounded (``max_length``) and the caller counts the pieces against ``max_bytes``. Stacked
+    encodings are refused: no server needs to compress a document twice, and a bomb does.
+    """
+    header = response.headers.get("Content-Encoding", "")
+    codings = [c.strip().lower() for c in header.split(",") if c.strip() and c.strip().lower() != "identity"]
+    if not codings:
+        yield from response.iter_raw()
+        return
+    if len(codings) > 1:
+        raise ReportError(
+            "fetch",
+            f"{response.url}: stacked Content-Encoding {header!r} refused (a document needs one layer of "
+            "compression at most; several are how decompression bombs are built)",
+        )
+    coding = codings[0]
+    if coding not in ACCEPTED_ENCODINGS:
+        raise ReportError("fetch", f"{response.url}: unsupported Content-Encoding {header!r}")
+    raw = response.iter_raw()
+    first = next(raw, b"")
+    if not first:
+        return
+    # "deflate" is zlib-wrapped by the standard, raw by some servers
+    deflate_bits = zlib.MAX_WBITS if has_zlib_header(first) else -zlib.MAX_WBITS
+    wbits = 16 + zlib.MAX_WBITS if "gzip" in coding else deflate_bits
+    try:
+        yield from inflate(itertools.chain([first], raw), wbits=wbits)
+    except zlib.error as exc:
+        raise ReportError("fetch", f"{response.url}: the body cannot be decompressed ({coding}): {exc}") from None
+    except EOFError:
+        raise _Transient(f"compressed body ends early ({coding} stream incomplete)") from None
+
+
 def _fetch_record(download: _Download, attempts: int, checked_at: dt.datetime) -> dict:
     headers = download.headers
     content_type = headers.get("Content-Type")
     record = {
         "status": download.status,
-        "final_url": download.final_url,
-        "redirects": list(download.redirects),
+        "final_url": strip_credentials(download.final_url),
+        "redirects": [strip_credentials(u) for u in download.redirects],
         "etag": headers.get("ETag"),
         "last_modified": headers.get("Last-Modified"),
         "content_type": content_type,
@@ -339,8 +382,6 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max((when - utc_now()).total_seconds(), 0.0)
 
 
-def _deadline_error(
-    url: str, policy: FetchPolicy, got: int | None = None, of: int | None = None
-) -> ReportError:
+def _deadline_error(url: str, policy: FetchPolicy, got: int | None = None, of: int | None = None) -> ReportError:
     progress = "" if got is None else f" after {got} of {of if of is not None else 'unknown'} bytes"
     return ReportError("fetch", f"{url}: total deadline of {policy.total_deadline:g} s exceeded{progress}")

@@ -8,11 +8,10 @@ Python limit reaches) and for the per-document time budget that bounds a patholo
 
 from __future__ import annotations
 
-import re
 import signal
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,67 +59,66 @@ def read_local_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return data
 
 
-MAX_INFLATED_BYTES = 128 * 1024 * 1024
-"""Most bytes a PDF's compressed non-image streams may inflate to (128 MiB): real reports need a few
-MiB of page content; PDFium holds several copies of what it inflates, so this also bounds memory."""
-
-_STREAM_START = re.compile(rb"stream\r?\n")
-_DICT_LOOKBACK = 2048  # a stream's dictionary sits right before the keyword
-_INFLATE_CHUNK = 1024 * 1024
+INFLATE_CHUNK = 1024 * 1024
+"""Largest piece any bounded decoder hands on (1 MiB): what bounds memory per layer."""
 
 
-def check_pdf_inflation(data: bytes, *, max_bytes: int = MAX_INFLATED_BYTES) -> None:
-    """Refuse a PDF whose Flate-compressed streams inflate to more than ``max_bytes`` in total.
+def has_zlib_header(data: bytes) -> bool:
+    """Whether ``data`` starts like a zlib stream (deflate method, valid header checksum)."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
 
-    Streams are inflated incrementally into a counter (never held), so the check itself needs
-    a megabyte however large the bomb. Image streams are skipped: PDF parsing never decodes them.
-    Chained filters (``[/FlateDecode /FlateDecode]``) are followed through every Flate layer.
+
+def inflate(pieces: Iterable[bytes], *, wbits: int = zlib.MAX_WBITS) -> Iterator[bytes]:
+    """Inflate a stream given in pieces, yielding at most ``INFLATE_CHUNK`` bytes at a time.
+
+    The one bounded inflater for HTTP bodies and PDF streams: ``zlib.decompress`` and httpx's
+    decoders inflate a whole input in one call, which is how 3.5 KB became 4.4 GB. The caller counts
+    the pieces against its cap and stops. Raises ``zlib.error`` on damage and ``EOFError`` when the
+    pieces end before the compressed stream does; data after the stream's end is ignored.
     """
-    total = 0
-    for match in _STREAM_START.finditer(data):
-        head = data[max(0, match.start() - _DICT_LOOKBACK) : match.start()]
-        head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
-        if not head.rstrip().endswith(b">>") or b"/Image" in head:
-            continue
-        layers = head.count(b"/FlateDecode") + head.count(b"/Fl ") + head.count(b"/Fl]")
-        if not layers:
-            continue
-        total += _inflated_size(data, match.end(), layers, max_bytes - total + 1)
-        if total > max_bytes:
-            raise ReportError(
-                "parse",
-                f"PDF streams inflate to more than {describe_size(max_bytes)} (limits.MAX_INFLATED_BYTES): "
-                "a decompression bomb or a pathological document",
-            )
-
-
-def _inflated_size(data: bytes, start: int, layers: int, budget: int) -> int:
-    """Bytes the stream at ``start`` inflates to through ``layers`` Flate layers, stopping past ``budget``."""
-    pieces: Iterator[bytes] = (data[i : i + _INFLATE_CHUNK] for i in range(start, len(data), _INFLATE_CHUNK))
-    for _ in range(layers):
-        pieces = _inflate(pieces)
-    total = 0
+    inflater = zlib.decompressobj(wbits)
     for piece in pieces:
-        total += len(piece)
-        if total > budget:
-            break
-    return total
+        while piece and not inflater.eof:
+            out = inflater.decompress(piece, INFLATE_CHUNK)
+            piece = inflater.unconsumed_tail
+            if out:
+                yield out
+        if inflater.eof:
+            return
+    raise EOFError("compressed stream ends early")
 
 
-def _inflate(pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """Inflate a stream of compressed pieces in bounded outputs; stop at the end or at damage."""
-    inflater = zlib.decompressobj()
+MAX_INFLATED_BYTES = 128 * 1024 * 1024
+"""Most bytes a PDF's streams may decode to (128 MiB), every layer of every filter chain counted:
+real reports need a few MiB of page content (the eight real PDFs in ../shared: at most 31 MiB, pictures
+included); PDFium holds several copies of what it inflates, so this also bounds memory."""
+
+MAX_IMAGE_BYTES = 1024 * 1024 * 1024
+"""Most bytes a PDF's images may decode to within their declared size (1 GiB): text parsing never
+decodes pictures, so this only bounds the time the check itself spends (about a second)."""
+
+
+def check_pdf_inflation(
+    data: bytes, *, max_bytes: int = MAX_INFLATED_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES
+) -> None:
+    """Refuse a PDF whose streams decode to more than ``max_bytes`` in total.
+
+    Every filter that can expand data (Flate, LZW, RunLength), in every spelling of its name, given
+    directly or by reference, is run incrementally into a counter (``pipelines.ingest.pdf_streams``),
+    so the check itself needs a few MiB however large the bomb. Encrypted PDFs that open without a
+    password are decrypted first, as the PDF readers would.
+    """
+    from pipelines.ingest.pdf_streams import BudgetSpent, decoded_size
+
     try:
-        for piece in pieces:
-            while piece and not inflater.eof:
-                out = inflater.decompress(piece, _INFLATE_CHUNK)
-                piece = inflater.unconsumed_tail
-                if out:
-                    yield out
-            if inflater.eof:
-                return
-    except zlib.error:
-        return  # damaged: the PDF parser reports it in its own words
+        decoded_size(data, max_bytes, max_image_bytes)
+    except BudgetSpent as exc:
+        name = "MAX_INFLATED_BYTES" if exc.what == "streams" else "MAX_IMAGE_BYTES"
+        raise ReportError(
+            "parse",
+            f"PDF {exc.what} inflate to more than {describe_size(exc.limit)} (limits.{name}): "
+            "a decompression bomb or a pathological document",
+        ) from None
 
 
 class _Expired(BaseException):

@@ -71,10 +71,9 @@ class SnapshotStore:
         """Store bytes without touching any record (e.g. a refused download kept for inspection)."""
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.path_for(sha256)
-        if path.exists():
-            if path.stat().st_size != len(data):
-                raise ReportError("fetch", f"snapshot {path} is corrupt (size differs from its content)")
+        if self.has(sha256):
             return sha256
+        # Missing, or damaged on disk (even with the right size): these bytes are the good copy.
         _atomic_write(path, data, read_only=True)
         return sha256
 
@@ -92,8 +91,18 @@ class SnapshotStore:
         return data
 
     def has(self, sha256: str) -> bool:
-        """Whether bytes with this digest are stored (False for anything that is not a digest)."""
-        return bool(_SHA256_HEX.fullmatch(sha256)) and self.path_for(sha256).is_file()
+        """Whether intact bytes with this digest are stored (False for anything that is not a
+        digest, and for a file whose bytes no longer match it, so callers fetch or copy afresh)."""
+        if not _SHA256_HEX.fullmatch(sha256):
+            return False
+        digest = hashlib.sha256()
+        try:
+            with self.path_for(sha256).open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return False
+        return digest.hexdigest() == sha256
 
     def last_record(self, report_id: str) -> dict | None:
         """The latest record written for the report, or None if it was never stored."""

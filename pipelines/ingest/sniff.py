@@ -87,7 +87,7 @@ _HTML_FRAGMENT = re.compile(r"</(?:div|p|table|span|h[1-6]|ul|ol|section|article
 _MARKDOWN_SIGNALS = (
     re.compile(r"^#{1,6}[ \t]+\S", re.M),  # ATX heading
     re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$", re.M),  # table rule
-    re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),  # inline link
+    re.compile(r"\[[^\[\]\n]+\]\([^()\[\]\s]+\)"),  # inline link (no brackets inside: linear on "[[[[")
     re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__"),  # strong emphasis
     re.compile(r"^(?:```|~~~)", re.M),  # fenced code
 )

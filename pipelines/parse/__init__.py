@@ -20,6 +20,17 @@ def parse_document(
     content_type: str | None = None,
     max_pages: int = 2000,
 ) -> ParsedDocument:
+    from pipelines.tables import cap_tables
+
+    doc = _parse(data, filename, declared_format, content_type, max_pages)
+    doc.tables, cut = cap_tables(doc.tables)  # every format: rows, columns and cells per report
+    doc.warnings.extend(cut)
+    return doc
+
+
+def _parse(
+    data: bytes, filename: str | None, declared_format: str | None, content_type: str | None, max_pages: int
+) -> ParsedDocument:
     from pipelines.ingest.sniff import charset_of, decode_text, sniff_format
 
     fmt = declared_format or sniff_format(data, filename, content_type)

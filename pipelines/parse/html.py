@@ -19,6 +19,7 @@ from pipelines.errors import ReportError
 from pipelines.model import ParsedDocument
 from pipelines.parse.html_tables import html_tables
 from pipelines.parse.text import plain_paragraphs
+from pipelines.tables import MAX_REPORT_CELLS, MAX_TABLE_COLS, MAX_TABLE_ROWS
 
 _DATA_URI = re.compile(r"""data:[^"'()\s<>]{512,}""", re.IGNORECASE)
 _SCRIPT_OR_STYLE = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
@@ -50,8 +51,48 @@ def drop_ruby_annotations(html: str) -> str:
     return lxml.html.tostring(tree, encoding="unicode")
 
 
+_CELL_TAG = re.compile(r"<t[dh][\s>]", re.IGNORECASE)
+
+
+def cap_table_markup(html: str, warnings: list[str]) -> str:
+    """Drop table rows past ``MAX_TABLE_ROWS`` and cells past ``MAX_TABLE_COLS`` from the page.
+
+    Only pages with more cells than one report may publish are rewritten (a cheap count decides),
+    so ordinary pages reach trafilatura byte for byte. A 1000 x 1000 table took trafilatura 67 s
+    and 1.1 GiB even though tables are not part of the article text.
+    """
+    if len(_CELL_TAG.findall(html)) <= MAX_REPORT_CELLS:
+        return html
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return html
+    budget = MAX_REPORT_CELLS
+    for number, table in enumerate(list(tree.iter("table")), 1):
+        if budget <= 0:
+            table.drop_tree()
+            warnings.append(f"HTML table {number} dropped: over {MAX_REPORT_CELLS} cells per report")
+            continue
+        rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table")) is table]
+        widest = max((sum(1 for td in tr if td.tag in ("td", "th")) for tr in rows), default=0)
+        budget -= min(len(rows), MAX_TABLE_ROWS) * min(widest, MAX_TABLE_COLS)
+        if len(rows) <= MAX_TABLE_ROWS and widest <= MAX_TABLE_COLS:
+            continue
+        for tr in rows[MAX_TABLE_ROWS:]:
+            tr.drop_tree()
+        for tr in rows[:MAX_TABLE_ROWS]:
+            for td in [td for td in tr if td.tag in ("td", "th")][MAX_TABLE_COLS:]:
+                td.drop_tree()
+        warnings.append(
+            f"HTML table {number}: {len(rows)} rows x {widest} cells cut to {min(len(rows), MAX_TABLE_ROWS)} rows "
+            f"and {min(widest, MAX_TABLE_COLS)} cells (tables.MAX_TABLE_ROWS, MAX_TABLE_COLS)"
+        )
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
 def parse_html(html: str) -> ParsedDocument:
-    html = drop_ruby_annotations(drop_inline_data(html))
+    warnings: list[str] = []
+    html = cap_table_markup(drop_ruby_annotations(drop_inline_data(html)), warnings)
     text = trafilatura.extract(
         html,
         output_format="markdown",
@@ -63,12 +104,13 @@ def parse_html(html: str) -> ParsedDocument:
     )
     if not text or not text.strip():
         raise ReportError("parse", "no article text found in the HTML page")
-    metadata = trafilatura.extract_metadata(html)
+    metadata = trafilatura.extract_metadata(html, extensive=False)  # only the title is used: no date search
     title = metadata.title if metadata is not None else None
     return ParsedDocument(
         format="html",
         pages=[plain_paragraphs(text)],
         page_numbers=[None],
         title=title,
-        tables=html_tables(html),
+        tables=html_tables(html, warnings),
+        warnings=warnings,
     )

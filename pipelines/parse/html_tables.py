@@ -11,13 +11,17 @@ import lxml.html
 from lxml.etree import ParserError
 
 from pipelines.model import RawTable
-from pipelines.tables import data_table
+from pipelines.tables import MAX_TABLE_COLS, MAX_TABLE_ROWS, data_table
 
 MAX_SPAN = 50  # guards against colspan="1000" in broken markup
 
 
-def html_tables(html: str) -> list[RawTable]:
-    """Every real data table of the document, in document order, ids t1, t2, ..."""
+def html_tables(html: str, warnings: list[str] | None = None) -> list[RawTable]:
+    """Every real data table of the document, in document order, ids t1, t2, ...
+
+    Rows past ``MAX_TABLE_ROWS`` and cells past ``MAX_TABLE_COLS`` are never read (a 1000 x 1000
+    table would otherwise be expanded into a million-cell grid); each cut adds to ``warnings``.
+    """
     try:
         root = lxml.html.fromstring(html)
     except (ParserError, ValueError):
@@ -26,9 +30,14 @@ def html_tables(html: str) -> list[RawTable]:
     for element in root.iter("table"):
         if element.find(".//table") is not None:
             continue  # a table of tables is layout
-        grid, header_rows = _grid(element)
+        grid, header_rows, size = _grid(element)
         if not grid:
             continue
+        if size is not None and warnings is not None:
+            warnings.append(
+                f"table t{len(tables) + 1}: {size[0]} rows x {size[1]} cells read as the first {len(grid)} rows "
+                f"and {len(grid[0])} columns (tables.MAX_TABLE_ROWS, MAX_TABLE_COLS)"
+            )
         table = data_table(grid, None, None)
         if table is None:
             continue
@@ -46,14 +55,19 @@ def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return [tr for tr in table.iter("tr") if next(tr.iterancestors("table")) is table]
 
 
-def _grid(table: lxml.html.HtmlElement) -> tuple[list[list[str | None]], int]:
-    """Cell texts with spans expanded, and the count of <th>-only (or <thead>) top rows."""
+def _grid(table: lxml.html.HtmlElement) -> tuple[list[list[str | None]], int, tuple[int, int] | None]:
+    """Cell texts with spans expanded, the count of <th>-only (or <thead>) top rows, and the
+    table's full size (rows, widest row) when it was cut to the caps, else None."""
     placed: dict[tuple[int, int], str | None] = {}
     header_rows, in_header = 0, True
-    rows = _rows(table)
+    all_rows = _rows(table)
+    rows = all_rows[:MAX_TABLE_ROWS]
+    widest = 0
     for r, tr in enumerate(rows):
         c = 0
         cells = [td for td in tr if td.tag in ("td", "th")]
+        widest = max(widest, len(cells))
+        cells = cells[:MAX_TABLE_COLS]
         if (in_header and cells and all(td.tag == "th" for td in cells)) or tr.getparent().tag == "thead":
             header_rows += 1
         else:
@@ -64,17 +78,21 @@ def _grid(table: lxml.html.HtmlElement) -> tuple[list[list[str | None]], int]:
             rowspan = min(_span(td.get("rowspan")), MAX_SPAN, len(rows) - r)
             colspan = min(_span(td.get("colspan")), MAX_SPAN)
             text = " ".join(td.text_content().split())
+            if c >= MAX_TABLE_COLS:
+                break
+            colspan = min(colspan, MAX_TABLE_COLS - c)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     # None marks a cell covered from the left: data_table repeats the header there
                     placed[(r + dr, c + dc)] = None if dr == 0 and dc > 0 else text
             c += colspan
     if not placed:
-        return [], 0
+        return [], 0, None
     n_rows = max(r for r, _ in placed) + 1
     n_cols = max(c for _, c in placed) + 1
     grid = [[placed.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
-    return grid, header_rows
+    cut = len(all_rows) > MAX_TABLE_ROWS or widest > MAX_TABLE_COLS
+    return grid, header_rows, (len(all_rows), widest) if cut else None
 
 
 def _span(value: str | None) -> int:
