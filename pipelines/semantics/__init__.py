@@ -1,0 +1,92 @@
+"""What each figure measures and whom it counts: the semantic columns of ``observations``.
+
+Pure (pandas, no Dagster). Two calls for the build:
+
+- ``annotate(observations, reports=None) -> observations`` adds ``population``, ``topic``,
+  ``measure``, ``sample_size``, ``base``, ``restates`` and ``previous_of`` (``COLUMNS``);
+- ``benchmarks(observations) -> benchmarks`` lines the same measure up across reports and years.
+
+Every column comes from named, ordered rules (``population.py``, ``topic.py``, ``measure.py``,
+``sample.py``, ``links.py``, each with an example in its docstring); the cue words are data in
+``lexicon/*.yaml``. ``annotate(..., explain=True)`` also returns the rule that decided each value
+(``population_rule``, ``topic_rule``, ``measure_rule``, ``sample_rule``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.semantics import links, population, sample, topic
+from pipelines.semantics.benchmarks import benchmarks
+from pipelines.semantics.measure import measure
+from pipelines.semantics.text import fold, locate
+
+COLUMNS = ("population", "topic", "measure", "sample_size", "base", "restates", "previous_of")
+POPULATIONS = population.POPULATIONS
+__all__ = ["COLUMNS", "POPULATIONS", "annotate", "benchmarks", "topics"]
+
+
+def topics() -> tuple[str, ...]:
+    """The topic taxonomy, in rule priority order."""
+    return topic.names()
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *, explain: bool = False) -> pd.DataFrame:
+    """``observations`` with the semantic columns added (a copy; rows and order unchanged).
+
+    ``observations`` needs quote, stated_as, label, section, value, unit, kind, qualifier, period,
+    source, page, char_start, char_end, report_id, observation_id, language (row_label,
+    column_label optional). ``reports`` (report_id, title) lets the report title say whom the
+    report surveyed ("Consumer Privacy Survey"); without it the figures' own words decide.
+    """
+    df = observations.copy()
+    titles = {}
+    if reports is not None and len(reports):
+        titles = dict(zip(reports["report_id"], reports["title"].map(_str), strict=False))
+    rows: list[dict] = []
+    for rec in df.to_dict("records"):
+        ctx = locate(rec.get("quote"), rec.get("stated_as"))
+        label, row_label = fold(rec.get("label")), fold(rec.get("row_label"))
+        section, column = fold(rec.get("section")), fold(rec.get("column_label"))
+        who, who_rule = population.owner(ctx, " ".join(x for x in (label, row_label, column) if x), section)
+        what, what_rule = topic.classify(ctx, label, row_label, " ".join(x for x in (column, section) if x))
+        lang = "en" if rec.get("language") == "en" else "zh"
+        phrase, phrase_rule = measure(ctx, _str(rec.get("label")) or _str(rec.get("row_label")), lang)
+        size, base, size_rule = sample.sample(ctx.text)
+        rows.append(
+            {
+                "population": who, "population_rule": who_rule, "practice": population.is_practice(ctx),
+                "topic": what, "topic_rule": what_rule, "measure": phrase, "measure_rule": phrase_rule,
+                "sample_size": size, "base": base, "sample_rule": size_rule,
+            }
+        )
+    sem = pd.DataFrame(rows, index=df.index)
+    # report_respondents: resolve "respondents" once per report
+    resolved: dict[str, str | None] = {}
+    for report_id, group in sem.groupby(df["report_id"]):
+        bases = group.dropna(subset=["sample_size"]).sort_values("sample_size", ascending=False)["base"]
+        resolved[report_id] = population.report_respondents(
+            titles.get(report_id, ""), [b for b in bases if isinstance(b, str)], group["population"].tolist()
+        )
+    is_resp = sem["population"] == population.RESPONDENTS
+    sem.loc[is_resp, "population"] = df.loc[is_resp, "report_id"].map(resolved)
+    sem.loc[is_resp, "population_rule"] = sem.loc[is_resp, "population_rule"] + "+report_respondents"
+    practice = (sem["population"] == "leaders") & sem["practice"]
+    sem.loc[practice, "population"] = "businesses"
+    sem.loc[practice, "population_rule"] = sem.loc[practice, "population_rule"] + "+practice_is_business"
+    sem["population"] = sem["population"].where(sem["population"].isin(POPULATIONS), None)
+    df["population"] = sem["population"]
+    df["topic"] = sem["topic"]
+    df["measure"] = sem["measure"]
+    df["sample_size"] = pd.array(sem["sample_size"], dtype="Int64")
+    df["base"] = sem["base"]
+    df["restates"] = links.restates(df)
+    df["previous_of"] = links.previous_of(df)
+    if explain:
+        for name in ("population_rule", "topic_rule", "measure_rule", "sample_rule"):
+            df[name] = sem[name]
+    return df
