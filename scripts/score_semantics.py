@@ -37,7 +37,9 @@ def load_gold(folder: Path = GOLD) -> list[dict]:
 def match(gold: list[dict], observations: pd.DataFrame, reports: pd.DataFrame) -> list[tuple[dict, dict | None]]:
     """(gold row, matched observation row or None) for every gold row."""
     stems = {rid: Path(str(f)).name for rid, f in zip(reports["report_id"], reports["source_file"], strict=False)}
-    obs = observations.assign(_doc=observations["report_id"].map(stems), _quote=observations["quote"].map(clean_for_match))
+    obs = observations.assign(
+        _doc=observations["report_id"].map(stems), _quote=observations["quote"].map(clean_for_match)
+    )
     by_doc = {doc: g.to_dict("records") for doc, g in obs.groupby("_doc")}
     used: set[str] = set()
     out = []
@@ -51,9 +53,7 @@ def match(gold: list[dict], observations: pd.DataFrame, reports: pd.DataFrame) -
                 continue
             if g.get("page") is not None and (pd.isna(o["page"]) or int(o["page"]) != int(g["page"])):
                 continue
-            if (source == "text" and (o["source"] == "text") and anchor and anchor in o["_quote"]) or (source == "table" and o["source"] == "table" and clean_for_match(g.get("row_label")) in clean_for_match(
-                f"{o.get('row_label')}{o.get('quote')}"
-            )) or (source == "chart" and o["source"] == "chart"):
+            if _meets(g, o, source, anchor):
                 hit = o
             if hit is not None:
                 break
@@ -61,6 +61,17 @@ def match(gold: list[dict], observations: pd.DataFrame, reports: pd.DataFrame) -
             used.add(hit["observation_id"])
         out.append((g, hit))
     return out
+
+
+def _meets(g: dict, o: dict, source: str, anchor: str) -> bool:
+    """score.py's rule per source: text by anchor in quote, table by row label, chart by page alone."""
+    if source != o["source"]:
+        return False
+    if source == "text":
+        return bool(anchor) and anchor in o["_quote"]
+    if source == "table":
+        return clean_for_match(g.get("row_label")) in clean_for_match(f"{o.get('row_label')}{o.get('quote')}")
+    return True
 
 
 def score(root: str, misses: int = 0) -> dict:

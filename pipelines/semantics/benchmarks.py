@@ -17,7 +17,8 @@ COLUMNS = (*KEY, "value", "unit", "n_values", "observation_ids")
 
 def benchmarks(observations: pd.DataFrame) -> pd.DataFrame:
     """Benchmarks from annotated observations (``pipelines.semantics.annotate``'s output)."""
-    df = observations[(observations["kind"] == "level") & observations["measure"].notna() & observations["topic"].notna()]
+    keep = (observations["kind"] == "level") & observations["measure"].notna() & observations["topic"].notna()
+    df = observations[keep]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     df = df.sort_values(["report_id", "observation_id"], kind="stable")

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pandas as pd
@@ -40,7 +41,7 @@ def restates(df: pd.DataFrame) -> pd.Series:
     text = df[(df["source"] == "text") & df["char_start"].notna()].sort_values(["report_id", "char_start"])
     for _, group in text.groupby("report_id", sort=False):
         rows = list(group.iterrows())
-        for (ia, a), (ib, b) in zip(rows, rows[1:], strict=False):
+        for (ia, a), (ib, b) in itertools.pairwise(rows):
             gap = int(b["char_start"]) - int(a["char_end"])
             if not 0 <= gap <= 3 or a["unit"] != b["unit"] or abs(float(a["value"]) - float(b["value"])) > 10:
                 continue

@@ -6,11 +6,19 @@ Rules, in order; the first that answers wins:
    "43% of consumers say ..." -> consumers; "63% 的营销人员" -> marketers.
 2. ``owner_before``: the nearest population noun before the figure in its clause.
    "营销人员中有 63% ..." -> marketers; "among marketers, 63%" (same clause) -> marketers.
-3. ``sentence_owner``: the nearest population noun anywhere in the sentence.
+3. ``sentence_owner``: the nearest population noun before the figure in its sentence.
    "Marketers struggle: 63% ..." -> marketers.
-4. ``label_owner``: a population noun in the answer label, row or column header.
-   row "用户数据传输" under a TV table -> (no owner noun: next rule).
-5. ``section_owner``: a population noun in the nearest heading.
+   ``previous_sentence_owner``: else the last one in the sentence before (Chinese prose names its
+   subject once: "那些组织……。49% 表示……" -> businesses).
+4. ``report_default``: where the report names whom it surveyed (below), its respondents:
+   DORA's "50% in 2019" (North America's share of respondents) -> it_developers.
+5. ``label_owner``: a population noun in the answer label, row or column header.
+   row "电视应用加固" -> other.
+6. ``section_owner``: a population noun in the nearest heading.
+7. ``report_counts``: the population the report's figures most often count ("X% 的电视" -> other).
+
+In English only people nouns own a figure from a distance (rules 2-3): "would trust a company
+less" does not make the figure a businesses' one.
 
 The noun ``respondents`` (受访者, "those surveyed", teams) is resolved per report by
 ``report_respondents``: the population named in the report's title, else the base of its largest
@@ -21,6 +29,7 @@ invest, adopt, 使用, 投资) counts businesses, as the vocabulary files practi
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -30,13 +39,29 @@ from pipelines.semantics.text import Context, fold
 
 POPULATIONS = ("consumers", "businesses", "leaders", "employees", "marketers", "it_developers", "public", "other")
 RESPONDENTS = "respondents"
-RULES = ("owner_after", "owner_before", "sentence_owner", "label_owner", "section_owner")
+RULES = (
+    "owner_after", "owner_before", "sentence_owner", "previous_sentence_owner", "report_default", "label_owner", "section_owner", "report_counts"
+)
 
 
 @lru_cache(maxsize=1)
 def _cues() -> list[tuple[str, object]]:
     cues = load("population")["cues"]
     return [(name, word_pattern(spec.get("en", []) + spec.get("zh", []))) for name, spec in cues.items()]
+
+
+@lru_cache(maxsize=1)
+def _not_owner():
+    spec = load("population")["not_owner"]
+    return word_pattern(spec["en"] + spec["zh"], prefix=True)
+
+
+# What may stand between a figure and the noun it counts: "43% of consumers", "76 percent of all
+# U.S. respondents", "63% 的营销人员", "80% 以上的受访者".
+_AFTER_GAP = re.compile(
+    r"^\s*(?:percent|per cent|%)?\s*(?:of\s+)?(?:(?:the|all|those|surveyed|global|u\.s\.|us|uk|responding|"
+    r"participating|[a-z]+-?based)\s+)*$|^\s*(?:以上|左右|多)?\s*(?:的|是|为)?\s*(?:被调查|接受调查的|受访的)?$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +72,7 @@ def _practice():
 
 def mentions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, population) of every population noun in folded ``text``, longest match first."""
+    text = _not_owner().sub(lambda m: " " * len(m.group(0)), text)
     found: list[tuple[int, int, str]] = []
     for name, pattern in _cues():
         for m in pattern.finditer(text):
@@ -60,21 +86,35 @@ def mentions(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
-def owner(ctx: Context, label: str = "", section: str = "") -> tuple[str | None, str | None]:
-    """(population or "respondents" or None, the rule that decided)."""
-    after = [m for m in mentions(ctx.after)]
-    if after and after[0][0] <= 40:
+# Nouns that own a figure from a distance only when they name people: in English the organisation or
+# object further away is usually what people talk about ("would trust a company less").
+_PEOPLE = {"consumers", "leaders", "employees", "marketers", "it_developers", "public", RESPONDENTS}
+
+
+def owner(ctx: Context, language: str = "en", previous: str = "") -> tuple[str | None, str | None]:
+    """(population or "respondents" or None, the rule that decided); ``previous`` is the folded sentence
+    before the figure's own (the quote of the figure before it), for ``previous_sentence_owner``."""
+    after = mentions(ctx.after)
+    if after and _AFTER_GAP.match(ctx.after[: after[0][0]]):
         return after[0][2], "owner_after"
-    before = mentions(ctx.before)
+    distant = (lambda m: m[2] in _PEOPLE) if language == "en" else (lambda m: m[2] != "other")
+    before = [m for m in mentions(ctx.before) if distant(m)]
     if before:
         return before[-1][2], "owner_before"
-    sentence = mentions(ctx.sentence_text)
+    sentence = [m for m in mentions(ctx.text[ctx.sentence[0] : ctx.start]) if distant(m)]
     if sentence:
-        pos = ctx.start - ctx.sentence[0]
-        return min(sentence, key=lambda m: abs(m[0] - pos))[2], "sentence_owner"
+        return sentence[-1][2], "sentence_owner"
+    earlier = [m for m in mentions(previous) if distant(m)] if language != "en" else []
+    if earlier:
+        return earlier[-1][2], "previous_sentence_owner"
+    return None, None
+
+
+def weak_owner(label: str = "", section: str = "") -> tuple[str | None, str | None]:
+    """Rules 4-5 (``label_owner``, ``section_owner``): used only where the report names no respondents."""
     for text, rule in ((label, "label_owner"), (section, "section_owner")):
         hits = mentions(text)
-        if hits:
+        if hits and hits[0][2] != RESPONDENTS:
             return hits[0][2], rule
     return None, None
 
@@ -83,19 +123,28 @@ def report_respondents(title: str, sample_bases: Iterable[str], named: Iterable[
     """Whom a report surveyed: a title cue, else the largest sample's base noun, else the most named
     population among its figures (businesses and other excluded: those are what respondents talk about)."""
     cues = load("population")["report_cues"]
-    folded = fold(title)
+    folded = fold(title).replace("-", " ")
     for name, spec in cues.items():
         pattern = word_pattern(spec.get("en", []) + spec.get("zh", []), prefix=True)
         if folded and pattern and pattern.search(folded):
             return name
-    for base in sample_bases:
+    for base in sample_bases:  # the head noun comes last: 数字客户体验领导者, "CX leaders"
         hits = [m[2] for m in mentions(fold(base)) if m[2] not in (RESPONDENTS, "other")]
         if hits:
-            return hits[0]
+            return hits[-1]
     counts = Counter(n for n in named if n not in (RESPONDENTS, "other", "businesses", None))
     return counts.most_common(1)[0][0] if counts else None
 
 
-def is_practice(ctx: Context) -> bool:
-    """Whether the figure's clause reports something done or used (the ``practice_is_business`` cue)."""
-    return bool(_practice().search(ctx.clause_text))
+def is_practice(ctx: Context, previous: str = "") -> bool:
+    """Whether the figure's sentence (or the one before) reports something done or used
+    (the ``practice_is_business`` cue)."""
+    if _opinion().search(ctx.sentence_text):
+        return False
+    return bool(_practice().search(ctx.sentence_text) or _practice().search(previous))
+
+
+@lru_cache(maxsize=1)
+def _opinion():
+    spec = load("population")["opinion_verbs"]
+    return word_pattern(spec["en"] + spec["zh"])

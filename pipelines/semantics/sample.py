@@ -15,14 +15,36 @@ import re
 
 RULES = ("n_equals", "of_the_n_surveyed", "surveyed_n", "n_nouns_responded")
 _N = r"(\d{1,3}(?:[,，]\d{3})+|\d{2,7})"
+_EN_NOUN = r"([a-z][a-z\-]{2,30}(?: [a-z\-]{2,30})?)"
+_ZH_COUNTER = r"\s*(?:多|余)?\s*(?:名|位|个)\s*"
 _PATTERNS = (
     ("n_equals", re.compile(r"\bn\s*[=＝]\s*" + _N, re.I)),
-    ("of_the_n_surveyed", re.compile(r"of (?:the )?" + _N + r"\s+([a-z][a-z\- ]{2,40}?)\s+(?:surveyed|polled|interviewed)", re.I)),
-    ("surveyed_n", re.compile(r"(?:surveyed|polled|interviewed|survey of|poll of|responses from)\s+(?:more than |over |nearly )?"
-                              + _N + r"\s+([a-z][a-z\-]{2,30}(?: [a-z\-]{2,30})?)", re.I)),
-    ("n_nouns_responded", re.compile(_N + r"\s*(?:多|余)?\s*(?:名|位|个)\s*([\u3400-\u9fff]{1,12}?)(?:参与|参加|接受|回答|的回复|的调查|的答复|进行)")),
-    ("n_nouns_responded", re.compile(r"(?:调查了|分析了|采访了|访问了|调研了)\s*" + _N + r"\s*(?:多|余)?\s*(?:名|位|个)\s*([\u3400-\u9fff]{1,12})")),
-    ("n_nouns_responded", re.compile(_N + r"\s+([a-z][a-z\-]{2,30}(?: [a-z\-]{2,30})?)\s+(?:responded|took part|participated|were surveyed|completed the survey)", re.I)),
+    (
+        "of_the_n_surveyed",
+        re.compile(r"of (?:the )?" + _N + r"\s+([a-z][a-z\- ]{2,40}?)\s+(?:surveyed|polled|interviewed)", re.I),
+    ),
+    (
+        "surveyed_n",
+        re.compile(
+            r"(?:surveyed|polled|interviewed|survey of|poll of|responses from|respondents included)\s+(?:more than |over |nearly )?"
+            + _N + r"\s+" + _EN_NOUN,
+            re.I,
+        ),
+    ),
+    (
+        "n_nouns_responded",
+        re.compile(_N + _ZH_COUNTER + r"([\u3400-\u9fff]{1,12}?)(?:参与|参加|接受|回答|的回复|的调查|的答复|进行)"),
+    ),
+    (
+        "n_nouns_responded",
+        re.compile(r"(?:调查了|分析了|采访了|访问了|调研了)\s*" + _N + _ZH_COUNTER + r"([\u3400-\u9fff]{1,12})"),
+    ),
+    (
+        "n_nouns_responded",
+        re.compile(
+            _N + r"\s+" + _EN_NOUN + r"\s+(?:responded|took part|participated|were surveyed|completed the survey)", re.I
+        ),
+    ),
 )
 
 
