@@ -44,7 +44,9 @@ def _previous_quotes(df: pd.DataFrame) -> dict:
     text = df[(df["source"] == "text") & df["char_start"].notna()].sort_values(["report_id", "char_start"])
     for _, group in text.groupby("report_id", sort=False):
         last_quote, last_end, last_key_quote = None, None, None
-        for key, quote, start, end in zip(group.index, group["quote"], group["char_start"], group["char_end"], strict=True):
+        for key, quote, start, end in zip(
+            group.index, group["quote"], group["char_start"], group["char_end"], strict=True
+        ):
             if quote != last_key_quote:
                 if last_key_quote is not None:
                     last_quote = last_key_quote
@@ -84,9 +86,18 @@ def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *,
         size, base, size_rule = sample.sample(ctx.text)
         rows.append(
             {
-                "population": who, "population_rule": who_rule, "weak": weak, "weak_rule": weak_rule, "practice": population.is_practice(ctx, before),
-                "topic": what, "topic_rule": what_rule, "measure": phrase, "measure_rule": phrase_rule,
-                "sample_size": size, "base": base, "sample_rule": size_rule,
+                "population": who,
+                "population_rule": who_rule,
+                "weak": weak,
+                "weak_rule": weak_rule,
+                "practice": population.is_practice(ctx, before),
+                "topic": what,
+                "topic_rule": what_rule,
+                "measure": phrase,
+                "measure_rule": phrase_rule,
+                "sample_size": size,
+                "base": base,
+                "sample_rule": size_rule,
             }
         )
     sem = pd.DataFrame(rows, index=df.index)
@@ -95,7 +106,9 @@ def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *,
     for report_id, group in sem.groupby(df["report_id"]):
         bases = group.dropna(subset=["sample_size"]).sort_values("sample_size", ascending=False)["base"]
         resolved[report_id] = population.report_respondents(
-            titles.get(report_id, str(report_id)), [b for b in bases if isinstance(b, str)], group["population"].tolist()
+            titles.get(report_id, str(report_id)),
+            [b for b in bases if isinstance(b, str)],
+            group["population"].tolist(),
         )
     is_resp = sem["population"] == population.RESPONDENTS
     sem.loc[is_resp, "population"] = df.loc[is_resp, "report_id"].map(resolved)
@@ -106,8 +119,10 @@ def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *,
     unowned = sem["population"].isna() & sem["weak"].notna()
     sem.loc[unowned, "population"] = sem.loc[unowned, "weak"]
     sem.loc[unowned, "population_rule"] = sem.loc[unowned, "weak_rule"]
-    counted = sem[sem["population_rule"] == "owner_after"].groupby(df["report_id"])["population"].agg(
-        lambda s: s.value_counts().index[0]
+    counted = (
+        sem[sem["population_rule"] == "owner_after"]
+        .groupby(df["report_id"])["population"]
+        .agg(lambda s: s.value_counts().index[0])
     )
     unowned = sem["population"].isna()
     sem.loc[unowned, "population"] = df.loc[unowned, "report_id"].map(counted)

@@ -40,7 +40,14 @@ from pipelines.semantics.text import Context, fold
 POPULATIONS = ("consumers", "businesses", "leaders", "employees", "marketers", "it_developers", "public", "other")
 RESPONDENTS = "respondents"
 RULES = (
-    "owner_after", "owner_before", "sentence_owner", "previous_sentence_owner", "report_default", "label_owner", "section_owner", "report_counts"
+    "owner_after",
+    "owner_before",
+    "sentence_owner",
+    "previous_sentence_owner",
+    "report_default",
+    "label_owner",
+    "section_owner",
+    "report_counts",
 )
 
 
