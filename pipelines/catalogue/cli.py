@@ -40,10 +40,9 @@ def register(subparsers: argparse._SubParsersAction, default_root: str) -> None:
     verify = with_root(verbs.add_parser("verify", help="recompute hashes and row counts"))
     verify.add_argument("version", nargs="?", default=None, help="one version (default: all released)")
     verify.set_defaults(func=cmd_verify)
-    search = with_root(subparsers.add_parser("search", help="figures whose quote or label contains TEXT"))
-    search.add_argument("text")
-    search.add_argument("--version", default="latest")
-    search.set_defaults(func=cmd_search)
+    from pipelines.search import add_search_verb  # the ranked, bilingual search (issue 15)
+
+    add_search_verb(with_root(subparsers.add_parser("search", help="figures that answer a few keywords, best first")))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
