@@ -249,7 +249,7 @@ def _positive(text: str) -> int:
 
 
 def _populations() -> tuple[str, ...]:
-    from pipelines.semantics.population import POPULATIONS
+    from pipelines.schema import POPULATIONS
 
     return POPULATIONS
 
@@ -285,7 +285,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"no figure matches {query!r}", file=sys.stderr)
             return 1
         else:
-            for line in render(hits, reports):
+            for line in render(hits):
                 print(line)
         sys.stdout.flush()
     except BrokenPipeError:
@@ -301,14 +301,12 @@ def hits_json(hits: pd.DataFrame) -> str:
     )
 
 
-def render(hits: pd.DataFrame, reports: pd.DataFrame | None = None) -> Iterable[str]:
-    """Two lines per hit: value, unit, population, year, report and page; then the quote."""
+def render(hits: pd.DataFrame) -> Iterable[str]:
+    """Two lines per hit: value and unit, population, year, report and page (and title); then the quote."""
     for hit in hits.to_dict("records"):
         page = f"p.{int(hit['page'])}" if pd.notna(hit.get("page")) else "-"
         year = int(hit["year"]) if pd.notna(hit.get("year")) else "-"
-        value = f"{hit['value']:g}"
-        yield (
-            f"{value} {hit['unit']}  {hit.get('population') or '-'}  {year}  "
-            f"{hit.get('title') if isinstance(hit.get('title'), str) else hit['report_id']} {page}"
-        )
+        title = hit.get("title") if isinstance(hit.get("title"), str) else ""
+        who = hit.get("population") or "-"
+        yield f"{hit['value']:g} {hit['unit']}  {who}  {year}  {hit['report_id']} {page}  {title}".rstrip()
         yield f"    {hit['quote']}"

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines import schema
 from pipelines.semantics import links, population, sample, topic
 from pipelines.semantics.benchmarks import benchmarks
 from pipelines.semantics.measure import measure
 from pipelines.semantics.text import fold, locate
 
 COLUMNS = ("population", "topic", "measure", "sample_size", "base", "restates", "previous_of")
-POPULATIONS = population.POPULATIONS
+POPULATIONS = schema.POPULATIONS
 __all__ = ["COLUMNS", "POPULATIONS", "annotate", "benchmarks", "topics"]
 
 

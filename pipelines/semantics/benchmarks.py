@@ -39,3 +39,10 @@ def benchmarks(observations: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out["year"] = out["year"].astype("Int32")
     return out
+
+
+def dangling_ids(benchmarks_df: pd.DataFrame, observations: pd.DataFrame) -> list[str]:
+    """Observation ids that benchmark rows name but ``observations`` does not hold (the quality gate's
+    check that every benchmark is backed by published figures); empty when all resolve."""
+    known = set(observations["observation_id"])
+    return sorted({i for ids in benchmarks_df["observation_ids"] for i in ids} - known)

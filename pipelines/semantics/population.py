@@ -37,7 +37,6 @@ from functools import lru_cache
 from pipelines.semantics.lexicon import load, word_pattern
 from pipelines.semantics.text import Context, fold
 
-POPULATIONS = ("consumers", "businesses", "leaders", "employees", "marketers", "it_developers", "public", "other")
 RESPONDENTS = "respondents"
 RULES = (
     "owner_after",
