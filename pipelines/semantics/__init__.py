@@ -84,7 +84,7 @@ def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *,
         weak, weak_rule = population.weak_owner(" ".join(x for x in (label, row_label, column) if x), section)
         what, what_rule = topic.classify(ctx, label, row_label, " ".join(x for x in (column, section) if x), before)
         phrase, phrase_rule = measure(ctx, _str(rec.get("label")) or _str(rec.get("row_label")), lang)
-        size, base, size_rule = sample.sample(ctx.text)
+        size, base, size_rule = sample.sample(ctx.text, rec.get("quote"))
         rows.append(
             {
                 "population": who,
@@ -101,7 +101,7 @@ def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *,
                 "sample_rule": size_rule,
             }
         )
-    sem = pd.DataFrame(rows, index=df.index)
+    sem = pd.DataFrame(rows, index=df.index).astype(object)  # filled by rules below, None where unknown
     # report_respondents: resolve "respondents" once per report
     resolved: dict[str, str | None] = {}
     for report_id, group in sem.groupby(df["report_id"]):
@@ -141,7 +141,7 @@ def annotate(observations: pd.DataFrame, reports: pd.DataFrame | None = None, *,
         if share >= topic.REPORT_TOPIC_SHARE and sizes[rid] >= topic.REPORT_TOPIC_MIN
     }
     uncued = sem["topic"].isna()
-    sem.loc[uncued, "topic"] = df.loc[uncued, "report_id"].map(main).fillna("other")
+    sem.loc[uncued, "topic"] = df.loc[uncued, "report_id"].map(lambda rid: main.get(rid, "other"))
     df["population"] = sem["population"]
     df["topic"] = sem["topic"]
     df["measure"] = sem["measure"]

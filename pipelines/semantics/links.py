@@ -2,33 +2,42 @@
 
 ``restates`` (on the restating figure: the id of the figure it restates), rules in order:
 
-1. ``parenthesised``: two text figures side by side, one in brackets right after the other
-   (at most 3 characters apart, an opening bracket between), same unit, values within 10 points:
-   the verbal or approximate one restates the exact one.
-   "近七成(68%)": 近七成 (~70) restates 68%; "63% (nearly two-thirds)": two-thirds restates 63%.
+1. ``parenthesised``: two text figures side by side, the second in brackets right after the first
+   or its noun (at most ``MAX_RESTATE_GAP`` characters, ending in an opening bracket), same unit,
+   values within 10 points: the verbal or approximate one restates the exact one.
+   "近七成(68%)": 近七成 (~70) restates 68%; "超过一半的消费者(54%)": 一半 restates 54%;
+   "63% (nearly two-thirds)": two-thirds restates 63%.
 2. ``chart_repeats_text``: a chart label with the value, unit and page of exactly one text figure
    of the same report restates it. Cisco p. 11 "65%" label restates "65% ... saying that".
 
 ``previous_of`` (on the later figure: the id of its earlier value), rule:
 
-1. ``nearest_previous``: a text figure of period "previous" and the nearest text figure of period
-   "current" in the same sentence (kind level, same unit, at most 60 characters apart, each used
-   once). "從 32% 增長到 39%": 39% -> 32%; "61%, up from 54% last year": 61% -> 54%;
-   "50% in 2019 ... 39% in 2021": 39% -> 50%.
+1. ``from_to``: a text figure of period "previous" and the nearest text figure of period
+   "current" (kind level, same unit, at most ``MAX_PAIR_GAP`` characters apart, each used once)
+   with an order cue between them (``lexicon/links.yaml``): "從 32% 增長到 39%": 39% -> 32%;
+   "61%, up from 60% last year and 53% two years ago": 61% -> 60%; "(50% in 2019 to 39% in
+   2021)": 39% -> 50%. Two figures with no cue between ("60% last year and 53% ...") are not paired.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 import pandas as pd
 
+from pipelines.semantics.lexicon import load, word_pattern
+from pipelines.semantics.text import fold
+
 RULES_RESTATES = ("parenthesised", "chart_repeats_text")
-RULES_PREVIOUS = ("nearest_previous",)
+RULES_PREVIOUS = ("from_to",)
 _EXACT_DIGITS = re.compile(r"\d")
-_OPEN = re.compile(r"^\s*[(（\[]\s*$")
-MAX_PAIR_GAP = 60
+# Between a figure and its bracketed restatement: an opening bracket, perhaps after the noun of
+# the first ("超过一半的消费者(54%)", "two-thirds of consumers (63%)").
+_OPEN = re.compile(r"^[^\d%,，。;；.]{0,12}[(（\[]\s*$")
+MAX_RESTATE_GAP = 14
+MAX_PAIR_GAP = 120  # characters: "37% ... switched providers (similar to last year and up from 34% two years ago)"
 
 
 def _is_verbal(row: pd.Series) -> bool:
@@ -43,7 +52,8 @@ def restates(df: pd.DataFrame) -> pd.Series:
         rows = list(group.iterrows())
         for (ia, a), (ib, b) in itertools.pairwise(rows):
             gap = int(b["char_start"]) - int(a["char_end"])
-            if not 0 <= gap <= 3 or a["unit"] != b["unit"] or abs(float(a["value"]) - float(b["value"])) > 10:
+            close = abs(float(a["value"]) - float(b["value"])) <= 10
+            if not 0 <= gap <= MAX_RESTATE_GAP or a["unit"] != b["unit"] or not close:
                 continue
             between = _between(a, b)
             if between is not None and not _OPEN.match(between):
@@ -75,21 +85,44 @@ def _between(a: pd.Series, b: pd.Series) -> str | None:
     return quote[ia + len(str(a["stated_as"])) : ib]
 
 
+@lru_cache(maxsize=1)
+def _order_cues():
+    spec = load("links")
+    return word_pattern(spec["earlier_first"]), word_pattern(spec["later_first"])
+
+
+def _text_between(first: pd.Series, second: pd.Series, quotes: list[object]) -> str | None:
+    """Folded text between two figures, read from the first quote that holds both in order."""
+    for quote in quotes:
+        text = fold(quote)
+        a = text.find(fold(first["stated_as"]))
+        if a < 0:
+            continue
+        b = text.find(fold(second["stated_as"]), a + len(fold(first["stated_as"])))
+        if b >= 0:
+            return text[a + len(fold(first["stated_as"])) : b]
+    return None
+
+
 def previous_of(df: pd.DataFrame) -> pd.Series:
     """The ``previous_of`` column for ``df`` (index-aligned)."""
     out = pd.Series([None] * len(df), index=df.index, dtype=object)
     text = df[(df["source"] == "text") & df["char_start"].notna() & (df["kind"] == "level")]
-    for _, group in text.groupby(["report_id", "quote"], sort=False):
+    earlier_first, later_first = _order_cues()
+    for _, group in text.groupby("report_id", sort=False):
         earlier = group[group["period"] == "previous"]
         later = group[group["period"] == "current"]
-        if earlier.empty or later.empty:
-            continue
         pairs = []
         for ie, e in earlier.iterrows():
             for il, lt in later.iterrows():
-                distance = abs(int(lt["char_start"]) - int(e["char_start"]))
-                if e["unit"] == lt["unit"] and distance <= MAX_PAIR_GAP:
-                    pairs.append((distance, ie, il))
+                distance = int(lt["char_start"]) - int(e["char_start"])
+                if e["unit"] != lt["unit"] or not 0 < abs(distance) <= MAX_PAIR_GAP:
+                    continue
+                first, second = (e, lt) if distance > 0 else (lt, e)
+                between = _text_between(first, second, [first["quote"], second["quote"]])
+                cue = earlier_first if distance > 0 else later_first
+                if between is not None and cue.search(between):
+                    pairs.append((abs(distance), ie, il))
         used_e, used_l = set(), set()
         for _, ie, il in sorted(pairs):
             if ie in used_e or il in used_l:

@@ -66,7 +66,7 @@ def _not_owner():
 # U.S. respondents", "63% 的营销人员", "80% 以上的受访者".
 _AFTER_GAP = re.compile(
     r"^\s*(?:percent|per cent|%)?\s*(?:of\s+)?(?:(?:the|all|those|surveyed|global|u\.s\.|us|uk|responding|"
-    r"participating|[a-z]+-?based)\s+)*$|^\s*(?:以上|左右|多)?\s*(?:的|是|为)?\s*(?:被调查|接受调查的|受访的)?$"
+    r"participating|[a-z]+-?based)\s+)*$|^\s*(?:以上|左右|多)?\s*(?:的|是|为)?\s*(?:被调查|被测|被检测|接受调查|受访|接受测试)?(?:的)?$"
 )
 
 

@@ -15,7 +15,7 @@ import re
 
 RULES = ("n_equals", "of_the_n_surveyed", "surveyed_n", "n_nouns_responded")
 _N = r"(\d{1,3}(?:[,，]\d{3})+|\d{2,7})"
-_EN_NOUN = r"([a-z][a-z\-]{2,30}(?: [a-z\-]{2,30})?)"
+_EN_NOUN = r"([a-z][a-z\-]{1,30}(?: (?!(?:in|of|from|across|at|and|who|that|were|are)\b)[a-z\-]{2,30})?)"
 _ZH_COUNTER = r"\s*(?:多|余)?\s*(?:名|位|个)\s*"
 _PATTERNS = (
     ("n_equals", re.compile(r"\bn\s*[=＝]\s*" + _N, re.I)),
@@ -51,14 +51,16 @@ _PATTERNS = (
 )
 
 
-def sample(quote: object) -> tuple[int | None, str | None, str | None]:
-    """(sample_size, base, rule) stated in ``quote``; Nones when it states none."""
-    if not isinstance(quote, str):
+def sample(text: object, original: object = None) -> tuple[int | None, str | None, str | None]:
+    """(sample_size, base, rule) stated in ``text`` (the matching copy of the quote); Nones when it
+    states none. ``original``, the quote itself (same length), gives the base in its own spelling."""
+    if not isinstance(text, str):
         return None, None, None
+    source = original if isinstance(original, str) and len(original) == len(text) else text
     for rule, pattern in _PATTERNS:
-        m = pattern.search(quote)
+        m = pattern.search(text)
         if m:
             size = int(re.sub(r"[,，]", "", m.group(1)))
-            base = m.group(2).strip() if m.lastindex and m.lastindex >= 2 else None
+            base = source[m.start(2) : m.end(2)].strip() if m.lastindex and m.lastindex >= 2 else None
             return size, base, rule
     return None, None, None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pipelines.figures.normalise import matching_copy
 
 # Clause ends: a cue beyond one of these belongs to another figure's clause.
-_CLAUSE_END = re.compile(r"[，;；。!?！？:：、\n]|[,.](?!\d)|\s-\s|\s–\s")
+_CLAUSE_END = re.compile(r"[，;；。!?！？:：、\n]|,(?!\d)|(?<!\.[a-z])\.(?=\s|$)|\s-\s|\s–\s")
 _SENTENCE_END = re.compile(r"[;；。!?！？\n]|\.(?=\s|$)")
 
 
