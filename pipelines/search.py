@@ -195,6 +195,12 @@ def rank(docs: list[tuple[list[str], list[str]]], query: list[str], limit: int) 
     return [(i, scores[i]) for i in best]
 
 
+def annotated(observations: pd.DataFrame) -> bool:
+    """Whether the semantic columns are filled (``topic`` is never null once annotated); a catalogue
+    published before the build annotated its figures has them missing or all null."""
+    return "topic" in observations.columns and bool(observations["topic"].notna().any())
+
+
 def search(
     observations: pd.DataFrame,
     query: str,
@@ -206,10 +212,10 @@ def search(
 ) -> pd.DataFrame:
     """The observations that best answer ``query``, best first, with a ``score`` column.
 
-    Observations without the semantic columns (a catalogue published before they existed) are
-    annotated on the fly by ``pipelines.semantics.annotate``.
+    Observations without the semantic columns (a catalogue published before the build filled them)
+    are annotated on the fly by ``pipelines.semantics.annotate``.
     """
-    if "population" not in observations.columns:
+    if not annotated(observations):
         from pipelines.semantics import annotate
 
         observations = annotate(observations, reports)
@@ -263,7 +269,7 @@ def _catalogue(root: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     resolved = reader.resolve(root, version)
     observations = reader.load("observations", version=resolved, root=root)
     reports = reader.load("reports", version=resolved, root=root)
-    if "population" not in observations.columns:
+    if not annotated(observations):
         from pipelines.semantics import annotate
 
         observations = annotate(observations, reports)

@@ -101,6 +101,12 @@ def _text_between(first: pd.Series, second: pd.Series, quotes: list[object]) -> 
         b = text.find(fold(second["stated_as"]), a + len(fold(first["stated_as"])))
         if b >= 0:
             return text[a + len(fold(first["stated_as"])) : b]
+    # the extraction split the sentence (a line or page break): the first quote's tail and the
+    # second quote's head, the figures being at most MAX_PAIR_GAP characters apart anyway
+    head, tail = fold(first["quote"]), fold(second["quote"])
+    a, b = head.find(fold(first["stated_as"])), tail.find(fold(second["stated_as"]))
+    if a >= 0 and b >= 0 and first["quote"] != second["quote"]:
+        return head[a + len(fold(first["stated_as"])) :] + " " + tail[:b]
     return None
 
 
