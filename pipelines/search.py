@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from pipelines.semantics import annotate, annotated
 from pipelines.semantics.lexicon import load
 from pipelines.semantics.text import fold, locate
 
@@ -195,12 +196,6 @@ def rank(docs: list[tuple[list[str], list[str]]], query: list[str], limit: int) 
     return [(i, scores[i]) for i in best]
 
 
-def annotated(observations: pd.DataFrame) -> bool:
-    """Whether the semantic columns are filled (``topic`` is never null once annotated); a catalogue
-    published before the build annotated its figures has them missing or all null."""
-    return "topic" in observations.columns and bool(observations["topic"].notna().any())
-
-
 def search(
     observations: pd.DataFrame,
     query: str,
@@ -216,8 +211,6 @@ def search(
     are annotated on the fly by ``pipelines.semantics.annotate``.
     """
     if not annotated(observations):
-        from pipelines.semantics import annotate
-
         observations = annotate(observations, reports)
     pool = observations
     if population is not None:
@@ -270,8 +263,6 @@ def _catalogue(root: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     observations = reader.load("observations", version=resolved, root=root)
     reports = reader.load("reports", version=resolved, root=root)
     if not annotated(observations):
-        from pipelines.semantics import annotate
-
         observations = annotate(observations, reports)
     return observations, reports
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipelines.catalogue import reader  # noqa: E402
-from pipelines.semantics import annotate  # noqa: E402
+from pipelines.semantics import annotate, annotated  # noqa: E402
 from scripts.score_corpus import clean_for_match  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "semantics_gold"
@@ -77,7 +77,7 @@ def _meets(g: dict, o: dict, source: str, anchor: str) -> bool:
 def score(root: str, misses: int = 0) -> dict:
     observations = reader.load("observations", root=root)
     reports = reader.load("reports", root=root)
-    if "population" not in observations:
+    if not annotated(observations) or "population_rule" not in observations:
         observations = annotate(observations, reports, explain=True)
     pairs = match(load_gold(), observations, reports)
     matched = [(g, o) for g, o in pairs if o is not None]

@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -211,7 +210,11 @@ def test_population_and_topic_on_the_annotated_gold(shared_catalogue):
 
 
 def _fold(text: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).lower()
+    """score.py's folding (NFKC, pinyin glosses out, quotes folded, no whitespace, lower case)."""
+    sys.path.insert(0, str(ROOT))
+    from scripts.score_corpus import clean_for_match
+
+    return clean_for_match(text)
 
 
 @needs_shared

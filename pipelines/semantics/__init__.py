@@ -24,12 +24,18 @@ from pipelines.semantics.text import fold, locate
 
 COLUMNS = ("population", "topic", "measure", "sample_size", "base", "restates", "previous_of")
 POPULATIONS = schema.POPULATIONS
-__all__ = ["COLUMNS", "POPULATIONS", "annotate", "benchmarks", "topics"]
+__all__ = ["COLUMNS", "POPULATIONS", "annotate", "annotated", "benchmarks", "topics"]
 
 
 def topics() -> tuple[str, ...]:
     """The topic taxonomy, in rule priority order."""
     return topic.names()
+
+
+def annotated(observations: pd.DataFrame) -> bool:
+    """Whether the semantic columns are filled (``topic`` is never null once annotated); a catalogue
+    published before the build annotated its figures has them missing or all null."""
+    return "topic" in observations.columns and bool(observations["topic"].notna().any())
 
 
 def _str(value: object) -> str:
