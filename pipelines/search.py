@@ -202,6 +202,27 @@ def rank(docs: list[tuple[list[str], list[str]]], query: list[str], limit: int) 
     return [(i, scores[i]) for i in best]
 
 
+def prefer_restated(pool: pd.DataFrame, hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Hits with every restatement replaced by the figure it restates, each figure once, in order.
+
+    A chart label "Have Switched Companies/Providers 37%" that restates "37% of respondents ...
+    indicated they had switched providers" answers the same question; the analyst wants the
+    sentence (and its page) rather than a caption, and never the same fact twice.
+    """
+    if "restates" not in pool.columns:
+        return hits
+    position = {oid: i for i, oid in enumerate(pool["observation_id"])}
+    restated = pool["restates"].tolist()
+    out, seen = [], set()
+    for i, score in hits:
+        target = restated[i]
+        j = position.get(target, i) if isinstance(target, str) else i
+        if j not in seen:
+            seen.add(j)
+            out.append((j, score))
+    return out
+
+
 def search(
     observations: pd.DataFrame,
     query: str,
@@ -224,7 +245,7 @@ def search(
     if year is not None:
         pool = pool[pool["year"] == year]
     pool = pool.reset_index(drop=True)
-    hits = rank(documents(pool, reports), query_tokens(query), limit)
+    hits = prefer_restated(pool, rank(documents(pool, reports), query_tokens(query), FUSION_DEPTH))[:limit]
     out = pool.iloc[[i for i, _ in hits]].copy()
     out["score"] = [s for _, s in hits]
     if reports is not None and "title" in reports:
