@@ -5,7 +5,8 @@ value (changes by magnitude) and, as the shared scorer does, its anchor inside t
 (text), or its page and row label (table) or page and label (chart). Gold rows whose figure the
 build did not extract are counted apart, not as errors.
 
-    .venv/bin/python scripts/score_semantics.py CATALOGUE_ROOT [--misses N] [--json]
+    .venv/bin/python scripts/score_semantics.py CATALOGUE_ROOT [--misses N] [--json] [--gold FOLDER]
+    (the held-out gold: --gold tests/data/semantics_gold/held_out)
 """
 
 from __future__ import annotations
@@ -74,12 +75,12 @@ def _meets(g: dict, o: dict, source: str, anchor: str) -> bool:
     return True
 
 
-def score(root: str, misses: int = 0) -> dict:
+def score(root: str, misses: int = 0, gold: Path = GOLD) -> dict:
     observations = reader.load("observations", root=root)
     reports = reader.load("reports", root=root)
     if not annotated(observations) or "population_rule" not in observations:
         observations = annotate(observations, reports, explain=True)
-    pairs = match(load_gold(), observations, reports)
+    pairs = match(load_gold(gold), observations, reports)
     matched = [(g, o) for g, o in pairs if o is not None]
     result: dict = {"gold": len(pairs), "matched": len(matched)}
     for name in ("population", "topic"):
@@ -105,8 +106,9 @@ def main() -> int:
     parser.add_argument("catalogue")
     parser.add_argument("--misses", type=int, default=0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="gold folder (default: the development gold)")
     args = parser.parse_args()
-    result = score(args.catalogue, args.misses)
+    result = score(args.catalogue, args.misses, args.gold)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
