@@ -127,7 +127,8 @@ def weak_owner(label: str = "", section: str = "") -> tuple[str | None, str | No
 
 def report_respondents(title: str, sample_bases: Iterable[str], named: Iterable[str]) -> str | None:
     """Whom a report surveyed: a title cue, else the largest sample's base noun, else the most named
-    population among its figures (businesses and other excluded: those are what respondents talk about)."""
+    population among its figures (businesses and other excluded: those are what respondents talk
+    about), else leaders where the figures name only businesses (TrustArc's privacy professionals)."""
     cues = load("population")["report_cues"]
     folded = fold(title).replace("-", " ")
     for name, spec in cues.items():
@@ -139,7 +140,10 @@ def report_respondents(title: str, sample_bases: Iterable[str], named: Iterable[
         if hits:
             return hits[-1]
     counts = Counter(n for n in named if n not in (RESPONDENTS, "other", "businesses", None))
-    return counts.most_common(1)[0][0] if counts else None
+    if counts:
+        return counts.most_common(1)[0][0]
+    # a survey that talks only about companies was answered by people speaking for them
+    return "leaders" if "businesses" in named else None
 
 
 def is_practice(ctx: Context, previous: str = "") -> bool:
