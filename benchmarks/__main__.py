@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "catalogue": ([], []),
     "scale": (["--n", "1000"], ["--n", "100"]),
     "soak": (["--runs", "20"], ["--runs", "3"]),
+    "search": (["2000"], ["500"]),
 }
 
 

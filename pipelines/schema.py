@@ -30,6 +30,20 @@ PERIODS = ("current", "previous", "unknown")
 SOURCES = ("text", "table", "chart")
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 FORMATS = ("html", "pdf", "text", "markdown")
+# --- issue 15: what a figure measures and whom it counts (pipelines/semantics) ---------------------
+POPULATIONS = ("consumers", "businesses", "leaders", "employees", "marketers", "it_developers", "public", "other")
+TOPICS = (
+    "trust_privacy",
+    "ai_adoption",
+    "personalisation",
+    "satisfaction",
+    "loyalty_churn",
+    "channel_preference",
+    "speed_of_service",
+    "employee_experience",
+    "spend_revenue",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,11 @@ OBSERVATIONS = Dataset(
     title="One row per stated figure",
     primary_key=("observation_id",),
     sort_key=("report_id", "page", "char_start", "observation_id"),  # reading order
-    foreign_keys=(("report_id", "reports", "report_id"),),
+    foreign_keys=(
+        ("report_id", "reports", "report_id"),
+        ("restates", "observations", "observation_id"),  # issue 15
+        ("previous_of", "observations", "observation_id"),  # issue 15
+    ),
     fields=(
         Field("observation_id", pa.string(), "Stable id of the figure: same document, same figure, same id.", False),
         Field("report_id", pa.string(), "Report the figure comes from.", False),
@@ -110,6 +128,38 @@ OBSERVATIONS = Dataset(
         Field("row_label", pa.string(), "Row header of the cell (source 'table') or series label."),
         Field("column_label", pa.string(), "Column header path of the cell, joined with ' / '."),
         Field("language", pa.string(), "Language of the quote.", False, LANGUAGES),
+        # --- issue 15: semantic columns, filled by pipelines.semantics.annotate ---------------------
+        Field(
+            "population",
+            pa.string(),
+            "Whom the figure counts (consumers, businesses, leaders, employees, marketers, it_developers, "
+            "public, other); null where the text does not say.",
+            True,
+            POPULATIONS,
+        ),
+        Field(
+            "topic",
+            pa.string(),
+            "CX taxonomy class of the figure (pipelines/semantics/lexicon/topics.yaml).",
+            True,
+            TOPICS,
+        ),
+        Field("measure", pa.string(), "What is measured: a short normalised English phrase built from the sentence."),
+        Field(
+            "sample_size",
+            pa.int32(),
+            "Number of people or organisations asked, where the sentence states it (n=2,400).",
+        ),
+        Field(
+            "base", pa.string(), "Who the sample is, as the sentence says it ('leaders' of '1,100 leaders surveyed')."
+        ),
+        Field("restates", pa.string(), "observation_id of the figure this one restates (近七成 restating 68%)."),
+        Field(
+            "previous_of",
+            pa.string(),
+            "observation_id of this figure's earlier value in a from-to or 'up from' pair "
+            "(set on 61% of 'from 54% to 61%').",
+        ),
     ),
 )
 
@@ -127,6 +177,34 @@ TABLES = Dataset(
         Field("col", pa.int32(), "0-based column index.", False),
         Field("text", pa.string(), "Cell text as extracted (spanning cells repeat their text)."),
         Field("is_header", pa.bool_(), "Whether the cell is part of the header rows.", False),
+    ),
+)
+
+# issue 15: the benchmarks dataset (pipelines.semantics.benchmarks). Joins DATASETS when the build
+# produces it (the coordinator wires pipelines.semantics into the build).
+BENCHMARKS = Dataset(
+    name="benchmarks",
+    title="One row per measure, population, year and report: the same measure lined up across reports",
+    primary_key=("topic", "measure", "population", "year", "report_id"),
+    sort_key=("topic", "measure", "population", "year", "report_id"),
+    foreign_keys=(("report_id", "reports", "report_id"),),
+    fields=(
+        Field("topic", pa.string(), "CX taxonomy class.", False, TOPICS),
+        Field("measure", pa.string(), "What is measured (observations.measure).", False),
+        Field(
+            "population", pa.string(), "Whom the figure counts; null where the text does not say.", True, POPULATIONS
+        ),
+        Field("year", pa.int32(), "Year the figures describe."),
+        Field("report_id", pa.string(), "Report the figures come from.", False),
+        Field("value", pa.float64(), "The figure's value (the first in reading order that restates no other).", False),
+        Field("unit", pa.string(), "Unit of the value.", False, UNITS),
+        Field(
+            "n_values",
+            pa.int32(),
+            "Distinct values under this key: above 1, the measure is not specific enough.",
+            False,
+        ),
+        Field("observation_ids", pa.list_(pa.string()), "The observations behind this row.", False),
     ),
 )
 

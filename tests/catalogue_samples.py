@@ -53,6 +53,7 @@ def observation(
         "row_label": None,
         "column_label": None,
         "language": language,
+        "sample_size": 1000,  # frictionless reads a null Parquet integer as "nan" (so do real pages)
     }
 
 

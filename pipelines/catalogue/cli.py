@@ -46,10 +46,9 @@ def register(subparsers: argparse._SubParsersAction, default_root: str) -> None:
         verbs.add_parser("repair", help="rebuild a missing or damaged latest.json/index.json from the version folders")
     )
     repair.set_defaults(func=cmd_repair)
-    search = with_root(subparsers.add_parser("search", help="figures whose quote or label contains TEXT"))
-    search.add_argument("text")
-    search.add_argument("--version", default="latest")
-    search.set_defaults(func=cmd_search)
+    from pipelines.search import add_search_verb  # the ranked, bilingual search (issue 15)
+
+    add_search_verb(with_root(subparsers.add_parser("search", help="figures that answer a few keywords, best first")))
 
 
 def _one_line_errors(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -142,20 +141,6 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 @_one_line_errors
-def cmd_search(args: argparse.Namespace) -> int:
-    hits = reader.search(args.catalogue, args.text, args.version)
-    if hits.empty:
-        print(f"no figure mentions {args.text!r}")
-        return 1
-    import pandas as pd
-
-    for hit in hits.itertuples(index=False):
-        page = f"p.{hit.page}" if not pd.isna(hit.page) else "-"
-        label = f" [{hit.label}]" if isinstance(hit.label, str) else ""
-        print(f"{hit.report_id} {page}: {hit.stated_as}{label}  {hit.quote}")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None, default_root: str = "catalogue") -> int:
     parser = argparse.ArgumentParser(prog="cxbench")
     register(parser.add_subparsers(dest="command", required=True), default_root)

@@ -182,31 +182,3 @@ def _keys_from(manifest: dict[str, Any]) -> dict[str, tuple[str, ...]]:
         for r in manifest["resources"]
         if r["name"] != layout.CHANGES
     }
-
-
-def search(root: str, text: str, version: str = "latest") -> pd.DataFrame:
-    """Figures whose quote or label contains ``text`` (case-insensitive, either Chinese script)."""
-    import pandas as pd
-
-    observations = load("observations", version=version, root=root)
-    reports = load("reports", version=version, root=root)[["report_id", "title"]]
-    needles = _script_variants(text)
-    hay = (observations["quote"].fillna("") + "\n" + observations["label"].fillna("")).str.casefold()
-    mask = pd.Series(False, index=observations.index)
-    for needle in needles:
-        mask |= hay.str.contains(needle.casefold(), regex=False)
-    hits = observations[mask].merge(reports, on="report_id", how="left")
-    columns = ["report_id", "title", "page", "value", "unit", "stated_as", "label", "quote", "observation_id"]
-    return hits[columns].reset_index(drop=True)
-
-
-def _script_variants(text: str) -> list[str]:
-    """The query in Simplified and Traditional script, so 满意 also finds 滿意."""
-    try:
-        import opencc
-    except ImportError:  # search still works, just without cross-script matching
-        return [text]
-    variants = {text}
-    for config in ("s2t", "t2s"):
-        variants.add(opencc.OpenCC(config).convert(text))
-    return sorted(variants)

@@ -28,7 +28,7 @@ def release_frames(n_observations: int = 1_000, n_reports: int = 20, seed: int =
     counts = observations["report_id"].value_counts()
     reports["n_observations"] = reports["report_id"].map(counts).fillna(0).astype("int32")
     frames = {"reports": reports, "observations": observations, "tables": _tables(reports)}
-    return {name: frame[DATASETS[name].columns] for name, frame in frames.items()}
+    return {name: frame.reindex(columns=DATASETS[name].columns) for name, frame in frames.items()}  # new columns: null
 
 
 def _reports(n: int, rng: np.random.Generator) -> pd.DataFrame:
