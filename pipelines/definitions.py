@@ -3,9 +3,8 @@
 import dagster as dg
 
 from pipelines.defs import assets, checks, release
-from pipelines.defs.executors import cxbench_executor
 from pipelines.defs.jobs import build_catalogue_job
-from pipelines.defs.resources import CxbenchSettings, ReportStoreIOManager
+from pipelines.defs.resources import CxbenchSettings, ReportEngine, ReportStoreIOManager
 from pipelines.defs.schedules import refetch_urls_schedule
 from pipelines.defs.sensors import sources_sensor
 
@@ -17,11 +16,5 @@ defs = dg.Definitions(
     jobs=[build_catalogue_job],
     sensors=[sources_sensor],
     schedules=[refetch_urls_schedule],
-    executor=cxbench_executor,
-    resources={"cxbench": _settings, "io_manager": ReportStoreIOManager(settings=_settings)},
+    resources={"cxbench": _settings, "engine": ReportEngine(), "io_manager": ReportStoreIOManager(settings=_settings)},
 )
-
-
-def build_catalogue() -> dg.JobDefinition:
-    """Module-level accessor so ``reconstructable`` can rebuild the job in run workers."""
-    return defs.resolve_job_def("build_catalogue")
