@@ -4,11 +4,9 @@ import dagster as dg
 
 from pipelines.defs import assets, checks, release
 from pipelines.defs.jobs import build_catalogue_job
-from pipelines.defs.resources import CxbenchSettings, ReportEngine, ReportStoreIOManager
+from pipelines.defs.resources import CxbenchSettings, ReportEngine, work_store_io_manager
 from pipelines.defs.schedules import refetch_urls_schedule
 from pipelines.defs.sensors import sources_sensor
-
-_settings = CxbenchSettings()
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([assets, release]),
@@ -16,5 +14,5 @@ defs = dg.Definitions(
     jobs=[build_catalogue_job],
     sensors=[sources_sensor],
     schedules=[refetch_urls_schedule],
-    resources={"cxbench": _settings, "engine": ReportEngine(), "io_manager": ReportStoreIOManager(settings=_settings)},
+    resources={"cxbench": CxbenchSettings(), "engine": ReportEngine(), "io_manager": work_store_io_manager},
 )

@@ -13,7 +13,14 @@ from pipelines.engine import DaskEngine, Engine, Limits, ProcessPoolEngine
 from pipelines.source_changes import PROJECT_ROOT, default_dagster_home, work_dir_for
 from pipelines.workstore import WorkStore
 
-__all__ = ["PROJECT_ROOT", "CxbenchSettings", "ReportEngine", "ReportStoreIOManager", "default_dagster_home"]
+__all__ = [
+    "PROJECT_ROOT",
+    "CxbenchSettings",
+    "ReportEngine",
+    "WorkStoreIOManager",
+    "default_dagster_home",
+    "work_store_io_manager",
+]
 
 
 def _env_number(name: str, default: float) -> Any:
@@ -91,17 +98,24 @@ class ReportEngine(dg.ConfigurableResource):
         return ProcessPoolEngine(self.workers, limits)
 
 
-class ReportStoreIOManager(dg.ConfigurableIOManager):
-    """Keeps each asset's value in the sources folder's own work store (one pickle per asset).
+class WorkStoreIOManager(dg.IOManager):
+    """Keeps each asset's value in the run's sources folder's own work store (one pickle per asset).
 
     Values are small summaries and the datasets' frames; per-report extracts are stored by
     ``pipelines.incremental`` itself, keyed by fingerprint.
     """
 
-    settings: CxbenchSettings
+    def __init__(self, settings: CxbenchSettings) -> None:
+        self.settings = settings
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         self.settings.work_store().save("assets", context.asset_key.to_user_string(), obj)
 
     def load_input(self, context: dg.InputContext) -> Any:
         return self.settings.work_store().load("assets", context.asset_key.to_user_string())
+
+
+@dg.io_manager(required_resource_keys={"cxbench"})
+def work_store_io_manager(init_context: dg.InitResourceContext) -> WorkStoreIOManager:
+    """Built from the run's own ``cxbench`` settings, so each sources folder's values stay apart."""
+    return WorkStoreIOManager(init_context.resources.cxbench)
