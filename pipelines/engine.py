@@ -150,7 +150,7 @@ class ProcessPoolEngine:
         workers: int = 0,
         limits: Limits = Limits(),
         *,
-        preload: Iterable[str] = ("pipelines.build",),
+        preload: Iterable[str] = ("pipelines.build", "pipelines.parse", "pipelines.figures", "pipelines.tables"),
         start_method: str = "forkserver",
         poll_seconds: float = 0.05,
     ) -> None:

@@ -44,6 +44,7 @@ class ExtractRun:
     computed: set[str] = field(default_factory=set)
     ended: set[str] = field(default_factory=set)  # ended by the engine (time, memory, crash): retried next run
     wall_seconds: float = 0.0  # the map's wall time (computed reports only)
+    startup_seconds: float = 0.0  # part of it spent starting the engine (e.g. a Dask LocalCluster)
     engine: str = ""
 
 
@@ -93,6 +94,7 @@ def run_extracts(
         if on_progress:
             on_progress(done, len(todo))
     run.wall_seconds = time.perf_counter() - started
+    run.startup_seconds = float(getattr(engine, "startup_seconds", 0.0))
     return run
 
 

@@ -135,8 +135,11 @@ def report_extracts(
         for warning in extract.warnings:
             context.log.warning(f"{extract.report_id}: {warning}")
     seconds = sum(e.seconds for e in computed)
+    warned = {k: e.warnings for k, e in sorted(run.extracts.items()) if e.warnings}
     context.add_output_metadata(
         {
+            "reports_with_warnings": len(warned),
+            "warnings": dg.MetadataValue.json(dict(list(warned.items())[:METADATA_ROWS])),
             "engine": run.engine,
             "reports": len(run.extracts),
             "computed": len(run.computed),
@@ -145,6 +148,7 @@ def report_extracts(
             "ended_by_limits": len(run.ended),
             "extraction_seconds": round(seconds, 3),
             "map_wall_seconds": round(run.wall_seconds, 3),
+            "engine_startup_seconds": round(run.startup_seconds, 3),
             "reports_per_second": round(len(computed) / run.wall_seconds, 2) if run.wall_seconds else 0.0,
         }
     )
