@@ -1,4 +1,4 @@
-"""The sources sensor, the re-fetch schedule and the executor selector, evaluated against a real
+"""The sources sensor, the re-fetch schedule and the engine resource, evaluated against a real
 (temporary) Dagster instance and real files; the re-fetch path against a real HTTP server."""
 
 from __future__ import annotations
@@ -73,12 +73,15 @@ def test_sensor_requests_a_run_when_a_report_is_added_changed_or_removed(defs, i
     (sources / "beta-survey.md").write_text("# Beta survey 2024\n\nChat satisfaction reached 52%.\n")
     changed = tick(defs, instance, settings, added.cursor)
     assert "0 new, 1 changed, 0 removed" in changed.run_requests[0].tags[TAG_REASON]
-    assert changed.run_requests[0].run_key != added.run_requests[0].run_key  # a new state, a new run
     state = SourceState.from_cursor(changed.cursor)
     assert state.reports["beta-survey"] != SourceState.from_cursor(first.cursor).reports["beta-survey"]
 
+    (sources / "beta-survey.md").write_text("# Beta survey 2024\n\nChat satisfaction reached 47%.\n")
+    restored = tick(defs, instance, settings, changed.cursor)  # back to an earlier state: builds again
+    assert "0 new, 1 changed, 0 removed" in restored.run_requests[0].tags[TAG_REASON]
+
     (sources / "alpha-survey.txt").unlink()
-    removed = tick(defs, instance, settings, changed.cursor)
+    removed = tick(defs, instance, settings, restored.cursor)
     assert "0 new, 0 changed, 1 removed" in removed.run_requests[0].tags[TAG_REASON]
     assert "alpha-survey" not in SourceState.from_cursor(removed.cursor).reports
     assert not tick(defs, instance, settings, removed.cursor).run_requests

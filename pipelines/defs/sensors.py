@@ -17,7 +17,6 @@ from pipelines.defs.jobs import build_catalogue_job, run_config, run_tags
 from pipelines.defs.resources import CxbenchSettings
 from pipelines.ingest.registry import load_registry
 from pipelines.source_changes import SourceChanges, SourceState, compare, source_state
-from pipelines.workstore import fingerprint
 
 SENSOR_INTERVAL_ENV = "CXBENCH_SENSOR_INTERVAL"
 DEFAULT_INTERVAL_SECONDS = 60
@@ -53,9 +52,7 @@ def sources_sensor(context: dg.SensorEvaluationContext, cxbench: CxbenchSettings
         return dg.SensorResult(
             cursor=current.to_cursor(), skip_reason=dg.SkipReason("every report was removed; nothing to build")
         )
-    request = dg.RunRequest(
-        run_key=fingerprint(cxbench.sources_dir, current.to_cursor())[:32],  # one run per state of the folder
-        run_config=run_config(cxbench),
-        tags=run_tags(cxbench, reason),
-    )
+    # No run key: the cursor already asks once per change, and a folder put back to an earlier state
+    # (a file restored) must build again, which a key derived from the state would refuse.
+    request = dg.RunRequest(run_config=run_config(cxbench), tags=run_tags(cxbench, reason))
     return dg.SensorResult(run_requests=[request], cursor=current.to_cursor())
