@@ -31,7 +31,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def built_with_a_bad_report(tmp_path):
+def built_with_a_bad_report(tmp_path, monkeypatch):
     """The bundled sources plus an empty ``bad.txt``, built into the webserver's DAGSTER_HOME."""
     import shutil
 
@@ -45,15 +45,8 @@ def built_with_a_bad_report(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    old = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        outcome = launch_build(sources, str(tmp_path / "catalogue"))
-    finally:
-        if old is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = old
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    outcome = launch_build(sources, str(tmp_path / "catalogue"))
     assert outcome.success and [f["report_id"] for f in outcome.failures] == ["bad"]
     return home, outcome
 
