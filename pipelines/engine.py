@@ -258,8 +258,18 @@ def _dask_call(fn: Callable[[Any], Any], key: str, argument: Any, seconds: float
     return outcome
 
 
+def _dask_batch(fn: Callable[[Any], Any], batch: list[tuple[str, Any]], seconds: float | None) -> list[TaskOutcome]:
+    """Several tasks in one Dask task, each under its own time limit."""
+    return [_dask_call(fn, key, argument, seconds) for key, argument in batch]
+
+
 class DaskEngine:
     """Tasks as dask.distributed futures: on ``address``'s cluster, or on a fresh ``LocalCluster``.
+
+    Reports take milliseconds and a Dask task costs about a millisecond of scheduler time, so tasks
+    go in batches of ``batch_size`` (default: enough for about eight batches per worker). A worker
+    ended for memory fails its whole batch: each of its reports is recorded as ended and retried on
+    the next build.
 
     ``n_workers`` and the memory limit apply to the ``LocalCluster`` only; a production cluster sets
     its workers' ``--memory-limit`` itself and should run its scheduler with
@@ -275,7 +285,9 @@ class DaskEngine:
         n_workers: int = 0,
         limits: Limits = Limits(),
         threads_per_worker: int = 1,
+        batch_size: int = 0,
     ) -> None:
+        self.batch_size = batch_size
         self.address = address
         self.n_workers = n_workers or cpu_count()
         self.limits = limits
@@ -310,17 +322,21 @@ class DaskEngine:
         self.startup_seconds = time.perf_counter() - started
         try:
             run = uuid.uuid4().hex[:8]
+            size = self.batch_size or max(1, len(items) // (8 * self.n_workers))
+            batches = [list(items[i : i + size]) for i in range(0, len(items), size)]
             futures = {
-                client.submit(_dask_call, fn, key, argument, self.limits.seconds, key=f"{key}-{run}", pure=False): key
-                for key, argument in items
+                client.submit(_dask_batch, fn, batch, self.limits.seconds, key=f"batch-{i}-{run}", pure=False): batch
+                for i, batch in enumerate(batches)
             }
             for future, result in as_completed(futures, with_results=True, raise_errors=False):
-                if isinstance(result, TaskOutcome):
-                    yield result
-                else:  # KilledWorker: the nanny ended the worker (memory) or it died
-                    killed = type(result).__name__ == "KilledWorker"
-                    ended = ENDED_MEMORY if killed and self.limits.memory_bytes else ENDED_CRASH
-                    yield TaskOutcome(futures[future], ended=ended, error=None if killed else repr(result))
+                if isinstance(result, list):
+                    yield from result
+                    continue
+                # KilledWorker: the nanny ended the worker (memory) or it died
+                killed = type(result).__name__ == "KilledWorker"
+                ended = ENDED_MEMORY if killed and self.limits.memory_bytes else ENDED_CRASH
+                for key, _ in futures[future]:
+                    yield TaskOutcome(key, ended=ended, error=None if killed else repr(result))
         finally:
             cluster = getattr(client, "_cxbench_cluster", None)
             client.close()
