@@ -29,7 +29,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
@@ -119,7 +119,8 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any]) -> None:
 class _Worker:
     process: Any  # multiprocessing.Process
     conn: Connection
-    task: tuple[str, float] | None = None  # (key, monotonic start) while busy
+    inflight: deque = field(default_factory=deque)  # (key, argument) sent, oldest (running) first
+    started: float = 0.0  # monotonic time the oldest in-flight task began
 
     def rss(self) -> int:
         """Resident bytes of the worker, read from /proc (cheap enough to poll 20 times a second)."""
@@ -144,6 +145,7 @@ class ProcessPoolEngine:
     """
 
     name = "process"
+    DEPTH = 2  # tasks in flight per worker
 
     def __init__(
         self,
@@ -174,30 +176,35 @@ class ProcessPoolEngine:
         return _Worker(process, parent)
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[tuple[str, Any]]) -> Iterator[TaskOutcome]:
+        """Each worker has up to ``DEPTH`` tasks in flight, so it never waits for the parent between
+        two tasks; the oldest is the one running, and its clock starts when the previous one ends."""
         if not items:
             return
         context = self._context()
         queue = deque(items)
         pool = [self._start(context, fn) for _ in range(min(self.workers, len(queue)))]
         try:
-            while queue or any(w.task for w in pool):
-                for worker in pool:
-                    if worker.task is None and queue:
-                        key, argument = queue.popleft()
-                        worker.conn.send((key, argument))
-                        worker.task = (key, time.monotonic())
-                busy = {w.conn: w for w in pool if w.task}
+            while queue or any(w.inflight for w in pool):
+                for depth in range(1, self.DEPTH + 1):  # breadth first: every idle worker gets a task first
+                    for worker in pool:
+                        if queue and len(worker.inflight) < depth:
+                            task = queue.popleft()
+                            if not worker.inflight:
+                                worker.started = time.monotonic()
+                            worker.conn.send(task)
+                            worker.inflight.append(task)
+                busy = {w.conn: w for w in pool if w.inflight}
                 for conn in wait(list(busy), timeout=self.poll_seconds):
                     worker = busy[conn]
-                    key, started = worker.task
                     try:
                         outcome = conn.recv()
-                        worker.task = None
                     except (EOFError, OSError):  # the worker died mid-task (segfault, OOM killer, kill -9)
-                        outcome = TaskOutcome(key, ended=ENDED_CRASH, seconds=time.monotonic() - started)
-                        pool[pool.index(worker)] = self._replace(context, fn, worker)
+                        yield self._end(context, fn, pool, worker, queue, ENDED_CRASH)
+                        continue
+                    worker.inflight.popleft()
+                    worker.started = time.monotonic()
                     yield outcome
-                yield from self._enforce_limits(context, fn, pool)
+                yield from self._enforce_limits(context, fn, pool, queue)
         finally:
             for worker in pool:
                 with contextlib.suppress(OSError):
@@ -206,20 +213,23 @@ class ProcessPoolEngine:
                 worker.process.join(timeout=2)
                 worker.end()
 
-    def _enforce_limits(self, context: Any, fn: Callable, pool: list[_Worker]) -> Iterator[TaskOutcome]:
+    def _enforce_limits(self, context: Any, fn: Callable, pool: list[_Worker], queue: deque) -> Iterator[TaskOutcome]:
         now = time.monotonic()
-        for i, worker in enumerate(pool):
-            if worker.task is None:
+        for worker in list(pool):
+            if not worker.inflight:
                 continue
-            key, started = worker.task
-            ended = None
-            if self.limits.seconds and now - started > self.limits.seconds:
-                ended = ENDED_TIME
+            if self.limits.seconds and now - worker.started > self.limits.seconds:
+                yield self._end(context, fn, pool, worker, queue, ENDED_TIME)
             elif self.limits.memory_bytes and worker.rss() > self.limits.memory_bytes:
-                ended = ENDED_MEMORY
-            if ended:
-                pool[i] = self._replace(context, fn, worker)
-                yield TaskOutcome(key, ended=ended, seconds=now - started)
+                yield self._end(context, fn, pool, worker, queue, ENDED_MEMORY)
+
+    def _end(self, context: Any, fn: Callable, pool: list[_Worker], worker: _Worker, queue: deque, why: str):
+        """End ``worker``: its running task is recorded as ended, the ones waiting behind it go back
+        to the front of the queue, and a fresh worker takes its place."""
+        key, _ = worker.inflight.popleft()
+        queue.extendleft(reversed(worker.inflight))
+        pool[pool.index(worker)] = self._replace(context, fn, worker)
+        return TaskOutcome(key, ended=why, seconds=time.monotonic() - worker.started)
 
     def _replace(self, context: Any, fn: Callable, worker: _Worker) -> _Worker:
         worker.end()

@@ -108,18 +108,6 @@ def _same_local_snapshot(store: SnapshotStore, record: dict | None, file: str, d
     return record.get("bytes") == len(data) and store.has(sha256) and hashlib.sha256(data).hexdigest() == sha256
 
 
-def _prefetch_great_expectations() -> None:
-    """Import Great Expectations on a thread while reports are extracted (the gate needs it next).
-
-    Started only once a report was actually extracted: a run with nothing to extract may reuse the
-    stored gate verdict and never need it. The import takes seconds; here it overlaps the map.
-    """
-    import importlib
-    import threading
-
-    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
-
-
 @dg.asset(
     group_name="per_report",
     description="Each report parsed, cleaned and read for figures and tables, on the engine; unchanged ones reused.",
@@ -145,8 +133,6 @@ def report_extracts(
     last = [0.0]
 
     def progress(done: int, total: int) -> None:  # throttled: a file the CLI polls, not an event
-        if done == 1:
-            _prefetch_great_expectations()
         if time.monotonic() - last[0] > 0.5 or done == total:
             last[0] = time.monotonic()
             store.save_json(PROGRESS, "current", {"run_id": context.run.run_id, "done": done, "total": total})
