@@ -39,11 +39,9 @@ test: setup
 	$(BIN)/ruff check pipelines tests benchmarks scripts
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# Range runs: one planned event per asset; per-partition materializations written as a batch.
 ui: setup-runtime
 	@mkdir -p "$(DAGSTER_HOME)"
-	DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true DAGSTER_EVENT_BATCH_SIZE=1000 \
-		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: setup
 	$(BIN)/python -m benchmarks

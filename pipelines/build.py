@@ -47,12 +47,13 @@ class Failure:
     stage: str
     error: str
     message: str
+    source: str | None = None  # the report's file (relative to the sources folder) or URL
 
     @classmethod
-    def from_exception(cls, report_id: str, exc: BaseException) -> Failure:
+    def from_exception(cls, report_id: str, exc: BaseException, source: str | None = None) -> Failure:
         stage = exc.stage if isinstance(exc, ReportError) else "internal"
         message = exc.message if isinstance(exc, ReportError) else str(exc)
-        return cls(report_id, stage, type(exc).__name__, message)
+        return cls(report_id, stage, type(exc).__name__, message, source)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -144,6 +145,79 @@ def process_report(spec: SourceSpec, snapshot: Snapshot, data: bytes) -> ReportR
     parsed = parse_stage(spec, snapshot, data)
     cleaned = clean_stage(spec, parsed)
     return figures_stage(spec, snapshot, parsed, cleaned)
+
+
+# The stages one report goes through, in order; ``Extract.stage_reached`` names the last one entered.
+STAGES = ("snapshot", "parse", "clean", "figures")
+
+
+@dataclass(frozen=True)
+class ExtractTask:
+    """Everything a worker process needs to extract one report (small: the bytes are read there)."""
+
+    spec: SourceSpec
+    snapshot: Snapshot
+    max_pages: int = 2000
+
+
+@dataclass
+class Extract:
+    """One report's extraction: its rows, or the failure that stopped it, and where time went."""
+
+    report_id: str
+    rows: ReportRows | None = None
+    failure: Failure | None = None
+    stage_reached: str = "snapshot"
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stage_seconds.values())
+
+
+def extract_report(task: ExtractTask) -> Extract:
+    """Parse, clean and extract one report, recording the stage reached and each stage's seconds.
+
+    The engine's worker processes call this; a ``ReportError`` (or any other exception) becomes the
+    report's recorded failure, so the worker goes on to the next report.
+    """
+    import time
+    from pathlib import Path
+
+    from pipelines.ingest.snapshots import SnapshotStore
+
+    spec, snapshot = task.spec, task.snapshot
+    result = Extract(spec.report_id)
+    clock = time.perf_counter()
+
+    def finished(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.stage_seconds[stage] = now - clock
+        clock = now
+
+    try:
+        data = SnapshotStore(Path(snapshot.path).parents[1]).read(snapshot)
+        finished("snapshot")
+        result.stage_reached = "parse"
+        parsed = parse_stage(spec, snapshot, data, max_pages=task.max_pages)
+        result.warnings = list(parsed.warnings)
+        finished("parse")
+        result.stage_reached = "clean"
+        cleaned = clean_stage(spec, parsed)
+        finished("clean")
+        result.stage_reached = "figures"
+        result.rows = figures_stage(spec, snapshot, parsed, cleaned)
+        finished("figures")
+    except Exception as exc:  # recorded for this report; the others go on
+        finished(result.stage_reached)
+        result.failure = Failure.from_exception(spec.report_id, exc, snapshot.source_file or snapshot.source_url)
+    return result
 
 
 def assemble(results: Iterable[ReportRows]) -> dict[str, pd.DataFrame]:

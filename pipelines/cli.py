@@ -10,8 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-# The checkout (pipelines/defs/resources.py computes the same folder, but importing it loads Dagster).
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from pipelines.source_changes import PROJECT_ROOT
 
 DEFAULT_SOURCES = PROJECT_ROOT / "sources"
 DEFAULT_CATALOGUE = PROJECT_ROOT / "datasets" / "catalogue"
@@ -26,46 +25,78 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE), help="catalogue root, path or fsspec URL")
     run.add_argument(
-        "--executor",
-        choices=("in_process", "multiprocess", "dask"),
-        default="in_process",
-        help="Dagster executor (default: %(default)s; every report runs in one step either way)",
+        "--engine",
+        choices=("process", "dask"),
+        default="process",
+        help="where per-report work runs: a local process pool (default) or a Dask cluster",
     )
-    run.add_argument("--full", action="store_true", help="run every report, not only those whose sources changed")
+    run.add_argument("--workers", type=int, default=0, help="processes or Dask workers (default: every core)")
+    run.add_argument("--dask-address", default="", help="a running Dask scheduler (default: a LocalCluster)")
+    run.add_argument("--report", action="append", default=[], metavar="ID", help="rebuild this report (repeatable)")
+    run.add_argument("--full", action="store_true", help="run even when nothing changed since the last build")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
-    from pipelines.catalogue.cli import register
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] != ["run"]:  # the catalogue verbs import pandas; `cxbench run` with nothing to do must not
+        from pipelines.catalogue.cli import register
 
-    register(sub, str(DEFAULT_CATALOGUE))
+        register(sub, str(DEFAULT_CATALOGUE))
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 
 
 def _run(args: argparse.Namespace) -> int:
+    sources = Path(args.sources)
+    if not sources.is_dir():
+        print(f"cxbench: sources folder not found: {sources}", file=sys.stderr)
+        return 2
+    if not (args.full or args.report):
+        record = _unchanged(sources, args.catalogue)
+        if record is not None:  # answered without importing Dagster, pandas or Great Expectations
+            release = record.get("release") or {}
+            print(f"nothing changed since run {record.get('run_id')}: catalogue {release.get('version')} is current")
+            failures = record.get("failures") or []
+            if failures:
+                print(f"{len(failures)} report(s) failed in that run: " + ", ".join(f["report_id"] for f in failures))
+            if release.get("path"):
+                print(release["path"])
+            return 3 if failures else 0
+
     from contextlib import nullcontext
 
     from rich.console import Console
 
     from pipelines.defs.progress import build_progress
-    from pipelines.defs.runs import get_instance, launch_build
-    from pipelines.errors import SourcesError
+    from pipelines.defs.runs import get_instance, launch_build, settings_for
 
-    sources = Path(args.sources)
-    if not sources.is_dir():
-        print(f"cxbench: sources folder not found: {sources}", file=sys.stderr)
-        return 2
     instance = get_instance()
+    engine = {"kind": args.engine, "workers": args.workers, "dask_address": args.dask_address}
     show = not args.no_progress and sys.stderr.isatty()
+    store = settings_for(sources, args.catalogue).work_store()
     try:
-        with build_progress(instance, console=Console(stderr=True)) if show else nullcontext():
-            outcome = launch_build(sources, args.catalogue, executor=args.executor, instance=instance, full=args.full)
-    except SourcesError as exc:  # a folder that cannot be built at all: one line, no traceback
+        with build_progress(instance, store, console=Console(stderr=True)) if show else nullcontext():
+            outcome = launch_build(
+                sources, args.catalogue, engine=engine, instance=instance, full=args.full, reports=args.report
+            )
+    except ValueError as exc:  # no reports, an unknown --report id: one clear line
         print(f"cxbench: {exc}", file=sys.stderr)
         return 2
     print(render_summary(outcome))
     if outcome.release and outcome.release.get("path"):
         print(outcome.release["path"])
     return exit_code(outcome)
+
+
+def _unchanged(sources: Path, catalogue: str) -> dict | None:
+    """The last build's record if no source, code or setting changed since (see source_changes)."""
+    from pipelines.ingest.registry import load_registry
+    from pipelines.source_changes import build_key, source_state, unchanged_since_last_build, work_dir_for
+    from pipelines.workstore import WorkStore
+
+    root = catalogue if "://" in catalogue else str(Path(catalogue).resolve())
+    registry = load_registry(sources)
+    key = build_key(source_state(registry).to_cursor(), str(sources.resolve()), root, {})
+    return unchanged_since_last_build(WorkStore(work_dir_for(sources)), root, key)
 
 
 def exit_code(outcome) -> int:
@@ -76,13 +107,20 @@ def exit_code(outcome) -> int:
 
 
 def render_summary(outcome) -> str:
-    lines = [f"dagster run {outcome.run_id}: {'success' if outcome.success else 'FAILED'}"]
-    if outcome.added or outcome.removed:
-        lines.append(f"partitions: +{len(outcome.added)} new, -{len(outcome.removed)} removed")
-    for stage, stats in outcome.stage_stats.items():
+    if outcome.skipped:
+        lines = [f"nothing changed since run {outcome.run_id}: no run launched"]
+    else:
+        lines = [f"dagster run {outcome.run_id}: {'success' if outcome.success else 'FAILED'}"]
+    stats = outcome.extracts
+    if stats:
         lines.append(
-            f"  {stage:<17} computed {stats['computed']:>5}  reused {stats['reused']:>5}"
-            f"  unchanged, not in this run {stats.get('not in run', 0):>5}"
+            f"reports: {stats.get('reports', 0)}: extracted {stats.get('computed', 0)} on the {stats.get('engine')} "
+            f"engine, reused {stats.get('reused', 0)}, failed {stats.get('failed', 0)}"
+            + (
+                f" ({stats['ended_by_limits']} ended by the time or memory limit)"
+                if stats.get("ended_by_limits")
+                else ""
+            )
         )
     release = outcome.release
     if release:
@@ -103,7 +141,10 @@ def render_summary(outcome) -> str:
             lines.append(gate.summary())
     if outcome.failures:
         lines.append(f"reports that failed ({len(outcome.failures)}):")
-        lines += [f"  {f['report_id']}: {f['stage']}: {f['error']}: {f['message']}" for f in outcome.failures]
+        lines += [
+            f"  {f['report_id']}: {f['stage']}: {f['error']}: {f['message']} ({f.get('source')})"
+            for f in outcome.failures
+        ]
     if not release:
         lines.append("nothing published: the previous release is untouched")
     return "\n".join(lines)

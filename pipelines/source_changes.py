@@ -1,18 +1,25 @@
-"""What changed in a sources folder since the last build: pure helpers for incremental runs.
+"""What changed in a sources folder since the last build, and where the folder keeps its state.
 
-Belongs here: hashing the sources, comparing two states, and choosing the smallest partition
-range that covers the reports needing work. Used by the sources sensor and by ``cxbench run``;
-no Dagster import, so it is tested on its own.
+Belongs here: hashing the sources, comparing two states (the sensor's cursor), each sources folder's
+own work directory, code versions, and the record of the last successful build that lets
+``cxbench run`` skip a run when no source, code or setting changed. Light imports only (no Dagster,
+pandas or Great Expectations), because the no-change check runs before any of them is needed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
+import os
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipelines.ingest.registry import REGISTRY_FILES, Registry
+from pipelines.workstore import WorkStore, fingerprint
 
 
 @dataclass(frozen=True)
@@ -73,32 +80,89 @@ def compare(previous: SourceState, current: SourceState) -> SourceChanges:
     )
 
 
-def partition_plan(existing: list[str], wanted: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(to add, to delete, key order after both) for the dynamic partitions.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_PACKAGE = Path(__file__).resolve().parent
+BUILD_RECORD = "build_record"  # work-store stage of the last successful build, per catalogue
 
-    The instance keeps dynamic partitions in insertion order and a partition range is read in that
-    order, so the range of the coming run is taken from the order the instance will hold after the
-    requests of this tick are applied: surviving keys as they are, new keys appended.
+# What an extract depends on besides its input bytes: these modules and the libraries they use.
+EXTRACT_CODE = (
+    ["parse", "figures", "tables.py", "build.py", "schema.py", "model.py", "errors.py", "ingest/sniff.py"],
+    ["pdfplumber", "pypdfium2", "trafilatura", "opencc", "cn2an", "markdown-it-py"],
+)
+
+
+def default_dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home")
+
+
+def work_dir_for(sources_dir: str | Path) -> Path:
+    """This sources folder's own work store: ``$DAGSTER_HOME/storage/cxbench/<name>-<digest>``.
+
+    Keyed by the folder's absolute path, so building another folder never reuses, prunes or
+    overwrites this one's extracts and records.
     """
-    wanted_set = set(wanted)
-    to_delete = [k for k in existing if k not in wanted_set]
-    kept = [k for k in existing if k in wanted_set]
-    existing_set = set(existing)
-    to_add = [k for k in wanted if k not in existing_set]
-    return to_add, to_delete, kept + to_add
+    folder = Path(sources_dir).resolve()
+    slug = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-")[:40] or "sources"
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
+    return default_dagster_home() / "storage" / "cxbench" / f"{slug}-{digest}"
 
 
-def changed_span(keys: list[str], touched: set[str]) -> tuple[str, str]:
-    """The smallest partition range (in instance order) covering every touched report.
+def code_version(paths: Iterable[str], libraries: Iterable[str] = ()) -> str:
+    """Digest of our source files under ``paths`` and the versions of ``libraries``."""
+    digest = hashlib.sha256()
+    for rel in paths:
+        target = _PACKAGE / rel
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(_PACKAGE).as_posix().encode())
+                digest.update(file.read_bytes())
+    for lib in libraries:
+        try:
+            digest.update(f"{lib}=={importlib.metadata.version(lib)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{lib}==absent".encode())
+    return digest.hexdigest()[:12]
 
-    Dagster writes a few events per partition and asset of a run (about 0.1 s each on SQLite),
-    so a run over all partitions costs time in proportion to the corpus even when every report
-    is reused; a run over the changed span costs those reports only. The release still holds
-    every report: ``datasets`` reads all partitions' rows from the work store. With nothing
-    touched (only removals) the last key stands in, so the release is rebuilt at the cost of one
-    reused report.
-    """
-    positions = [i for i, k in enumerate(keys) if k in touched]
-    if not positions:
-        return keys[-1], keys[-1]
-    return keys[positions[0]], keys[positions[-1]]
+
+# --- the no-change check ----------------------------------------------------------------------
+
+
+def settings_env() -> dict[str, str]:
+    """The ``CXBENCH_*`` settings in the environment (limits, policies): a change means a new build."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("CXBENCH_") and k != "CXBENCH_PROGRESS"}
+
+
+def build_key(sources_state: str, sources_dir: str, catalogue_root: str, options: Mapping[str, Any]) -> str:
+    """Digest of everything a build's result depends on: sources, all our code, settings, options."""
+    code = code_version([""], [*EXTRACT_CODE[1], "great-expectations", "pandas", "pyarrow", "dagster"])
+    return fingerprint(
+        sources_state, code, sorted(settings_env().items()), sources_dir, catalogue_root, sorted(options.items())
+    )
+
+
+def record_key(catalogue_root: str) -> str:
+    return hashlib.sha256(catalogue_root.encode()).hexdigest()[:12]
+
+
+def latest_content_hash(catalogue_root: str) -> str | None:
+    """The current release's content hash, read from ``latest.json`` (local catalogues only)."""
+    if "://" in catalogue_root:
+        return None
+    try:
+        return json.loads((Path(catalogue_root) / "latest.json").read_text(encoding="utf-8")).get("content_hash")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def unchanged_since_last_build(store: WorkStore, catalogue_root: str, key: str) -> dict | None:
+    """The last build's record when nothing changed since (same key, release still current), else None."""
+    record = store.load_json(BUILD_RECORD, record_key(catalogue_root))
+    if not isinstance(record, dict) or record.get("key") != key or record.get("retry"):
+        return None
+    current = latest_content_hash(catalogue_root)
+    return record if current and current == record.get("content_hash") else None
+
+
+def save_build_record(store: WorkStore, catalogue_root: str, record: dict) -> None:
+    store.save_json(BUILD_RECORD, record_key(catalogue_root), record)

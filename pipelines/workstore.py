@@ -1,39 +1,21 @@
-"""Intermediate per-report stage outputs, kept between runs so unchanged reports are not redone.
+"""Private intermediates kept between runs: per-report extracts, the assets' values, gate results.
 
-Each stage output carries a fingerprint of everything it was computed from (the raw content hash
-and the code versions of the stages that produced it). A stage whose fingerprint is unchanged
-reuses its stored output instead of recomputing, which is what makes a run after one changed
-report cost that report plus assembly. Storage is pickle because these are private, same-version
-intermediates; everything published goes through ``pipelines.catalogue`` as Parquet.
+Belongs here: where and how they are stored. What is stored, and when it is reused (by a fingerprint
+of everything it was computed from), is decided by ``pipelines.incremental``. Storage is pickle
+because these are private, same-version intermediates; everything published goes through
+``pipelines.catalogue`` as Parquet. Nothing here imports the rest of the project.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pipelines.build import Failure
-
-
-@dataclass
-class StageOutput:
-    """What one stage produced for one report: a value or a recorded failure, never both."""
-
-    fingerprint: str
-    value: Any = None
-    failure: Failure | None = None
-    seconds: float = 0.0
-    reused: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
 
 
 def fingerprint(*parts: object) -> str:
@@ -71,6 +53,26 @@ class WorkStore:
                 return pickle.load(handle)
         except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError):
             return default  # written by an incompatible version: recompute
+
+    def save_json(self, stage: str, key: str, obj: Any) -> Path:
+        """A small JSON record (read without unpickling, e.g. by the no-change check of ``cxbench run``)."""
+        path = self.root / stage / f"{key}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(obj, handle, sort_keys=True)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def load_json(self, stage: str, key: str) -> Any:
+        try:
+            return json.loads((self.root / stage / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
     def keys(self, stage: str) -> list[str]:
         folder = self.root / stage

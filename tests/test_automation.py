@@ -1,4 +1,4 @@
-"""The sources sensor, the re-fetch schedule and the executor selector, evaluated against a real
+"""The sources sensor, the re-fetch schedule and the engine resource, evaluated against a real
 (temporary) Dagster instance and real files; the re-fetch path against a real HTTP server."""
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from typing import ClassVar
 import dagster as dg
 import pytest
 
-from pipelines.defs.executors import EXECUTOR_NAMES, execution_config
-from pipelines.defs.partitions import reports_partitions
-from pipelines.defs.resources import CxbenchSettings
-from pipelines.defs.runs import RANGE_END, RANGE_START
+from pipelines.defs.jobs import TAG_CATALOGUE, TAG_REASON, TAG_SOURCES
+from pipelines.defs.resources import CxbenchSettings, ReportEngine
 from pipelines.defs.schedules import DEFAULT_REFETCH_CRON, REFETCH_CRON_ENV, refetch_cron
-from pipelines.source_changes import SourceState, partition_plan
+from pipelines.engine import DaskEngine, Limits, ProcessPoolEngine
+from pipelines.source_changes import SourceState
 
 
 @pytest.fixture
@@ -44,76 +43,48 @@ def settings_for(tmp_path: Path, sources: Path, **more) -> CxbenchSettings:
 
 
 def tick(defs, instance, settings, cursor):
-    """One sensor tick as the daemon runs it: evaluate (run requests resolved against the sensor's
-    target), then apply its partition requests to the instance."""
+    """One sensor tick as the daemon runs it (run requests resolved against the sensor's target)."""
     sensor = defs.resolve_sensor_def("sources_sensor")
     context = dg.build_sensor_context(
         instance=instance, cursor=cursor, definitions=defs, resources={"cxbench": settings}
     )
-    data = sensor.evaluate_tick(context)
-    for request in data.dynamic_partitions_requests or []:
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
-    return data
+    return sensor.evaluate_tick(context)
 
 
-def keys(instance) -> list[str]:
-    return list(instance.get_dynamic_partitions(reports_partitions.name))
-
-
-def test_sensor_adds_updates_and_removes_partitions(defs, instance, sources, tmp_path):
+def test_sensor_requests_a_run_when_a_report_is_added_changed_or_removed(defs, instance, sources, tmp_path):
     settings = settings_for(tmp_path, sources)
 
     first = tick(defs, instance, settings, None)
-    assert keys(instance) == ["alpha-survey", "beta-survey"]
     (run,) = first.run_requests
     assert defs.resolve_sensor_def("sources_sensor").job_name == "build_catalogue"  # the explicit target
     assert run.tags["dagster/sensor_name"] == "sources_sensor"  # added by evaluate_tick's resolution
-    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == ("alpha-survey", "beta-survey")
+    assert run.tags[TAG_SOURCES] == str(sources) and run.tags[TAG_CATALOGUE] == settings.catalogue_root
     assert run.run_config["resources"]["cxbench"]["config"]["sources_dir"] == str(sources)
+    assert "2 new" in run.tags[TAG_REASON]
 
     quiet = tick(defs, instance, settings, first.cursor)
     assert not quiet.run_requests and quiet.skip_message
-    assert quiet.cursor == first.cursor
+    assert quiet.cursor in (None, first.cursor)
+
+    (sources / "gamma-study.html").write_text("<html><body><p>Gamma study: 33% used email.</p></body></html>")
+    added = tick(defs, instance, settings, first.cursor)
+    assert "1 new, 0 changed, 0 removed" in added.run_requests[0].tags[TAG_REASON]
 
     (sources / "beta-survey.md").write_text("# Beta survey 2024\n\nChat satisfaction reached 52%.\n")
-    (sources / "gamma-study.html").write_text("<html><body><p>Gamma study: 33% used email.</p></body></html>")
-    changed = tick(defs, instance, settings, first.cursor)
-    assert keys(instance) == ["alpha-survey", "beta-survey", "gamma-study"]
-    assert "1 new, 1 changed, 0 removed" in changed.run_requests[0].tags["cxbench/reason"]
+    changed = tick(defs, instance, settings, added.cursor)
+    assert "0 new, 1 changed, 0 removed" in changed.run_requests[0].tags[TAG_REASON]
     state = SourceState.from_cursor(changed.cursor)
     assert state.reports["beta-survey"] != SourceState.from_cursor(first.cursor).reports["beta-survey"]
 
-    (run,) = changed.run_requests  # only the span of what changed: beta (changed) .. gamma (new)
-    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == ("beta-survey", "gamma-study")
+    (sources / "beta-survey.md").write_text("# Beta survey 2024\n\nChat satisfaction reached 47%.\n")
+    restored = tick(defs, instance, settings, changed.cursor)  # back to an earlier state: builds again
+    assert "0 new, 1 changed, 0 removed" in restored.run_requests[0].tags[TAG_REASON]
 
     (sources / "alpha-survey.txt").unlink()
-    removed = tick(defs, instance, settings, changed.cursor)
-    assert keys(instance) == ["beta-survey", "gamma-study"]
-    (run,) = removed.run_requests  # nothing to extract: one reused report stands in for assembly
-    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == ("gamma-study", "gamma-study")
+    removed = tick(defs, instance, settings, restored.cursor)
+    assert "0 new, 0 changed, 1 removed" in removed.run_requests[0].tags[TAG_REASON]
     assert "alpha-survey" not in SourceState.from_cursor(removed.cursor).reports
-
-
-def test_new_report_range_follows_instance_order_not_name_order(defs, instance, sources, tmp_path):
-    settings = settings_for(tmp_path, sources)
-    cursor = tick(defs, instance, settings, None).cursor
-    (sources / "aardvark-poll.txt").write_text("Aardvark poll: 12% complained.\n")
-    data = tick(defs, instance, settings, cursor)
-    assert keys(instance)[-1] == "aardvark-poll"
-    assert data.run_requests[0].tags[RANGE_START] == data.run_requests[0].tags[RANGE_END] == "aardvark-poll"
-
-
-def test_changed_span_covers_touched_reports_in_instance_order():
-    from pipelines.source_changes import changed_span
-
-    order = ["d", "a", "c", "b"]
-    assert changed_span(order, {"a", "b"}) == ("a", "b")
-    assert changed_span(order, {"c"}) == ("c", "c")
-    assert changed_span(order, set()) == ("b", "b")
+    assert not tick(defs, instance, settings, removed.cursor).run_requests
 
 
 def test_registry_edit_requests_a_run(defs, instance, sources, tmp_path):
@@ -121,32 +92,17 @@ def test_registry_edit_requests_a_run(defs, instance, sources, tmp_path):
     cursor = tick(defs, instance, settings, None).cursor
     entry = "reports:\n  - id: alpha-survey\n    file: alpha-survey.txt\n    title: Alpha\n"
     (sources / "registry.yaml").write_text(entry)
-    data = tick(defs, instance, settings, cursor)
-    (run,) = data.run_requests
-    assert "registry edited" in run.tags["cxbench/reason"]
-    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == ("alpha-survey", "beta-survey")  # all: metadata
+    (run,) = tick(defs, instance, settings, cursor).run_requests
+    assert "registry edited" in run.tags[TAG_REASON]
 
 
-def test_sensor_with_every_report_gone_deletes_and_skips(defs, instance, sources, tmp_path):
+def test_sensor_with_every_report_gone_skips(defs, instance, sources, tmp_path):
     settings = settings_for(tmp_path, sources)
     cursor = tick(defs, instance, settings, None).cursor
     for path in sources.iterdir():
         path.unlink()
     data = tick(defs, instance, settings, cursor)
-    assert keys(instance) == [] and not data.run_requests
-
-
-def test_plain_invocation_returns_partition_requests(instance, sources, tmp_path):
-    from pipelines.defs.sensors import sources_sensor
-
-    context = dg.build_sensor_context(instance=instance, resources={"cxbench": settings_for(tmp_path, sources)})
-    result = sources_sensor(context)
-    (add,) = result.dynamic_partitions_requests
-    assert list(add.partition_keys) == ["alpha-survey", "beta-survey"]
-
-
-def test_partition_plan_keeps_survivors_in_place():
-    assert partition_plan(["b", "c", "d"], ["a", "c", "d"]) == (["a"], ["b"], ["c", "d", "a"])
+    assert not data.run_requests and "every report was removed" in data.skip_message
 
 
 def test_automation_starts_running(defs):
@@ -187,8 +143,7 @@ def test_schedule_requests_a_refetch_run(defs, instance, sources, tmp_path):
     )
     (run,) = schedule.evaluate_tick(context).run_requests
     assert run.run_config["resources"]["cxbench"]["config"]["refetch_urls"] is True
-    assert keys(instance) == ["alpha-survey", "beta-survey", "remote-report"]
-    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == ("alpha-survey", "remote-report")
+    assert run.tags[TAG_SOURCES] == str(sources) and "re-fetch" in run.tags[TAG_REASON]
     assert run.run_key.startswith("refetch-2026-01-05")
 
 
@@ -222,46 +177,44 @@ def site(tmp_path):
 
 def test_url_sources_are_refetched_only_when_asked(site, instance, tmp_path):
     from pipelines.defs.assets import raw_snapshots, source_registry
-    from pipelines.defs.resources import ReportStoreIOManager
+    from pipelines.defs.resources import work_store_io_manager
 
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "registry.yaml").write_text(f"reports:\n  - id: remote-report\n    url: {site}/remote-report.html\n")
-    instance.add_dynamic_partitions(reports_partitions.name, ["remote-report"])
 
     def snapshot(refetch: bool):
         settings = settings_for(tmp_path, sources, refetch_urls=refetch)
         result = dg.materialize(
             [source_registry, raw_snapshots],
-            partition_key="remote-report",
             instance=instance,
-            resources={"cxbench": settings, "io_manager": ReportStoreIOManager(settings=settings)},
+            resources={"cxbench": settings, "io_manager": work_store_io_manager},
         )
         assert result.success
-        return settings.work_store().load("raw_snapshots", "remote-report")
+        return result.output_for_node("raw_snapshots")["remote-report"]
 
     first = snapshot(refetch=False)
-    assert len(_CountingHandler.log) == 1 and first.ok
+    assert len(_CountingHandler.log) == 1 and first.sha256
     again = snapshot(refetch=False)
     assert len(_CountingHandler.log) == 1, "a stored snapshot is reused without a request"
-    assert again.reused and again.value.sha256 == first.value.sha256
+    assert again.sha256 == first.sha256
     refetched = snapshot(refetch=True)
     assert len(_CountingHandler.log) == 2
     assert _CountingHandler.log[-1][1], "the re-fetch is conditional (If-Modified-Since sent)"
-    assert refetched.value.sha256 == first.value.sha256
+    assert refetched.sha256 == first.sha256
     event = instance.get_latest_materialization_event(dg.AssetKey("raw_snapshots"))
-    metadata = event.asset_materialization.metadata
-    assert metadata["reused"].value == 1
-    registry_event = instance.get_latest_materialization_event(dg.AssetKey("source_registry"))
-    contents = registry_event.asset_materialization.metadata["content_sha256"].value
-    assert contents == {"remote-report": f"url:{site}/remote-report.html"}  # every report, one event
+    assert event.asset_materialization.metadata["urls_fetched"].value == 1
+    assert event.asset_materialization.partition is None  # reports are rows, not partitions
 
 
-def test_execution_config_names_every_engine():
-    assert execution_config("dask", cluster={"local": {}}) == {"config": {"dask": {"cluster": {"local": {}}}}}
-    assert set(EXECUTOR_NAMES) >= {"in_process", "multiprocess", "dask"}
-    with pytest.raises(ValueError, match="unknown executor"):
-        execution_config("threads")
+def test_engine_resource_builds_the_chosen_engine():
+    limits = Limits(seconds=5, memory_bytes=1024**3)
+    pool = ReportEngine().engine(limits)
+    assert isinstance(pool, ProcessPoolEngine) and pool.limits == limits and pool.workers >= 1
+    dask = ReportEngine(kind="dask", workers=2, dask_address="tcp://127.0.0.1:8786").engine(limits)
+    assert isinstance(dask, DaskEngine) and dask.address == "tcp://127.0.0.1:8786" and dask.n_workers == 2
+    with pytest.raises(Exception, match="kind"):
+        ReportEngine(kind="threads")
 
 
 def test_cursor_round_trip_and_garbage():

@@ -23,7 +23,7 @@ from http_faults import FaultServer
 from support import SOURCES
 
 from pipelines.cli import render_summary
-from pipelines.defs.stages import METADATA_LIST_CAP
+from pipelines.defs.assets import METADATA_ROWS
 from pipelines.errors import ReportError
 from pipelines.ingest.limits import time_limit
 from pipelines.ingest.registry import load_registry, report_id_from_name, short_id
@@ -78,7 +78,7 @@ def run_build(sources: Path, base: Path, name: str) -> Build:
     outcome = launch_build(sources, str(base / f"catalogue-{name}"))
     instance = get_instance()
     metadata = {}
-    for asset in ("raw_snapshots", "parsed_documents", "report_rows", "report_failures"):
+    for asset in ("raw_snapshots", "report_extracts", "report_status"):
         event = instance.get_latest_materialization_event(dg.AssetKey(asset))
         if event is not None:
             metadata[asset] = {k: v.value for k, v in event.asset_materialization.metadata.items()}
@@ -151,22 +151,18 @@ def test_failures_are_listed_in_manifest_cli_summary_and_dagster(builds: Builds)
     summary = render_summary(outcome)
     for failure in outcome.failures:
         assert f"{failure['report_id']}: {failure['stage']}: {failure['error']}" in summary
-    # The Dagster UI shows the per-report failures table on report_rows (capped, as it is copied onto
-    # every partition's materialization; the rest are counted), and the count on the datasets.
-    table = builds.mixed.metadata["report_rows"]["failures"]
-    registry_stage = {rid for rid, case in builds.cases.items() if case.stage == "registry"}
-    partitioned = expected - registry_stage  # registry problems never become partitions
-    listed = {rid for rid in partitioned if f"| {rid} |" in table}
-    assert len(listed) == min(len(partitioned), METADATA_LIST_CAP)
-    if len(partitioned) > METADATA_LIST_CAP:
-        assert f"{len(partitioned) - METADATA_LIST_CAP} more: see report_failures." in table
-    assert builds.mixed.metadata["report_failures"]["failed_reports"] == len(expected)
+    assert all(f.get("source") for f in outcome.failures if builds.cases[f["report_id"]].stage != "registry")
+    # The Dagster UI lists every failed report (up to METADATA_ROWS) on report_status, with its count.
+    table = builds.mixed.metadata["report_status"]["failures"]
+    listed = {rid for rid in expected if f"| {rid} |" in table}
+    assert len(listed) == min(len(expected), METADATA_ROWS)
+    assert builds.mixed.metadata["report_status"]["failed"] == len(expected)
 
 
 def test_pages_beyond_the_limit_are_cut_with_a_visible_warning(builds: Builds) -> None:
     reports = published(builds.mixed, "reports").set_index("report_id")
     assert reports.loc["many-pages", "pages"] == 2000  # CxbenchSettings.max_pages
-    warnings = builds.mixed.metadata["parsed_documents"]["warnings"]
+    warnings = builds.mixed.metadata["report_extracts"]["warnings"]
     assert "first 2000 pages" in " ".join(warnings["many-pages"])
 
 
@@ -203,33 +199,6 @@ def test_every_other_report_is_published_unchanged(builds: Builds) -> None:
         left = mixed.sort_values(sort).reset_index(drop=True)
         right = baseline.sort_values(sort).reset_index(drop=True)
         pd.testing.assert_frame_equal(left, right, check_dtype=True)
-
-
-def test_time_limit_stops_a_runaway_stage_inside_a_dagster_step(tmp_path: Path) -> None:
-    """The per-document budget interrupts pure-Python work where Dagster runs steps (main thread)."""
-    from pipelines.defs.stages import run_stage
-    from pipelines.workstore import StageOutput, WorkStore
-
-    partitions = dg.StaticPartitionsDefinition(["slow", "quick"])
-
-    def compute(key: str, _: object) -> str:
-        while key == "slow":
-            pass
-        return "done"
-
-    @dg.asset(partitions_def=partitions)
-    def parsed_documents(context) -> dict:
-        upstream = {k: StageOutput(f"raw-{k}", value=k) for k in ("slow", "quick")}
-        out = run_stage(context, WorkStore(tmp_path), "parsed_documents", upstream, compute, seconds_per_report=0.5)
-        return {k: (o.value, o.failure) for k, o in out.items()}
-
-    results = {}
-    for key in ("slow", "quick"):
-        result = dg.materialize([parsed_documents], partition_key=key, instance=dg.DagsterInstance.ephemeral())
-        results.update(result.output_for_node("parsed_documents"))
-    value, failure = results["slow"]
-    assert value is None and failure.stage == "parse" and "0.5 s limit" in failure.message
-    assert results["quick"] == ("done", None)
 
 
 def test_time_limit_is_a_no_op_off_the_main_thread_and_when_disabled() -> None:

@@ -13,14 +13,13 @@ import pytest
 from support import SOURCES
 
 from pipelines.defs.checks import check_name
-from pipelines.defs.resources import CxbenchSettings
-from pipelines.defs.runs import launch_build, run_config
+from pipelines.defs.runs import launch_build
+from pipelines.incremental import EXTRACTS
 from pipelines.workstore import WorkStore
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gate")]
 
 REPORT = "harbor-contact-centre-benchmark-2024"
-RELEASE_SELECTION = ["reports", "observations", "tables", "report_failures", "catalogue_release"]
 
 
 def _with_first(rows, **changes):
@@ -65,7 +64,7 @@ def first_release(tmp_path_factory):
         shutil.copy(SOURCES / name, sources / name)
     os.environ["DAGSTER_HOME"] = str(base / "home")
     try:
-        outcome = launch_build(sources, str(base / "catalogue"))
+        outcome = launch_build(sources, str(base / "catalogue"), work_dir=str(base / "work"))
     finally:
         os.environ.pop("DAGSTER_HOME", None)
     assert outcome.success and outcome.release["published"], outcome
@@ -89,33 +88,24 @@ def test_injected_fault_blocks_the_release(first_release, tmp_path, monkeypatch,
     before = snapshot_files(catalogue)
     latest_before = json.loads((catalogue / "latest.json").read_text())
 
-    # Corrupt the stored per-report rows in place: the fingerprint still matches, so the run
-    # reuses them, as it would reuse any stored output, and the gate must catch the damage.
-    settings = CxbenchSettings(sources_dir=str(base / "sources"), catalogue_root=str(catalogue))
-    store = WorkStore(base / "home" / "storage" / "cxbench")
-    stored = store.load("report_rows", REPORT)
+    # Corrupt the stored extract in place: its fingerprint still matches, so the run reuses it, as
+    # it would reuse any stored extract, and the gate must catch the damage.
+    store = WorkStore(base / "work")
+    fingerprint, stored = store.load(EXTRACTS, REPORT)
     mutate, expected_check = FAULTS[fault]
-    rows = replace(stored.value, observations=mutate(stored.value.observations))
-    store.save("report_rows", REPORT, replace(stored, value=rows))
+    rows = replace(stored.rows, observations=mutate(stored.rows.observations))
+    store.save(EXTRACTS, REPORT, (fingerprint, replace(stored, rows=rows)))
 
     instance = dg.DagsterInstance.get()
-    from pipelines import definitions
-
-    result = dg.execute_job(
-        dg.reconstructable(definitions.build_catalogue),
-        instance=instance,
-        run_config=run_config(settings),
-        asset_selection=[dg.AssetKey(k) for k in RELEASE_SELECTION],
-        raise_on_error=False,
-    )
-    assert not result.success
+    outcome = launch_build(base / "sources", str(catalogue), instance=instance, work_dir=str(base / "work"), full=True)
+    assert not outcome.success
+    assert outcome.extracts["computed"] == 0, outcome.extracts  # the damaged extract was reused
     evaluations = {
         (
-            e.asset_check_evaluation_data.asset_key.to_user_string(),
-            e.asset_check_evaluation_data.check_name,
-        ): e.asset_check_evaluation_data.passed
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            e.dagster_event.asset_check_evaluation_data.asset_key.to_user_string(),
+            e.dagster_event.asset_check_evaluation_data.check_name,
+        ): e.dagster_event.asset_check_evaluation_data.passed
+        for e in instance.all_logs(outcome.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
     }
     expected_key = (expected_check.split(".")[0], check_name(expected_check))
     assert evaluations[expected_key] is False, evaluations
@@ -127,11 +117,12 @@ def test_injected_fault_blocks_the_release(first_release, tmp_path, monkeypatch,
         else set()
     )
     assert set(failed) - also == {expected_key}, failed
-    gate = store.load("quality_gate", result.run_id)
+    gate = outcome.gate
     assert expected_check in {r.name for r in gate.failed()}
     assert expected_check in gate.summary()
     materialized = {
-        e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+        e.dagster_event.asset_key.to_user_string()
+        for e in instance.all_logs(outcome.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
     }
     assert "catalogue_release" not in materialized
     assert json.loads((catalogue / "latest.json").read_text()) == latest_before

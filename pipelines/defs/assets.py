@@ -1,50 +1,51 @@
-"""Assets: the lineage from the sources folder to the published catalogue version.
+"""Assets: the lineage from the sources folder to the published datasets, a few coarse steps.
 
-Per-report assets are partitioned by report and run all of a run's reports in one step
-(``BackfillPolicy.single_run``); their values are ``{report_id: StageOutput}``. The unpartitioned
-assets assemble the datasets, judge them (``quality_gate``) and publish. Domain logic lives in
-``pipelines.build``, ``pipelines.ingest``, ``pipelines.quality`` and ``pipelines.catalogue``.
+source_registry -> raw_snapshots -> report_extracts -> reports / observations / tables / report_status.
+Reports are rows, not partitions: each asset handles every report of the folder in one step, so a
+run's events do not grow with the number of reports. ``report_extracts`` maps the per-report work
+(parse, clean, figures, tables) over the reports that changed on the engine resource; unchanged
+reports are reused by fingerprint. Per-report status is data (``report_status``), shown in the
+asset's metadata: a failed report is listed as failed, never as materialized. Domain logic lives in
+``pipelines.build``, ``pipelines.incremental``, ``pipelines.ingest`` and ``pipelines.catalogue``.
 """
 
-import dataclasses
 import hashlib
 import time
 import warnings
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 import pandas as pd
 
-from pipelines.build import Failure, ReportRows, assemble, clean_stage, figures_stage, parse_stage
-from pipelines.defs.partitions import reports_partitions
-from pipelines.defs.resources import CxbenchSettings
-from pipelines.defs.stages import CODE_VERSIONS, PER_REPORT_STAGES, run_stage, stage_metadata
+from pipelines.build import ExtractTask, Failure, assemble
+from pipelines.defs.resources import CxbenchSettings, ReportEngine
+from pipelines.incremental import (
+    STATUS_COLUMNS,
+    ExtractRun,
+    extract_code_version,
+    registry_failures,
+    run_extracts,
+    status_rows,
+)
 from pipelines.ingest.registry import Registry, load_registry
 from pipelines.ingest.snapshots import SnapshotStore
 from pipelines.model import Snapshot
 from pipelines.source_changes import source_state
-from pipelines.workstore import StageOutput, fingerprint
 
-PER_REPORT = dict(
-    partitions_def=reports_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="per_report",
-)
+SNAPSHOT_THREADS = 8
+METADATA_ROWS = 50  # failed reports listed in metadata; the report_status dataset has them all
+PROGRESS = "progress"  # work-store record the CLI's progress bar reads
 
 
 @dg.asset(group_name="sources", description="The sources folder and its registry: which reports exist.")
 def source_registry(cxbench: CxbenchSettings) -> dg.Output[Registry]:
     registry = load_registry(cxbench.sources_dir)
     state = source_state(registry)
-    # Every report's content hash on this one event, and their digest as the data version: Dagster 1.13
-    # keeps one data version per step output, and per-partition metadata costs an instance query per
-    # partition (quadratic: 11 s at 300 reports on Postgres), so the map lives here.
     metadata = {
         "sources_dir": dg.MetadataValue.path(str(registry.root)),
         "reports": len(registry.specs),
         "url_sources": sum(1 for s in registry.specs if s.url),
         "registry_problems": len(registry.problems),
-        "content_sha256": dg.MetadataValue.json(state.reports),
     }
     version = dg.DataVersion(hashlib.sha256(state.to_cursor().encode()).hexdigest()[:16])
     with warnings.catch_warnings():  # Output(data_version=...) is marked beta in Dagster 1.13
@@ -53,104 +54,123 @@ def source_registry(cxbench: CxbenchSettings) -> dg.Output[Registry]:
 
 
 @dg.asset(
-    **PER_REPORT,
-    code_version=CODE_VERSIONS["raw_snapshots"],
+    group_name="per_report",
     description="Raw bytes of each report as an immutable content-addressed snapshot (files copied, URLs fetched).",
 )
 def raw_snapshots(
     context: dg.AssetExecutionContext, cxbench: CxbenchSettings, source_registry: Registry
-) -> dict[str, StageOutput]:
+) -> dict:  # report id -> Snapshot, or the Failure that kept it from one
     from pipelines.ingest.fetch import fetch_url
     from pipelines.ingest.limits import read_local_bytes
 
-    specs = source_registry.by_id()
-    problems = {p.report_id: p.error for p in source_registry.problems}
     store = SnapshotStore(cxbench.work_store().root / "snapshots")
-    outputs: dict[str, StageOutput] = {}
-    for key in context.partition_keys:
-        started = time.perf_counter()
-        spec = specs.get(key)
+    fetched: list[str] = []
+
+    def local(spec) -> Snapshot:
+        data = read_local_bytes(source_registry.root / spec.file, max_bytes=cxbench.max_bytes)
+        record = store.last_record(spec.report_id)
+        if _same_local_snapshot(store, record, spec.file, data):  # no rewrite (fsync) when unchanged
+            return store.snapshot_from_record(spec.report_id, record)
+        return store.put_bytes(spec.report_id, data, source_file=spec.file)
+
+    def remote(spec) -> Snapshot:
+        record = store.last_record(spec.report_id) if not cxbench.refetch_urls else None
+        if record and record.get("url") == spec.url and store.has(str(record.get("sha256"))):
+            return store.snapshot_from_record(spec.report_id, record)  # re-fetched only when asked
+        fetched.append(spec.report_id)
+        return fetch_url(
+            spec.url, report_id=spec.report_id, store=store, policy=cxbench.fetch_policy(), expected_format=spec.format
+        )
+
+    def snapshot(spec) -> tuple[str, Snapshot | Failure]:
         try:
-            if spec is None:
-                raise problems.get(key) or KeyError(f"report {key!r} is not in the sources registry")
-            record = store.last_record(key) if spec.url and not cxbench.refetch_urls else None
-            if record and record.get("url") == spec.url and store.has(str(record.get("sha256"))):
-                snapshot = store.snapshot_from_record(key, record)  # URLs are re-fetched only when asked
-            elif spec.url:
-                snapshot = fetch_url(
-                    spec.url, report_id=key, store=store, policy=cxbench.fetch_policy(), expected_format=spec.format
-                )
-            else:
-                data = read_local_bytes(source_registry.root / spec.file, max_bytes=cxbench.max_bytes)
-                snapshot = store.put_bytes(key, data, source_file=spec.file)
-            fp = fingerprint(snapshot.sha256, dataclasses.astuple(spec), CODE_VERSIONS["raw_snapshots"])
-            previous = cxbench.work_store().load("raw_snapshots", key)
-            reused = isinstance(previous, StageOutput) and previous.fingerprint == fp
-            outputs[key] = StageOutput(fp, value=snapshot, seconds=time.perf_counter() - started, reused=reused)
+            return spec.report_id, remote(spec) if spec.url else local(spec)
         except Exception as exc:  # recorded per report; the others go on
-            failure = Failure.from_exception(key, exc)
-            context.log.warning(f"{key}: snapshot failed: {failure.message}")
-            outputs[key] = StageOutput(fingerprint(key, "failed", time.time()), failure=failure)
-    context.add_output_metadata(stage_metadata(outputs))
-    return outputs
+            return spec.report_id, Failure.from_exception(spec.report_id, exc, spec.file or spec.url)
+
+    # Local files on a few threads: a new snapshot waits on two fsyncs, which release the GIL.
+    # URLs one at a time, as the fetch policy's retries and back-off assume.
+    with ThreadPoolExecutor(SNAPSHOT_THREADS) as pool:
+        out = dict(pool.map(snapshot, [s for s in source_registry.specs if not s.url]))
+    out.update(snapshot(s) for s in source_registry.specs if s.url)
+    failed = sorted(k for k, v in out.items() if isinstance(v, Failure))
+    for key in failed[:METADATA_ROWS]:
+        context.log.warning(f"{key}: snapshot failed: {out[key].message}")
+    context.add_output_metadata({"reports": len(out), "urls_fetched": len(fetched), "failed": len(failed)})
+    return out
+
+
+def _same_local_snapshot(store: SnapshotStore, record: dict | None, file: str, data: bytes) -> bool:
+    """The report's latest record already names these bytes, from this file, and they are stored."""
+    if not record or record.get("url") or record.get("source_file") != file:
+        return False
+    sha256 = str(record.get("sha256"))
+    return record.get("bytes") == len(data) and store.has(sha256) and hashlib.sha256(data).hexdigest() == sha256
 
 
 @dg.asset(
-    **PER_REPORT,
-    code_version=CODE_VERSIONS["parsed_documents"],
-    description="Each report parsed: page texts, tables and chart figures.",
+    group_name="per_report",
+    description="Each report parsed, cleaned and read for figures and tables, on the engine; unchanged ones reused.",
 )
-def parsed_documents(
+def report_extracts(
     context: dg.AssetExecutionContext,
     cxbench: CxbenchSettings,
+    engine: ReportEngine,
     source_registry: Registry,
-    raw_snapshots: dict[str, StageOutput],
-) -> dict[str, StageOutput]:
+    raw_snapshots: dict,
+) -> ExtractRun:
     specs = source_registry.by_id()
-    store = SnapshotStore(cxbench.work_store().root / "snapshots")
+    tasks = {
+        key: ExtractTask(specs[key], snap, cxbench.max_pages)
+        for key, snap in raw_snapshots.items()
+        if isinstance(snap, Snapshot)
+    }
+    unknown = sorted(set(cxbench.rebuild_reports) - set(specs))
+    if unknown:
+        raise dg.Failure(description=f"no such report in {cxbench.sources_dir}: {', '.join(unknown)}")
+    store = cxbench.work_store()
+    limits = cxbench.limits()
+    last = [0.0]
 
-    def compute(key: str, snapshot: Snapshot) -> Any:
-        return parse_stage(specs[key], snapshot, store.read(snapshot), max_pages=cxbench.max_pages)
+    def progress(done: int, total: int) -> None:  # throttled: a file the CLI polls, not an event
+        if time.monotonic() - last[0] > 0.5 or done == total:
+            last[0] = time.monotonic()
+            store.save_json(PROGRESS, "current", {"run_id": context.run.run_id, "done": done, "total": total})
 
-    return run_stage(context, cxbench.work_store(), "parsed_documents", raw_snapshots, compute)
-
-
-@dg.asset(
-    **PER_REPORT,
-    code_version=CODE_VERSIONS["cleaned_texts"],
-    description="Each report's text with spam, chrome and garble removed; language and survey year resolved.",
-)
-def cleaned_texts(
-    context: dg.AssetExecutionContext,
-    cxbench: CxbenchSettings,
-    source_registry: Registry,
-    parsed_documents: dict[str, StageOutput],
-) -> dict[str, StageOutput]:
-    specs = source_registry.by_id()
-    return run_stage(
-        context, cxbench.work_store(), "cleaned_texts", parsed_documents, lambda k, doc: clean_stage(specs[k], doc)
+    run = run_extracts(
+        store,
+        tasks,
+        engine.engine(limits),
+        limits=limits,
+        force=cxbench.rebuild_reports,
+        code=extract_code_version(),
+        on_progress=progress,
     )
-
-
-@dg.asset(
-    **PER_REPORT,
-    code_version=CODE_VERSIONS["report_rows"],
-    description="Each report's rows: its reports row, every stated figure, its table cells.",
-)
-def report_rows(
-    context: dg.AssetExecutionContext,
-    cxbench: CxbenchSettings,
-    source_registry: Registry,
-    raw_snapshots: dict[str, StageOutput],
-    parsed_documents: dict[str, StageOutput],
-    cleaned_texts: dict[str, StageOutput],
-) -> dict[str, StageOutput]:
-    specs = source_registry.by_id()
-
-    def compute(key: str, cleaned: Any) -> ReportRows:
-        return figures_stage(specs[key], raw_snapshots[key].value, parsed_documents[key].value, cleaned)
-
-    return run_stage(context, cxbench.work_store(), "report_rows", cleaned_texts, compute)
+    computed = [run.extracts[k] for k in run.computed]
+    for key in sorted(run.ended)[:METADATA_ROWS]:
+        context.log.warning(f"{key}: {run.extracts[key].failure.message}")
+    for extract in sorted(computed, key=lambda e: e.report_id)[:METADATA_ROWS]:
+        for warning in extract.warnings:
+            context.log.warning(f"{extract.report_id}: {warning}")
+    seconds = sum(e.seconds for e in computed)
+    warned = {k: e.warnings for k, e in sorted(run.extracts.items()) if e.warnings}
+    context.add_output_metadata(
+        {
+            "reports_with_warnings": len(warned),
+            "warnings": dg.MetadataValue.json(dict(list(warned.items())[:METADATA_ROWS])),
+            "engine": run.engine,
+            "reports": len(run.extracts),
+            "computed": len(run.computed),
+            "reused": len(run.reused),
+            "failed": sum(1 for e in run.extracts.values() if not e.ok),
+            "ended_by_limits": len(run.ended),
+            "extraction_seconds": round(seconds, 3),
+            "map_wall_seconds": round(run.wall_seconds, 3),
+            "engine_startup_seconds": round(run.startup_seconds, 3),
+            "reports_per_second": round(len(computed) / run.wall_seconds, 2) if run.wall_seconds else 0.0,
+        }
+    )
+    return run
 
 
 @dg.multi_asset(
@@ -158,31 +178,55 @@ def report_rows(
         "reports": dg.AssetOut(description="Published dataset: one row per report.", group_name="datasets"),
         "observations": dg.AssetOut(description="Published dataset: one row per stated figure.", group_name="datasets"),
         "tables": dg.AssetOut(description="Published dataset: raw cells of every table.", group_name="datasets"),
-        "report_failures": dg.AssetOut(
-            description="Reports that failed a stage this run (listed in the release manifest).", group_name="datasets"
+        "report_status": dg.AssetOut(
+            description="Per report: source, stage reached, outcome, error, seconds, content hash, reused or "
+            "computed. Failed reports are listed here as failed.",
+            group_name="datasets",
         ),
     },
-    ins={"report_rows": dg.AssetIn(partition_mapping=dg.AllPartitionMapping())},
 )
 def datasets(
     context: dg.AssetExecutionContext,
     cxbench: CxbenchSettings,
     source_registry: Registry,
-    report_rows: dict[str, StageOutput],
+    raw_snapshots: dict,
+    report_extracts: ExtractRun,
 ):
-    # Reports that left the sources: their partitions are gone, so are their stored stage outputs.
-    # Asked afresh, not taken from this run's keys: a report added by a concurrent run is kept.
-    store, current = cxbench.work_store(), set(context.instance.get_dynamic_partitions(reports_partitions.name))
-    for stage in PER_REPORT_STAGES:
-        store.discard(stage, set(store.keys(stage)) - current)
-    rows = [o.value for _, o in sorted(report_rows.items()) if o is not None and o.ok]
-    failures = [o.failure.as_dict() for _, o in sorted(report_rows.items()) if o is not None and not o.ok]
-    failures += [Failure.from_exception(p.report_id, p.error).as_dict() for p in source_registry.problems]
-    frames = assemble(rows)
+    extracts = report_extracts.extracts
+    frames = assemble(extracts[k].rows for k in sorted(extracts) if extracts[k].ok)
+    problems = registry_failures(source_registry)
+    rows = status_rows(source_registry.specs, raw_snapshots, report_extracts, problems)
+    status = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+    status.to_parquet(cxbench.work_store().root / "report_status.parquet", index=False)
     for name, df in frames.items():
         context.add_output_metadata({"rows": len(df), "preview": dg.MetadataValue.md(_preview(df))}, output_name=name)
-    context.add_output_metadata({"failed_reports": len(failures)}, output_name="report_failures")
-    return frames["reports"], frames["observations"], frames["tables"], failures
+    context.add_output_metadata(status_metadata(status), output_name="report_status")
+    return frames["reports"], frames["observations"], frames["tables"], status
+
+
+def status_metadata(status: pd.DataFrame) -> dict:
+    """Counts per outcome, and every failed report (up to ``METADATA_ROWS``) with its source and error."""
+    failed = status[status.outcome == "failed"]
+    meta: dict = {
+        "reports": len(status),
+        "ok": int((status.outcome == "ok").sum()),
+        "failed": len(failed),
+        "reused": int(status.reused.sum()),
+        "computed": int((~status.reused & status.content_sha256.notna()).sum()),
+        "failed_reports": dg.MetadataValue.json(sorted(failed.report_id)[:METADATA_ROWS]),
+    }
+    if len(failed):
+        shown = failed.head(METADATA_ROWS)
+        lines = ["| report | source | stage reached | error |", "|---|---|---|---|"]
+        lines += [
+            f"| {r.report_id} | {r.source} | {r.stage_reached} | {str(r.error)[:160].replace('|', '/')} |"
+            for r in shown.itertuples()
+        ]
+        more = len(failed) - len(shown)
+        meta["failures"] = dg.MetadataValue.md(
+            "\n".join(lines) + (f"\n\n{more} more in report_status." if more else "")
+        )
+    return meta
 
 
 def _preview(df: pd.DataFrame, n: int = 5) -> str:

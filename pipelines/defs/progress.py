@@ -1,12 +1,11 @@
-"""Terminal progress for a build: follow a run's event log and drive a rich progress bar.
+"""Terminal progress for a build: follow a run's steps and its per-report map, drive rich bars.
 
-Belongs here: turning Dagster step events of a ``build_catalogue`` run into "stage i of n" and
-"report-stages done" bars for ``cxbench run``. The per-report stages each process every report of
-the run in one step, so the report bar advances a whole stage's reports when that step finishes
-(with its computed/reused counts); the Dagster UI shows the per-partition status of the same run.
+Belongs here: turning Dagster step events of a ``build_catalogue`` run into a "step i of n" bar, and
+the ``report_extracts`` step's progress record (a small file in the work store, written at most
+twice a second, never an event, so events stay flat in the number of reports) into a reports bar.
 
-Why poll the event log from a thread instead of a Dagster logger: it works the same for in-process,
-multiprocess and distributed runs, because every engine writes its events to the instance.
+Why poll from a thread instead of a Dagster logger: it works the same however the run is launched,
+because every run writes its events to the instance and its progress to the work store.
 """
 
 from __future__ import annotations
@@ -20,9 +19,8 @@ import dagster as dg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipelines.defs.partitions import reports_partitions
-from pipelines.defs.runs import RANGE_END, RANGE_START
-from pipelines.defs.stages import PER_REPORT_STAGES
+from pipelines.defs.assets import PROGRESS
+from pipelines.workstore import WorkStore
 
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START,
@@ -48,14 +46,17 @@ class RunFollower:
 
 
 class BuildProgress:
-    """Two bars (steps, report-stages) fed from a run's events; ``update`` is safe to call often."""
+    """Two bars (steps; reports extracted) fed from a run's events and its progress record."""
 
-    def __init__(self, progress: Progress, n_reports: int, n_steps: int) -> None:
+    def __init__(self, progress: Progress, n_steps: int) -> None:
         self.progress = progress
-        self.n_reports = n_reports
         self.steps = progress.add_task("steps", total=n_steps)
-        self.reports = progress.add_task("report stages", total=max(1, n_reports * len(PER_REPORT_STAGES)))
+        self.reports = progress.add_task("reports extracted", total=None)
         self.finished = False
+
+    def reports_done(self, record: dict | None, run_id: str) -> None:
+        if isinstance(record, dict) and record.get("run_id") == run_id and record.get("total"):
+            self.progress.update(self.reports, completed=record["done"], total=record["total"])
 
     def handle(self, entry: dg.EventLogEntry) -> None:
         event = entry.dagster_event
@@ -66,8 +67,6 @@ class BuildProgress:
             self.progress.update(self.steps, description=f"running {event.step_key}")
         elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
             self.progress.advance(self.steps)
-            if event.step_key in PER_REPORT_STAGES:
-                self.progress.advance(self.reports, self.n_reports)
             if kind == dg.DagsterEventType.STEP_FAILURE:
                 self.progress.console.print(f"[red]step {event.step_key} failed")
         elif kind in (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE):
@@ -84,24 +83,15 @@ def _wait_for_new_run(instance: dg.DagsterInstance, known: set[str], stop: threa
     return None
 
 
-def reports_in_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> int:
-    """How many report partitions the run's partition range covers (instance order)."""
-    keys = list(instance.get_dynamic_partitions(reports_partitions.name))
-    start, end = run.tags.get(RANGE_START), run.tags.get(RANGE_END)
-    if start in keys and end in keys:
-        return keys.index(end) - keys.index(start) + 1
-    return len(keys)
-
-
 @contextmanager
 def build_progress(
-    instance: dg.DagsterInstance, *, console: Console | None = None, poll_seconds: float = 0.5
+    instance: dg.DagsterInstance, store: WorkStore, *, console: Console | None = None, poll_seconds: float = 0.5
 ) -> Iterator[None]:
     """Show progress of the run that the ``with`` block launches on ``instance``.
 
     Usage (``cxbench run``)::
 
-        with build_progress(instance):
+        with build_progress(instance, settings.work_store()):
             outcome = launch_build(sources, catalogue, instance=instance)
     """
     known = {run.run_id for run in instance.get_runs(limit=5)}
@@ -115,15 +105,16 @@ def build_progress(
                 return
             plan = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
             n_steps = len(plan.step_keys_to_execute) if plan else 1
-            n_reports = reports_in_run(instance, run)
-            bars = BuildProgress(progress, n_reports, n_steps)
+            bars = BuildProgress(progress, n_steps)
             follower = RunFollower(instance, run.run_id)
             while not bars.finished:
                 for entry in follower.new_events():
                     bars.handle(entry)
+                bars.reports_done(store.load_json(PROGRESS, "current"), run.run_id)
                 if stop.is_set() and not bars.finished:
                     for entry in follower.new_events():  # the run ended: drain what is left once
                         bars.handle(entry)
+                    bars.reports_done(store.load_json(PROGRESS, "current"), run.run_id)
                     break
                 time.sleep(poll_seconds)
 

@@ -11,8 +11,10 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from pipelines.defs.checks import GATE_STAGE, run_quality_gate
+from pipelines.defs.checks import gate_result
+from pipelines.defs.jobs import TAG_VERSION
 from pipelines.defs.resources import PROJECT_ROOT, CxbenchSettings
+from pipelines.incremental import failures_from_status
 from pipelines.ingest.registry import Registry
 
 
@@ -24,12 +26,12 @@ def catalogue_release(
     reports: pd.DataFrame,
     observations: pd.DataFrame,
     tables: pd.DataFrame,
-    report_failures: list[dict],
+    report_status: pd.DataFrame,
 ) -> dict[str, Any]:
     from pipelines.catalogue import publish
 
     frames = {"reports": reports, "observations": observations, "tables": tables}
-    quality_gate = cxbench.work_store().load(GATE_STAGE, context.run.run_id) or run_quality_gate(cxbench, frames)
+    quality_gate = gate_result(cxbench, frames)
     if reports.empty:
         raise dg.Failure(description="no report got through every stage; nothing to publish")
     if not quality_gate.success:
@@ -40,8 +42,9 @@ def catalogue_release(
         validation=quality_gate.to_json(),
         build_info={"git_sha": git_sha(), "dagster_run_id": context.run.run_id},
         sources=[_source_entry(s) for s in source_registry.specs],
-        failures=report_failures,
+        failures=failures_from_status(report_status.to_dict("records")),
     )
+    context.instance.add_run_tags(context.run.run_id, {TAG_VERSION: result.version})
     context.add_output_metadata(
         {
             "published": result.published,

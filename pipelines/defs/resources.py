@@ -1,22 +1,26 @@
-"""Resources: where sources are read, intermediates kept and the catalogue published.
+"""Resources: where sources are read, intermediates kept, the catalogue published, work run.
 
 Only configuration and storage glue belongs here; the work itself lives in the pure modules.
 """
 
 import os
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from pydantic import Field
 
+from pipelines.engine import DaskEngine, Engine, Limits, ProcessPoolEngine
+from pipelines.source_changes import PROJECT_ROOT, default_dagster_home, work_dir_for
 from pipelines.workstore import WorkStore
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_dagster_home() -> Path:
-    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home")
+__all__ = [
+    "PROJECT_ROOT",
+    "CxbenchSettings",
+    "ReportEngine",
+    "WorkStoreIOManager",
+    "default_dagster_home",
+    "work_store_io_manager",
+]
 
 
 def _env_number(name: str, default: float) -> Any:
@@ -35,7 +39,9 @@ class CxbenchSettings(dg.ConfigurableResource):
 
     sources_dir: str = str(PROJECT_ROOT / "sources")
     catalogue_root: str = str(PROJECT_ROOT / "datasets" / "catalogue")
-    work_dir: str = ""  # default: $DAGSTER_HOME/storage/cxbench
+    work_dir: str = ""  # default: $DAGSTER_HOME/storage/cxbench/<sources folder name>-<digest of its path>
+    # Reports extracted again even if unchanged (``cxbench run --report ID``).
+    rebuild_reports: list[str] = Field(default_factory=list)
     max_pages: int = 2000
     max_drop_share: float = 0.5
     # False: a URL source with a stored snapshot is not fetched again (the sensor's runs stay local);
@@ -43,7 +49,8 @@ class CxbenchSettings(dg.ConfigurableResource):
     refetch_urls: bool = False
     # Limits per report (see pipelines.ingest.limits and FetchPolicy); defaults from $CXBENCH_<FIELD>.
     max_bytes: int = _env_number("max_bytes", 50 * 1024 * 1024)  # raw document size cap, files and URLs
-    document_time_limit: float = _env_number("document_time_limit", 600.0)  # seconds per stage; 0 = none
+    document_time_limit: float = _env_number("document_time_limit", 600.0)  # seconds per report; 0 = none
+    document_memory_limit_mb: int = _env_number("document_memory_limit_mb", 2048)  # per worker; 0 = none
     fetch_connect_timeout: float = _env_number("fetch_connect_timeout", 10.0)
     fetch_read_timeout: float = _env_number("fetch_read_timeout", 30.0)
     fetch_total_deadline: float = _env_number("fetch_total_deadline", 300.0)
@@ -51,7 +58,14 @@ class CxbenchSettings(dg.ConfigurableResource):
     fetch_backoff_base: float = _env_number("fetch_backoff_base", 0.5)
 
     def work_store(self) -> WorkStore:
-        return WorkStore(self.work_dir or default_dagster_home() / "storage" / "cxbench")
+        return WorkStore(self.work_dir or work_dir_for(self.sources_dir))
+
+    def limits(self) -> Limits:
+        """The per-report limits the engine enforces by ending the worker."""
+        return Limits(
+            seconds=self.document_time_limit or None,
+            memory_bytes=int(self.document_memory_limit_mb) * 1024**2 or None,
+        )
 
     def fetch_policy(self) -> Any:
         """The ``FetchPolicy`` these settings describe (imported lazily: httpx is not needed to configure)."""
@@ -67,30 +81,41 @@ class CxbenchSettings(dg.ConfigurableResource):
         )
 
 
-class ReportStoreIOManager(dg.ConfigurableIOManager):
-    """Stores asset values in the work store; partitioned assets pass ``{partition: value}`` dicts.
+class ReportEngine(dg.ConfigurableResource):
+    """Which engine runs the per-report map: ``process`` (local pool, default) or ``dask``.
 
-    A dict per run (rather than one value per step) is what lets one run materialize every report
-    partition in a single step (``BackfillPolicy.single_run``).
+    ``workers`` 0 means every usable core (process) or one worker per core (a Dask LocalCluster).
+    ``dask_address`` names a running scheduler (``tcp://host:8786``); empty starts a LocalCluster.
     """
 
-    settings: CxbenchSettings
+    kind: str = Field(default="process", pattern="^(process|dask)$")
+    workers: int = 0
+    dask_address: str = ""
 
-    def _store(self) -> WorkStore:
-        return self.settings.work_store()
+    def engine(self, limits: Limits) -> Engine:
+        if self.kind == "dask":
+            return DaskEngine(self.dask_address, n_workers=self.workers, limits=limits)
+        return ProcessPoolEngine(self.workers, limits)
+
+
+class WorkStoreIOManager(dg.IOManager):
+    """Keeps each asset's value in the run's sources folder's own work store (one pickle per asset).
+
+    Values are small summaries and the datasets' frames; per-report extracts are stored by
+    ``pipelines.incremental`` itself, keyed by fingerprint.
+    """
+
+    def __init__(self, settings: CxbenchSettings) -> None:
+        self.settings = settings
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
-        stage = context.asset_key.to_user_string()
-        store = self._store()
-        if context.has_asset_partitions:
-            for key in context.asset_partition_keys:
-                store.save(stage, key, obj[key])
-        else:
-            store.save(stage, "_all", obj)
+        self.settings.work_store().save("assets", context.asset_key.to_user_string(), obj)
 
     def load_input(self, context: dg.InputContext) -> Any:
-        stage = context.asset_key.to_user_string()
-        store = self._store()
-        if context.has_asset_partitions:
-            return {key: store.load(stage, key) for key in context.asset_partition_keys}
-        return store.load(stage, "_all")
+        return self.settings.work_store().load("assets", context.asset_key.to_user_string())
+
+
+@dg.io_manager(required_resource_keys={"cxbench"})
+def work_store_io_manager(init_context: dg.InitResourceContext) -> WorkStoreIOManager:
+    """Built from the run's own ``cxbench`` settings, so each sources folder's values stay apart."""
+    return WorkStoreIOManager(init_context.resources.cxbench)

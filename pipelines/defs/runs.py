@@ -1,9 +1,9 @@
-"""Launching builds: keep report partitions in step with the sources, then run one job run.
+"""Launching builds from the command line, tests and benchmarks: one Dagster run per build.
 
-Used by ``cxbench run`` and by the sources sensor. A run always covers every current report
-partition as one partition range (one run, not one per report); unchanged reports are reused
-from the work store by their fingerprints, so a run after one change costs that report plus
-assembly and publishing.
+A build is skipped outright when nothing it depends on changed since the last successful build of
+the same sources folder into the same catalogue (``pipelines.source_changes``): same sources, same
+code, same ``CXBENCH_*`` settings, and that build's release still the current one. Otherwise one run
+of ``build_catalogue`` extracts what changed on the engine and reassembles, checks and publishes.
 """
 
 from __future__ import annotations
@@ -14,47 +14,38 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 
-from pipelines.defs.executors import execution_config
-from pipelines.defs.partitions import reports_partitions
+from pipelines.defs.checks import GATE_STAGE, LAST_RUN
+from pipelines.defs.jobs import run_config, run_tags
 from pipelines.defs.resources import CxbenchSettings, default_dagster_home
-from pipelines.defs.stages import CODE_VERSIONS, PER_REPORT_STAGES
+from pipelines.incremental import failures_from_status
 from pipelines.ingest.registry import load_registry
-from pipelines.source_changes import SourceState, changed_span, compare, source_state
+from pipelines.source_changes import (
+    build_key,
+    latest_content_hash,
+    save_build_record,
+    source_state,
+    unchanged_since_last_build,
+)
 from pipelines.workstore import WorkStore
-
-RANGE_START = "dagster/asset_partition_range_start"
-RANGE_END = "dagster/asset_partition_range_end"
-BUILD_STATE = "build_state"  # work-store stage holding what the last successful build saw
 
 
 @dataclass
 class BuildOutcome:
-    run_id: str
+    run_id: str | None
     success: bool
     release: dict[str, Any] | None
-    gate: Any  # pipelines.quality.GateResult | None
+    gate: Any = None  # pipelines.quality.GateResult | None
     failures: list[dict] = field(default_factory=list)
-    stage_stats: dict[str, dict] = field(default_factory=dict)
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-
-# One "planned" event per asset for a partition range instead of one per report and asset:
-# at 1,000 reports the per-partition planned events alone took minutes before any step ran
-# (see docs/deploy/README.md). The cost: a failed run does not mark each report failed in the UI.
-PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-# Write a step's per-partition materializations as one batch. Postgres storage inserts a batch in
-# one statement (measured at 1,000 reports: 42.4 s full build against 131.0 s on SQLite);
-# SQLite's storage writes a batch event by event, so the default instance is unaffected.
-EVENT_BATCH_ENV = "DAGSTER_EVENT_BATCH_SIZE"
-EVENT_BATCH_SIZE = "1000"
+    extracts: dict[str, Any] = field(default_factory=dict)  # report_extracts' metadata: computed, reused...
+    status: pd.DataFrame | None = None  # the report_status dataset
+    skipped: bool = False  # nothing changed since the last build: no run was launched
+    events: int = 0  # events the run wrote (flat in the number of reports)
 
 
 def get_instance() -> dg.DagsterInstance:
     """The project's persistent instance, so CLI runs show up in ``make ui``."""
-    os.environ.setdefault(PLANNED_EVENTS_ENV, "true")
-    os.environ.setdefault(EVENT_BATCH_ENV, EVENT_BATCH_SIZE)
     home = default_dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -64,133 +55,88 @@ def get_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def sync_partitions(instance: dg.DagsterInstance, report_ids: list[str]) -> tuple[list[str], list[str]]:
-    """Add partitions for new reports and delete those whose report left the sources."""
-    current = set(instance.get_dynamic_partitions(reports_partitions.name))
-    wanted = list(dict.fromkeys(report_ids))
-    added = [k for k in wanted if k not in current]
-    removed = sorted(current - set(wanted))
-    if added:
-        instance.add_dynamic_partitions(reports_partitions.name, added)
-    for key in removed:
-        instance.delete_dynamic_partition(reports_partitions.name, key)
-    return added, removed
-
-
-def range_tags(start: str, end: str) -> dict[str, str]:
-    """Tags that make a run cover the report partitions ``start`` to ``end`` (instance order)."""
-    return {RANGE_START: start, RANGE_END: end}
-
-
-def run_config(
-    settings: CxbenchSettings, executor: str = "in_process", executor_options: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Run config pinning the settings and the engine (see ``pipelines.defs.executors``)."""
-    return {
-        "execution": execution_config(executor, **(executor_options or {})),
-        "resources": {"cxbench": {"config": settings.model_dump()}},
-        # The terminal shows warnings and the progress bar; every event still reaches the
-        # instance's event log, so the UI shows the full run.
-        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-    }
-
-
-def plan_range(store: WorkStore, state: SourceState, keys: list[str]) -> tuple[tuple[str, str], str]:
-    """The partition range this build must run, and why.
-
-    Every report after a code change (stored outputs of the others would be stale), a registry
-    edit (metadata may have changed) or when there is no record of a previous build; otherwise
-    the span of reports that were added, changed, never built, or failed to fetch last time
-    (fetch failures can be transient). With nothing to redo the range is the last report alone:
-    the run then costs one reused report plus assembly, and publishes nothing new.
-    """
-    everything = (keys[0], keys[-1])
-    previous = store.load(BUILD_STATE, "_last")
-    if not isinstance(previous, dict) or previous.get("code") != CODE_VERSIONS:
-        return everything, "every report (first build, or the code changed)"
-    changes = compare(previous["sources"], state)
-    if changes.registry_changed:
-        return everything, "every report (the registry changed)"
-    touched = set(changes.added) | set(changes.changed) | set(previous.get("retry", ()))
-    span = changed_span(keys, touched)
-    return span, f"{len(touched)} report(s) added or changed, span {span[0]}..{span[1]}"
+def settings_for(sources_dir: str | Path, catalogue_root: str, work_dir: str = "", **more: Any) -> CxbenchSettings:
+    root = catalogue_root if "://" in catalogue_root else str(Path(catalogue_root).resolve())
+    return CxbenchSettings(sources_dir=str(Path(sources_dir).resolve()), catalogue_root=root, work_dir=work_dir, **more)
 
 
 def launch_build(
     sources_dir: str | Path,
     catalogue_root: str,
     *,
-    executor: str = "in_process",
-    executor_options: dict[str, Any] | None = None,
+    engine: dict[str, Any] | None = None,
     instance: dg.DagsterInstance | None = None,
     work_dir: str = "",
-    partition_range: tuple[str, str] | None = None,
     full: bool = False,
+    reports: list[str] | tuple[str, ...] = (),
+    reason: str = "cxbench run",
 ) -> BuildOutcome:
-    """Sync partitions, run the job once over the reports that need work, summarise.
+    """Build the catalogue from ``sources_dir`` unless nothing changed (``full`` runs regardless).
 
-    ``partition_range`` forces a range; ``full`` runs every report (each still reused when its
-    fingerprint is unchanged); by default ``plan_range`` picks the span of changed reports. The
-    release always assembles every report from the work store.
+    ``engine`` configures the per-report engine resource (``{"kind": "dask", "workers": 2}``);
+    ``reports`` are extracted again even if unchanged (``cxbench run --report ID``).
     """
-    from pipelines import definitions
-
-    instance = instance or get_instance()
-    settings = CxbenchSettings(
-        sources_dir=str(Path(sources_dir).resolve()),
-        catalogue_root=_resolve_root(catalogue_root),
-        work_dir=work_dir,
-    )
-    store = settings.work_store()
+    settings = settings_for(sources_dir, catalogue_root, work_dir, rebuild_reports=list(reports))
     registry = load_registry(settings.sources_dir)
     registry.require_reports()  # SourcesError: one line naming the refused files, never an empty run
-    added, removed = sync_partitions(instance, [s.report_id for s in registry.specs])
-    keys = list(instance.get_dynamic_partitions(reports_partitions.name))
-    if not keys:
-        raise ValueError(f"no reports found in {settings.sources_dir}")
-    state = source_state(registry)
-    if partition_range is None:
-        partition_range, _ = ((keys[0], keys[-1]), "") if full else plan_range(store, state, keys)
-    result = dg.execute_job(
-        dg.reconstructable(definitions.build_catalogue),
-        instance=instance,
-        run_config=run_config(settings, executor, executor_options),
-        tags=range_tags(*partition_range),
-        raise_on_error=False,
+    unknown = sorted(set(reports) - {s.report_id for s in registry.specs})
+    if unknown:
+        raise ValueError(f"no such report in {settings.sources_dir}: {', '.join(unknown)}")
+    store = settings.work_store()
+    key = build_key(source_state(registry).to_cursor(), settings.sources_dir, settings.catalogue_root, {})
+    record = None if (full or reports) else unchanged_since_last_build(store, settings.catalogue_root, key)
+    if record is not None:
+        release = {**(record.get("release") or {}), "published": False}
+        return BuildOutcome(record.get("run_id"), True, release, failures=record.get("failures", []), skipped=True)
+
+    from pipelines.definitions import defs
+
+    instance = instance or get_instance()
+    tags = run_tags(settings, f"{reason}: rebuild {', '.join(reports)}" if reports else reason)
+    # The terminal shows warnings; every event still reaches the instance, so the UI shows the full run.
+    config = {**run_config(settings, engine), "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    result = defs.resolve_job_def("build_catalogue").execute_in_process(
+        run_config=config, instance=instance, tags=tags, raise_on_error=False
     )
-    run_id = result.run_id
-    release = None
-    event = instance.get_latest_materialization_event(dg.AssetKey("catalogue_release"))
-    if event is not None and event.run_id == run_id:
-        release = store.load("catalogue_release", "_all")
-    failures = (
-        store.load("report_failures", "_all") or [] if _materialized_in(instance, "report_failures", run_id) else []
+    outcome = read_outcome(instance, store, result.run_id, result.success)
+    if outcome.success and outcome.release:
+        retry = bool(outcome.extracts.get("ended_by_limits")) or any(f["stage"] == "fetch" for f in outcome.failures)
+        save_build_record(
+            store,
+            settings.catalogue_root,
+            {
+                "key": key,
+                "run_id": result.run_id,
+                "release": outcome.release,
+                "content_hash": latest_content_hash(settings.catalogue_root),
+                "retry": retry,  # time/memory endings and fetch failures may pass next time
+                "failures": outcome.failures,
+            },
+        )
+    return outcome
+
+
+def read_outcome(instance: dg.DagsterInstance, store: WorkStore, run_id: str, success: bool) -> BuildOutcome:
+    """What the run did, read from its own materializations (never from an older run's values)."""
+    release = (
+        store.load("assets", "catalogue_release") if _materialized_in(instance, "catalogue_release", run_id) else None
     )
-    if result.success:  # fetch failures may be transient: the next build tries those reports again
-        retry = sorted({f["report_id"] for f in failures if f["stage"] == "fetch"})
-        store.save(BUILD_STATE, "_last", {"code": CODE_VERSIONS, "sources": state, "retry": retry})
-    in_run = keys[keys.index(partition_range[0]) : keys.index(partition_range[1]) + 1]
-    stats = {}
-    for stage in PER_REPORT_STAGES:
-        meta = _step_metadata(instance, stage, run_id)  # the counts the stage recorded, not re-read pickles
-        stats[stage] = {
-            "computed": meta.get("computed", 0),
-            "reused": meta.get("reused", 0),
-            "not in run": len(keys) - len(in_run),
-        }
+    status = store.load("assets", "report_status") if _materialized_in(instance, "report_status", run_id) else None
+    gate = store.load(GATE_STAGE, LAST_RUN)
+    failures = failures_from_status(status.to_dict("records")) if status is not None else []
     return BuildOutcome(
         run_id=run_id,
-        success=result.success,
+        success=success,
         release=release,
-        gate=store.load("quality_gate", run_id),
+        gate=gate[1] if isinstance(gate, tuple) and gate[0] == run_id else None,
         failures=failures,
-        stage_stats=stats,
-        added=added,
-        removed=removed,
+        extracts=_metadata(instance, "report_extracts", run_id),
+        status=status,
+        events=len(instance.all_logs(run_id)),
     )
 
 
-def _step_metadata(instance: dg.DagsterInstance, asset: str, run_id: str) -> dict[str, Any]:
+def _metadata(instance: dg.DagsterInstance, asset: str, run_id: str) -> dict[str, Any]:
     event = instance.get_latest_materialization_event(dg.AssetKey(asset))
     if event is None or event.run_id != run_id:
         return {}
@@ -200,7 +146,3 @@ def _step_metadata(instance: dg.DagsterInstance, asset: str, run_id: str) -> dic
 def _materialized_in(instance: dg.DagsterInstance, asset: str, run_id: str) -> bool:
     event = instance.get_latest_materialization_event(dg.AssetKey(asset))
     return event is not None and event.run_id == run_id
-
-
-def _resolve_root(root: str) -> str:
-    return root if "://" in root else str(Path(root).resolve())
