@@ -120,7 +120,26 @@ def figures_stage(spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, 
         "fetched_at": snapshot.fetched_at,
         "n_observations": len(observations),
     }
+    add_semantics(observations, report)
     return ReportRows(report, observations, cells, chart_figures=len(parsed.charts))
+
+
+def add_semantics(observations: list[dict], report: dict) -> None:
+    """Fill what each figure measures and whom it counts (``pipelines.semantics``) into the rows.
+
+    Done per report, inside the figures stage, so the work store reuses it with the report's other
+    outputs; every rule reads one report only. Only the semantic columns are taken back from the
+    annotated frame: pandas would turn the rows' nullable integers into floats.
+    """
+    if not observations:
+        return
+    import pandas as pd
+
+    from pipelines.semantics import COLUMNS, annotate
+
+    annotated = annotate(pd.DataFrame(observations), pd.DataFrame([report]))
+    for row, values in zip(observations, annotated[list(COLUMNS)].to_dict("records"), strict=True):
+        row.update({k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in values.items()})
 
 
 def observation_rows(

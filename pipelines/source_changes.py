@@ -86,8 +86,9 @@ BUILD_RECORD = "build_record"  # work-store stage of the last successful build, 
 
 # What an extract depends on besides its input bytes: these modules and the libraries they use.
 EXTRACT_CODE = (
-    ["parse", "figures", "tables.py", "build.py", "schema.py", "model.py", "errors.py", "ingest/sniff.py"],
-    ["pdfplumber", "pypdfium2", "trafilatura", "opencc", "cn2an", "markdown-it-py"],
+    ["parse", "figures", "semantics", "tables.py", "build.py", "ids.py", "schema.py", "model.py", "errors.py",
+     "ingest/sniff.py"],
+    ["pdfplumber", "pypdfium2", "trafilatura", "opencc", "cn2an", "markdown-it-py", "snowballstemmer"],
 )
 
 

@@ -12,7 +12,6 @@ from pipelines.catalogue.reader import (
     load,
     read_manifest,
     read_table,
-    search,
     verify,
 )
 from pipelines.catalogue.state import CatalogueError, repair
@@ -28,6 +27,5 @@ __all__ = [
     "read_manifest",
     "read_table",
     "repair",
-    "search",
     "verify",
 ]

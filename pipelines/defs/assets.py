@@ -30,6 +30,7 @@ from pipelines.incremental import (
 from pipelines.ingest.registry import Registry, load_registry
 from pipelines.ingest.snapshots import SnapshotStore
 from pipelines.model import Snapshot
+from pipelines.quality.quarantine import split
 from pipelines.source_changes import source_state
 
 SNAPSHOT_THREADS = 8
@@ -178,6 +179,11 @@ def report_extracts(
         "reports": dg.AssetOut(description="Published dataset: one row per report.", group_name="datasets"),
         "observations": dg.AssetOut(description="Published dataset: one row per stated figure.", group_name="datasets"),
         "tables": dg.AssetOut(description="Published dataset: raw cells of every table.", group_name="datasets"),
+        "quarantine": dg.AssetOut(
+            description="Rows held back by a row-level quality rule (an impossible percentage, a 1950 survey "
+            "year): published beside the datasets instead of blocking the release.",
+            group_name="datasets",
+        ),
         "report_status": dg.AssetOut(
             description="Per report: source, stage reached, outcome, error, seconds, content hash, reused or "
             "computed. Failed reports are listed here as failed.",
@@ -193,15 +199,20 @@ def datasets(
     report_extracts: ExtractRun,
 ):
     extracts = report_extracts.extracts
-    frames = assemble(extracts[k].rows for k in sorted(extracts) if extracts[k].ok)
+    # One odd figure never blocks the release: rows breaking a row-level rule are held back first, so the
+    # blocking checks judge only what will be published (dataset-level rules still block).
+    frames, quarantine = split(assemble(extracts[k].rows for k in sorted(extracts) if extracts[k].ok))
     problems = registry_failures(source_registry)
     rows = status_rows(source_registry.specs, raw_snapshots, report_extracts, problems)
     status = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
     status.to_parquet(cxbench.work_store().root / "report_status.parquet", index=False)
     for name, df in frames.items():
         context.add_output_metadata({"rows": len(df), "preview": dg.MetadataValue.md(_preview(df))}, output_name=name)
+    context.add_output_metadata(
+        {"rows": len(quarantine), "preview": dg.MetadataValue.md(_preview(quarantine))}, output_name="quarantine"
+    )
     context.add_output_metadata(status_metadata(status), output_name="report_status")
-    return frames["reports"], frames["observations"], frames["tables"], status
+    return frames["reports"], frames["observations"], frames["tables"], quarantine, status
 
 
 def status_metadata(status: pd.DataFrame) -> dict:

@@ -26,6 +26,7 @@ def catalogue_release(
     reports: pd.DataFrame,
     observations: pd.DataFrame,
     tables: pd.DataFrame,
+    quarantine: pd.DataFrame,
     report_status: pd.DataFrame,
 ) -> dict[str, Any]:
     from pipelines.catalogue import publish
@@ -38,7 +39,7 @@ def catalogue_release(
         raise dg.Failure(description="quality gate failed; nothing published\n" + quality_gate.summary())
     result = publish(
         cxbench.catalogue_root,
-        frames,
+        {**frames, "quarantine": quarantine},
         validation=quality_gate.to_json(),
         build_info={"git_sha": git_sha(), "dagster_run_id": context.run.run_id},
         sources=[_source_entry(s) for s in source_registry.specs],
