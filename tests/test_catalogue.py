@@ -23,7 +23,6 @@ from pipelines.catalogue import (
     load,
     publish,
     read_manifest,
-    search,
     verify,
 )
 from pipelines.schema import CATALOGUE_DATASETS, OBSERVATIONS
@@ -246,13 +245,6 @@ def test_contract_violations_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="ghost-2024"):
         run(tmp_path, data)
     assert latest_version(str(tmp_path)) is None
-
-
-def test_search_finds_quotes_and_labels_across_scripts(published: Path) -> None:
-    hits = search(str(published), "FELT HEARD")
-    assert hits["report_id"].tolist() == ["acme-2024"] and hits["page"].tolist() == [1]
-    traditional = search(str(published), "滿意")  # the data is in Simplified script
-    assert set(traditional["observation_id"]) == {"huayu-2024-o0", "huayu-2024-o1"}
 
 
 def test_fsspec_memory_root() -> None:

@@ -1,5 +1,6 @@
-"""Injected faults fail the right Dagster asset check, nothing is published, and the previous
-release stays byte-for-byte as it was (issue: Great Expectations gates)."""
+"""Injected dataset-level faults fail the right Dagster asset check, nothing is published, and the
+previous release stays byte-for-byte as it was; a row-level fault (an impossible percentage) is held
+back in the quarantine dataset while everything else publishes."""
 
 import hashlib
 import json
@@ -28,14 +29,12 @@ def _with_first(rows, **changes):
     return rows
 
 
+def _percent_level_140(rows):
+    levels = [r for r in rows if r["unit"] == "percent" and r["kind"] == "level"]
+    return _with_first(levels, value=140.0) + [r for r in rows if r not in levels]
+
+
 FAULTS = {
-    "percent_level_140": (
-        lambda rows: (
-            _with_first([r for r in rows if r["unit"] == "percent" and r["kind"] == "level"], value=140.0)
-            + [r for r in rows if not (r["unit"] == "percent" and r["kind"] == "level")]
-        ),
-        "observations.expect_column_values_to_be_between[value:percent-level]",
-    ),
     "duplicate_observation_id": (
         lambda rows: [rows[0], dict(rows[1], observation_id=rows[0]["observation_id"]), *rows[2:]],
         "observations.expect_column_values_to_be_unique[observation_id]",
@@ -71,6 +70,15 @@ def first_release(tmp_path_factory):
     return base
 
 
+def _corrupt_stored_extract(base: Path, mutate) -> None:
+    """Corrupt the stored extract in place: its fingerprint still matches, so the run reuses it, as it
+    would reuse any stored extract, and the gate (or the quarantine) must catch the damage."""
+    store = WorkStore(base / "work")
+    fingerprint, stored = store.load(EXTRACTS, REPORT)
+    rows = replace(stored.rows, observations=mutate(stored.rows.observations))
+    store.save(EXTRACTS, REPORT, (fingerprint, replace(stored, rows=rows)))
+
+
 def snapshot_files(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -88,13 +96,8 @@ def test_injected_fault_blocks_the_release(first_release, tmp_path, monkeypatch,
     before = snapshot_files(catalogue)
     latest_before = json.loads((catalogue / "latest.json").read_text())
 
-    # Corrupt the stored extract in place: its fingerprint still matches, so the run reuses it, as
-    # it would reuse any stored extract, and the gate must catch the damage.
-    store = WorkStore(base / "work")
-    fingerprint, stored = store.load(EXTRACTS, REPORT)
     mutate, expected_check = FAULTS[fault]
-    rows = replace(stored.rows, observations=mutate(stored.rows.observations))
-    store.save(EXTRACTS, REPORT, (fingerprint, replace(stored, rows=rows)))
+    _corrupt_stored_extract(base, mutate)
 
     instance = dg.DagsterInstance.get()
     outcome = launch_build(base / "sources", str(catalogue), instance=instance, work_dir=str(base / "work"), full=True)
@@ -127,3 +130,26 @@ def test_injected_fault_blocks_the_release(first_release, tmp_path, monkeypatch,
     assert "catalogue_release" not in materialized
     assert json.loads((catalogue / "latest.json").read_text()) == latest_before
     assert snapshot_files(catalogue) == before
+
+
+def test_an_impossible_percentage_is_quarantined_and_the_rest_publishes(first_release, tmp_path, monkeypatch):
+    import pandas as pd
+
+    base = tmp_path / "copy"
+    shutil.copytree(first_release, base)
+    monkeypatch.setenv("DAGSTER_HOME", str(base / "home"))
+    catalogue = base / "catalogue"
+    before = pd.read_parquet(catalogue / "versions" / "1.0.0" / "observations.parquet")
+    _corrupt_stored_extract(base, _percent_level_140)
+
+    outcome = launch_build(base / "sources", str(catalogue), work_dir=str(base / "work"), full=True)
+    assert outcome.success and outcome.release["published"], outcome
+    version = catalogue / outcome.release["path"].split(str(catalogue) + "/")[-1]
+    quarantine = pd.read_parquet(version / "quarantine.parquet")
+    assert quarantine["rule"].tolist() == ["observations.expect_column_values_to_be_between[value:percent-level]"]
+    assert quarantine["report_id"].tolist() == [REPORT] and quarantine["held_back"].tolist() == ["row"]
+    held = quarantine["observation_id"].iloc[0]
+    after = pd.read_parquet(version / "observations.parquet")
+    assert held not in set(after["observation_id"])
+    # every other figure is published as it was
+    assert set(before["observation_id"]) - set(after["observation_id"]) == {held}

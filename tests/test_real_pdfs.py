@@ -54,12 +54,12 @@ TARGETS = {
 }
 
 # Enforced regression floors: measured 2026-12-02 after the layout layer of issue 12 (merge b3ef954) with
-# scripts/score_real_pdfs.py, truncated to three decimals; a bar already met is enforced at its target. The
-# blind first scores of the documents annotated that day are in the SCORE.md files beside their gold.
+# scripts/score_real_pdfs.py, the unrounded score truncated to three decimals; a bar already met is enforced
+# at its target. The blind first scores of the documents annotated that day are in the SCORE.md files beside their gold.
 # None: nothing to score for that bar (no table gold; no matched figure with a stated period).
 FLOORS: dict[str, dict[str, float | None]] = {
     "caict-computing-power-index-2021": {
-        "text_f1": 0.94, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
+        "text_f1": 0.939, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "caict-ott-data-security-2022": {
@@ -81,7 +81,7 @@ FLOORS: dict[str, dict[str, float | None]] = {
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "jakarta-ee-developer-survey-2018": {
-        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.936, "period": 0.95,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.935, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "microsoft-sales-relationships-ebook": {
@@ -94,7 +94,7 @@ FLOORS: dict[str, dict[str, float | None]] = {
     },
     # Chart recall 0.998 against the regex's 1.000: one label of 551.
     "trustarc-privacy-benchmarks-2022": {
-        "text_f1": 0.946, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.914,
+        "text_f1": 0.945, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.914,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.002,
     },
 }

@@ -140,7 +140,6 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
-@_one_line_errors
 def main(argv: Sequence[str] | None = None, default_root: str = "catalogue") -> int:
     parser = argparse.ArgumentParser(prog="cxbench")
     register(parser.add_subparsers(dest="command", required=True), default_root)

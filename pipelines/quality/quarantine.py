@@ -32,7 +32,7 @@ import pandas as pd
 
 from pipelines.quality.relational import RELATIONAL_CHECKS, RelationalCheck
 from pipelines.quality.rules import Rule, row_rules
-from pipelines.schema import DATASETS, QUARANTINE
+from pipelines.schema import DATASETS, QUARANTINE, Dataset
 
 RowRule = Rule | RelationalCheck
 
@@ -126,7 +126,26 @@ def _kept(frames: dict[str, pd.DataFrame], held: dict[str, np.ndarray]) -> dict[
             reports["n_observations"] = (reports["n_observations"] - fewer.to_numpy()).astype(
                 reports["n_observations"].dtype
             )
+    for name, dataset in DATASETS.items():
+        if name in kept:
+            _unlink_held(kept[name], frames[name], dataset)
     return kept
+
+
+def _unlink_held(frame: pd.DataFrame, before: pd.DataFrame, dataset: Dataset) -> None:
+    """A kept row that points at a held-back row of its own dataset loses that link (in place).
+
+    ``observations.restates`` and ``previous_of`` name other figures; when the named figure is held
+    back, the link would dangle and fail the blocking foreign-key check, so one odd figure would
+    still stop the release. The link is dropped, not the kept figure: it is fine on its own.
+    """
+    for column, target, key in dataset.foreign_keys:
+        if target != dataset.name or column not in frame.columns:
+            continue
+        held_keys = before[key][~before[key].isin(frame[key])]  # rows held back, not rows never there
+        dangling = frame[column].isin(held_keys)
+        if dangling.any():
+            frame.loc[dangling, column] = None
 
 
 def _plain(value: Any) -> Any:
