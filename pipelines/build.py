@@ -136,8 +136,10 @@ def add_semantics(observations: list[dict], report: dict) -> None:
     import pandas as pd
 
     from pipelines.semantics import COLUMNS, annotate
+    from pipelines.semantics.text import clip
 
-    annotated = annotate(pd.DataFrame(observations), pd.DataFrame([report]))
+    rows = [{**row, "quote": clip(row.get("quote"), row.get("stated_as"))} for row in observations]
+    annotated = annotate(pd.DataFrame(rows), pd.DataFrame([report]))
     for row, values in zip(observations, annotated[list(COLUMNS)].to_dict("records"), strict=True):
         row.update({k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in values.items()})
 

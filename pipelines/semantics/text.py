@@ -52,10 +52,26 @@ def fold(text: object) -> str:
     return matching_copy(text)
 
 
+REACH = 400  # characters each side of the figure that its rules read, as figure extraction does
+
+
+def clip(quote: str | None, stated_as: str | None) -> str | None:
+    """``quote`` cut to ``REACH`` characters each side of the figure's first occurrence in it.
+
+    A "sentence" without stops (a megabyte of scraped markup) is every figure's quote in it; read
+    whole by every rule for every figure, and copied into each row's frame, it costs quadratic time.
+    """
+    if not quote or len(quote) <= 2 * REACH + len(stated_as or ""):
+        return quote
+    at = quote.find(stated_as) if stated_as else -1
+    at = max(at, 0)
+    return quote[max(0, at - REACH) : at + len(stated_as or "") + REACH]
+
+
 def locate(quote: object, stated_as: object) -> Context:
     """The figure's place in its quote: the first occurrence of ``stated_as``; the quote's start when the
-    figure is not in it (table cells, chart labels whose quote is a caption)."""
-    text = fold(quote)
+    figure is not in it (table cells, chart labels whose quote is a caption). Reads ``clip``'s window."""
+    text = fold(clip(quote, stated_as) if isinstance(quote, str) else quote)
     needle = fold(stated_as).strip()
     start = text.find(needle) if needle else -1
     if start < 0:
