@@ -106,11 +106,30 @@ def exit_code(outcome) -> int:
     return 3 if outcome.failures else 0
 
 
+def headline(outcome) -> str:
+    """The summary's first line: what the run did for the person who started it, failures included.
+
+    "dagster run: success" alone read as all well while a report had failed (exit 3).
+    """
+    release, failed = outcome.release, len(outcome.failures or [])
+    total = (outcome.extracts or {}).get("reports")
+    of = f"{failed} of {total}" if total else str(failed)
+    tail = f"; {of} report(s) failed: {', '.join(f['report_id'] for f in outcome.failures[:5])}" if failed else ""
+    if release and release.get("published"):
+        return f"published catalogue {release.get('version')}{tail}"
+    if release:
+        return f"nothing new to publish: catalogue {release.get('version')} is current{tail}"
+    gate = outcome.gate
+    why = "the quality gate failed" if gate is not None and gate.failed() else "the run failed"
+    return f"nothing published ({why}){tail}"
+
+
 def render_summary(outcome) -> str:
+    lines = [headline(outcome)]
     if outcome.skipped:
-        lines = [f"nothing changed since run {outcome.run_id}: no run launched"]
+        lines.append(f"nothing changed since run {outcome.run_id}: no run launched")
     else:
-        lines = [f"dagster run {outcome.run_id}: {'success' if outcome.success else 'FAILED'}"]
+        lines.append(f"dagster run {outcome.run_id}: {'success' if outcome.success else 'FAILED'}")
     stats = outcome.extracts
     if stats:
         lines.append(
