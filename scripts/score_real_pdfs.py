@@ -13,7 +13,7 @@ The bare regex is the floor the issue measures against: every ``N%`` in each lin
 
 Used by ``tests/test_real_pdfs.py`` and ``benchmarks/bench_pdf.py``.
 
-    .venv/bin/python scripts/score_real_pdfs.py [--catalogue VERSION_DIR] [--misses N]
+    .venv/bin/python scripts/score_real_pdfs.py [--catalogue VERSION_DIR | --fast] [--only STEM] [--misses N]
 """
 
 from __future__ import annotations
@@ -113,6 +113,26 @@ def build_catalogue(docs: list[RealPdf], work: Path) -> Path:
     return catalogue / json.loads(latest.read_text())["path"]
 
 
+def extract_catalogue(docs: list[RealPdf], work: Path) -> Path:
+    """The same stages in this process, without Dagster (``--fast``, for iterating on rules): a folder
+    with observations.parquet and reports.parquet as a version folder has them."""
+    import hashlib
+
+    from pipelines.build import assemble, process_report
+    from pipelines.model import Snapshot, SourceSpec
+
+    results = []
+    for doc in docs:
+        data = doc.pdf.read_bytes()
+        spec = SourceSpec(report_id=doc.stem, file=doc.pdf.name)
+        snapshot = Snapshot(doc.stem, hashlib.sha256(data).hexdigest(), str(doc.pdf), len(data), doc.pdf.name)
+        results.append(process_report(spec, snapshot, data))
+    frames = assemble(results)
+    for name in ("observations", "reports"):
+        frames[name].to_parquet(work / f"{name}.parquet")
+    return work
+
+
 # --- scoring -----------------------------------------------------------------------------------------------
 def _metrics(result: dict) -> dict:
     """The issue's bars from one document's score.py JSON (None where the document has nothing to score)."""
@@ -177,14 +197,25 @@ def scoreboard(cxbench: dict[str, dict], regex: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalogue", type=Path, help="a published version folder (default: build one now)")
+    parser.add_argument("--fast", action="store_true", help="extract in this process without Dagster")
+    parser.add_argument("--only", help="score only documents whose stem contains this")
+    parser.add_argument("--misses", type=int, default=0, help="also list up to N misses and extras per document")
     args = parser.parse_args(argv)
     if not scorer_available():
         print(f"no shared scorer at {SHARED / 'eval' / 'score.py'}", file=sys.stderr)
         return 2
-    docs = gold_documents()
+    docs = [d for d in gold_documents() if not args.only or args.only in d.stem]
     with tempfile.TemporaryDirectory() as tmp:
-        version = args.catalogue or build_catalogue(docs, Path(tmp))
+        build = extract_catalogue if args.fast else build_catalogue
+        version = args.catalogue or build(docs, Path(tmp))
         print(scoreboard(score_catalogue(version, docs), score_bare_regex(docs)))
+        for doc in docs if args.misses else []:
+            gold_dir = Path(tmp) / "misses" / doc.stem
+            gold_dir.mkdir(parents=True)
+            shutil.copy2(doc.gold, gold_dir / doc.gold.name)
+            listing = run_scorer(version / "observations.parquet", version / "reports.parquet", gold_dir,
+                                 misses=args.misses).stdout
+            print(f"\n{doc.stem}:\n" + "\n".join(ln for ln in listing.splitlines() if "missed" in ln or "extra" in ln))
     return 0
 
 
