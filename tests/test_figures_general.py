@@ -113,3 +113,17 @@ def test_counts_of_survey_subjects(text, value):
 
 def test_plain_plural_nouns_are_not_counts():
     assert figures("Related: 7 ways to cut handle time | 5 trends for 2025") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The Dow lost 190 points on Monday, while 45% of investors stayed calm.", ["45%"]),
+        ("The Dow lost 90 points on Monday.", []),
+        ("上证指数下跌了 190 个点。", []),
+        ("Trust rose 7 points to 61%.", ["7 points", "61%"]),
+    ],
+)
+def test_index_points_are_not_percentage_points(text, kept):
+    """Market-index points, and more bare points than two shares can differ by, are no share change."""
+    assert [f.stated_as for f in figures(text)] == kept

@@ -40,7 +40,12 @@ _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _RATING_SCALE = re.compile(r"\bout of (?:5|7|10|100)\b|满分|/\s?(?:5|10)\s?分|\d\s?分\s?[((]满分")
 # A net score or index named next to bare points makes them score points (gold: other); a rate's stay
 # (English only: the Chinese gold reads 净推荐值提高了 5 个点 as percentage points)
-_SCORE_NAME = re.compile(r"\bnps\b|net promoter|\bindex\b")  # CSAT points are a rate's (gold: pp)
+# Market indices count index points too: "the Dow lost 190 points" is no share at all.
+_SCORE_NAME = re.compile(  # CSAT points are a rate's (gold: pp)
+    r"\bnps\b|net promoter|\bindex\b|\bdow\b|nasdaq|s&p|\bftse\b|nikkei|\bdax\b|hang seng"
+)
+# More than 100 bare points cannot be percentage points between two shares: index or score points.
+_MAX_SHARE_POINTS = 100
 _ENGLISH_POINTS = re.compile(r"point|pts")
 _SCORE_BEFORE, _SCORE_AFTER = 40, 24
 _PERCENT_POINT_WORDS = re.compile(r"百分点|percentage|pct|ppt|pp\b")
@@ -129,9 +134,12 @@ def _methodology(norm: str, c: Candidate) -> bool:
 
 def _rating_points(norm: str, c: Candidate) -> bool:
     """Bare points of a score, not percentage points: 0.4 points after "7.6 out of 10" on the same line,
-    or points next to a score's name ("NPS 40 points higher", "a 5-point increase in NPS")."""
+    or points next to a score's or market index's name ("NPS 40 points higher", "the Dow lost 90 points"),
+    or more bare points than two shares can differ by ("down 190 points")."""
     if _PERCENT_POINT_WORDS.search(norm, c.start, c.end):
         return False
+    if abs(c.value) > _MAX_SHARE_POINTS:
+        return True
     line_start = norm.rfind("\n", 0, c.start) + 1
     if _RATING_SCALE.search(norm, line_start, c.start) is not None:
         return True
