@@ -64,6 +64,38 @@ def parse_number(text: str | None) -> CellNumber | None:
     return CellNumber(value, stated, bool(match["sign"]))
 
 
+_NUM = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"\s*(?:%|％)"
+# "0%-15%", "16–30%", "10 to 20": the bounds of one quantity (DORA's change failure rate by cluster)
+_RANGE = re.compile(rf"^(?P<lo>(?:{_NUM})(?:{_UNIT})?)\s*(?:[-–—~]|to)\s*(?P<hi>(?:{_NUM})(?:{_UNIT})?)$",
+                    re.IGNORECASE)
+# "129 / 4.6%", "129 (4.6%)": a count and its share in one cell (Puppet's respondents by department)
+_PAIR = re.compile(rf"^(?P<a>(?:{_NUM})(?:{_UNIT})?)\s*"
+                   rf"(?:/\s*(?P<b>(?:{_NUM}){_UNIT})|\(\s*(?P<c>(?:{_NUM}){_UNIT})\s*\))$")
+
+
+def cell_numbers(text: str | None) -> list[tuple[CellNumber, str]]:
+    """Every number a cell states, with its qualifier: one number ("="), a range's two bounds
+    (">=" and "<="; a unit on either end applies to both: "16–30%"), or a count with its share
+    ("129 / 4.6%", "129 (4.6%)": two "=" numbers). Empty when the cell is not numbers only."""
+    single = parse_number(text)
+    if single is not None or not text:
+        return [(single, "=")] if single is not None else []
+    cell = text.strip().replace("\u00a0", " ")
+    match = _RANGE.match(cell)
+    if match:
+        lo, hi = parse_number(match["lo"]), parse_number(match["hi"])
+        if lo and hi and lo.value < hi.value and not is_year(match["lo"]) and not is_year(match["hi"]):
+            unit = lo.unit or hi.unit
+            return [(CellNumber(lo.value, unit, False), ">="), (CellNumber(hi.value, unit, False), "<=")]
+        return []
+    match = _PAIR.match(cell)
+    if match:
+        parts = [parse_number(part) for part in (match["a"], match["b"] or match["c"])]
+        return [(part, "=") for part in parts if part is not None]
+    return []
+
+
 def is_year(text: str | None) -> bool:
     return bool(text and _YEAR.match(text.strip()))
 
@@ -136,11 +168,7 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
     for r in range(table.header_rows, len(table.cells)):
         row = table.cells[r]
         r_label = row_label(table, r)
-        for c in range(table.header_cols, len(row)):
-            cell = (row[c] or "").strip()
-            number = parse_number(cell)
-            if number is None:
-                continue
+        for c, cell, number, qualifier in _cell_numbers(row, table.header_cols):
             c_label = column_label(table, c)
             unit = number.unit or header_unit(c_label) or header_unit(r_label) or header_unit(table.caption)
             if unit is None:
@@ -154,6 +182,7 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
                 stated_as=cell,
                 quote=f"{context}: {', '.join(parts)}: {cell}" if parts else f"{context}: {cell}",
                 kind="change" if change else "level",
+                qualifier=qualifier,
                 page=table.page,
                 table_id=table.table_id,
                 row_label=r_label,
@@ -163,13 +192,22 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
     return figures
 
 
+def _cell_numbers(row: list[str | None], start: int) -> list[tuple[int, str, CellNumber, str]]:
+    """(column, cell text, number, qualifier) for every number in the row's cells from ``start``."""
+    return [(c, cell, number, qualifier) for c in range(start, len(row))
+            for cell in [(row[c] or "").strip()] for number, qualifier in cell_numbers(cell)]
+
+
 def data_table(grid: list[list[str | None]], page: int | None,
-               bbox: tuple[float, float, float, float] | None) -> RawTable | None:
-    """Fill spanning cells, count header rows, and reject grids that are not mostly numbers."""
-    header_rows = 0
-    while header_rows < len(grid) - 1 and _is_header_row(grid[header_rows]):
-        header_rows += 1
-    header_rows = max(header_rows, 1)
+               bbox: tuple[float, float, float, float] | None,
+               min_numeric: float = MIN_NUMERIC_SHARE, header_rows: int | None = None) -> RawTable | None:
+    """Fill spanning cells, count header rows (unless the caller knows them), and reject grids
+    that are not mostly numbers (``min_numeric``: the share of numeric body cells needed)."""
+    if header_rows is None:
+        header_rows = 0
+        while header_rows < len(grid) - 1 and _is_header_row(grid[header_rows]):
+            header_rows += 1
+        header_rows = max(header_rows, 1)
     filled = [list(row) for row in grid]
     for r, row in enumerate(filled):
         for c, cell in enumerate(row):
@@ -184,7 +222,7 @@ def data_table(grid: list[list[str | None]], page: int | None,
     if len(filled) - header_rows < 2 or not body:
         return None
     numeric = sum(1 for cell in body if is_numberish(cell)) / len(body)
-    if numeric < MIN_NUMERIC_SHARE:
+    if numeric < min_numeric:
         return None
     return RawTable(table_id="", page=page, cells=filled, header_rows=header_rows, header_cols=1,
                     bbox=tuple(bbox) if bbox else None)

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines.model import RawTable
 from pipelines.parse.html_tables import html_tables
-from pipelines.tables import data_table, parse_number, table_figures
+from pipelines.tables import cell_numbers, data_table, parse_number, table_figures
 
 
 @pytest.mark.parametrize(("text", "value", "unit", "signed"), [
@@ -28,6 +28,30 @@ def test_parse_number(text, value, unit, signed):
 @pytest.mark.parametrize("text", ["", None, "Phone", "62 customers", "n/a", "Q3"])
 def test_parse_number_rejects_text(text):
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("41%", [(41.0, "percent", "=")]),
+    ("0%-15%", [(0.0, "percent", ">="), (15.0, "percent", "<=")]),  # a range: its two bounds
+    ("16–30%", [(16.0, "percent", ">="), (30.0, "percent", "<=")]),  # one unit for both ends
+    ("10 to 20", [(10.0, None, ">="), (20.0, None, "<=")]),
+    ("129 / 4.6%", [(129.0, None, "="), (4.6, "percent", "=")]),  # a count and its share
+    ("1,485 (16%)", [(1485.0, None, "="), (16.0, "percent", "=")]),
+    ("2019-2020", []),  # years, not a range of values
+    ("30-16%", []),  # bounds the wrong way round
+    ("3/4", []),  # a ratio is not a count with its share
+    ("6 months", []),
+])
+def test_cell_numbers(text, numbers):
+    assert [(n.value, n.unit, q) for n, q in cell_numbers(text)] == numbers
+
+
+def test_range_and_composite_cells_become_one_figure_per_number():
+    table = RawTable("p9t1", 9, [["Metric", "Elite", "High"], ["Change failure rate", "0%-15%", "129 / 4.6%"],
+                                 ["Deploys", "On-demand", "Weekly"]], header_rows=1)
+    got = [(f.value, f.unit, f.qualifier, f.column_label, f.stated_as) for f in table_figures(table)]
+    assert got == [(0.0, "percent", ">=", "Elite", "0%-15%"), (15.0, "percent", "<=", "Elite", "0%-15%"),
+                   (129.0, "count", "=", "High", "129 / 4.6%"), (4.6, "percent", "=", "High", "129 / 4.6%")]
 
 
 TABLE = RawTable("p2t1", 2, [
