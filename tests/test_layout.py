@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.parse.layout import axis_ticks, join_runs
-from pipelines.parse.pdf import Segment
+from pipelines.parse.segments import Segment
 
 
 def test_a_figure_in_another_font_stays_in_its_sentence():

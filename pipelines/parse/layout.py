@@ -29,13 +29,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pipelines.figures.meaning import BOUND_WORDS
+from pipelines.parse.segments import CJK, Segment
 from pipelines.tables import parse_number
-
-if TYPE_CHECKING:
-    from pipelines.parse.pdf import Segment
 
 WORD_SPACE = 0.8  # widest gap inside a line, in units of the font size (justified text stretches spaces)
 GLUED = 0.25  # a gap narrower than this (font size units) is kerning, not a space: "1" "0%" -> "10%"
@@ -44,7 +41,6 @@ CONTINUATION_RATIO = 1.3  # ... or this many times, when its caption goes on in 
 CAPTION_LINES = 6  # a callout caption longer than this is prose that happens to sit under a number
 SENTENCE_END = re.compile(r"[.!?。！？]$")
 _BARE = re.compile(r"[-+]?\d[\d,.]*\s*(?:%|％|x|×)?|\d{1,2}\s+(?:in|out of)\s+\d{1,3}")  # "73%", "2 in 5"
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def join_runs(segments: Sequence[Segment]) -> list[Segment]:
@@ -54,8 +50,6 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
     1 pt apart on one baseline become one run; "73%" at 40 pt beside "of respondents" at 12 pt
     stays two runs, since the callout rule reads them together later.
     """
-    from pipelines.parse.pdf import Segment
-
     out: list[Segment] = []
     first: list[int] = []  # input position of each output run, so the content order survives
     rows: dict[int, list[int]] = {}  # runs by the 4 pt band of their first segment's centre
@@ -82,7 +76,7 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
             continue
         left = out[target]
         size = max(min(_size(left), _size(segment)), 1.0)
-        cjk = _CJK.search(left.text[-1]) and _CJK.search(segment.text[0])
+        cjk = CJK.search(left.text[-1]) and CJK.search(segment.text[0])
         glue = "" if segment.x0 - left.x1 < GLUED * size or cjk else " "
         # the run takes the size most of its width is set in: digits and Latin words in
         # another font inside Chinese prose have other glyph boxes, and must not make the line
@@ -259,8 +253,6 @@ def drop_caps(segments: Sequence[Segment]) -> list[Segment]:
     at the line's own size. "A" and "I" are words of their own: they keep a space before a
     word longer than two letters ("A recent survey"), and join a short rest ("I" + "n" -> "In").
     """
-    from pipelines.parse.pdf import Segment
-
     out = list(segments)
     for cap in segments:
         if len(cap.text) != 1 or not cap.text.isalpha() or not cap.text.isupper():

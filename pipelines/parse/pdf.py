@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -28,36 +27,13 @@ from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
 from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs
 from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
+from pipelines.parse.segments import CJK, Segment
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
 PAGE_LABEL = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$",
                         re.IGNORECASE)
-CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 SOFT_HYPHEN = "\x02"  # pdfium marks a hyphen it judged to be a line-end word break with U+0002
 SOFT_HYPHEN_RANGE = "\ufffe"  # ... but with U+FFFE in whole-page text
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of text on one line as pdfium groups it; PDF coordinates (y grows upwards)."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    size: float = 0.0  # rendered size of the first character: tells headings and callouts from body
-    bold: bool = False
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-    def inside(self, bbox: tuple[float, float, float, float], height: float, slack: float = 2) -> bool:
-        """Whether the segment lies in a top-left-origin bbox (pdfplumber's convention)."""
-        x0, top, x1, bottom = bbox
-        return (self.x0 >= x0 - slack and self.x1 <= x1 + slack
-                and height - self.y1 >= top - slack and height - self.y0 <= bottom + slack)
 
 
 def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None = None) -> ParsedDocument:

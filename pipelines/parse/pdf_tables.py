@@ -20,17 +20,15 @@ import re
 import statistics
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page
 
 from pipelines.model import RawTable
+from pipelines.parse.segments import Segment
 from pipelines.tables import cell_numbers, data_table, is_numberish, is_year
-
-if TYPE_CHECKING:
-    from pipelines.parse.pdf import Segment
 
 Bbox = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber, origin top left)
 _GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?$")
