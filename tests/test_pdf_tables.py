@@ -34,8 +34,8 @@ def _prose(canvas: Canvas, x: float, top: float, lines: list[str], size: float =
 
 
 def _rows_only_table(canvas: Canvas) -> None:
-    """DORA p. 9: a dark header band of one box per cell, full-width rules between rows and no
-    sides; the first data column shaded cell by cell; an icon beside each row label; quantities
+    """DORA p. 9: a dark header band of one box per cell, rules across the width between rows
+    (drawn cell by cell) and no sides; the first data column shaded cell by cell; an icon beside each row label; quantities
     mostly in words."""
     _prose(canvas, 50, 740, ["Software delivery performance is measured with four metrics that teams",
                              "report for the primary application or service they work on."])
@@ -75,7 +75,8 @@ def _rows_only_table(canvas: Canvas) -> None:
             canvas.drawString(x + 8, y - 27, b)
         y -= 60
         canvas.setLineWidth(0.8)
-        canvas.line(left, y, right, y)
+        for x0, x1 in itertools.pairwise(columns):  # the rule is drawn cell by cell
+            canvas.line(x0, y, x1, y)
 
 
 def test_a_table_ruled_by_rows_only_keeps_its_row_labels_and_range_cells():

@@ -197,7 +197,7 @@ def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any] = 
     """
     x0, top, x1, bottom = bbox
     rules = [e for e in page.objects.get("line", []) + page.objects.get("rect", [])
-             if e["height"] < 2 and e["width"] > 0.5 * (x1 - x0) and top - 2 <= e["top"] <= bottom + 2
+             if e["height"] < 2 and e["width"] > 2 and top - 2 <= e["top"] <= bottom + 2
              and e["x1"] > x0 and e["x0"] < x1]
     if len(rules) < 2:
         return []
