@@ -34,12 +34,11 @@ def _prose(canvas: Canvas, x: float, top: float, lines: list[str], size: float =
 
 
 def _rows_only_table(canvas: Canvas) -> None:
-    """DORA p. 9: a dark header band of one box per cell, rules across the width between rows
-    (drawn cell by cell) and no sides; the first data column shaded cell by cell; an icon beside each row label; quantities
-    mostly in words."""
+    """DORA p. 9: a dark header band of one box per cell, rules between rows drawn cell by
+    cell and no sides; the first data column shaded cell by cell; an icon beside each row
+    label; quantities mostly in words."""
     _prose(canvas, 50, 740, ["Software delivery performance is measured with four metrics that teams",
                              "report for the primary application or service they work on."])
-    left, right = 50, 561
     columns = [50, 278, 359, 430, 502, 561]
     header = ["Performance metric", "Elite", "High", "Medium", "Low"]
     rows = [
