@@ -275,3 +275,46 @@ def test_a_word_fraction_callout_reads_as_its_sentence_in_reading_order():
     assert [(n.text, [s.text for s in c]) for n, c in callouts(runs)] == [
         ("2 in 5", ["customers have left a brand after a single", "slow reply in the past year."])
     ]
+
+
+def _two_columns(left_lines: list[str], right_lines: list[str], top: float = 700) -> list[Segment]:
+    lines = [Segment(t, 45, top - 14 * i, 45 + 5 * len(t), top - 14 * i + 10, 10) for i, t in enumerate(left_lines)]
+    lines += [Segment(t, 318, top - 14 * i, 318 + 5 * len(t), top - 14 * i + 10, 10) for i, t in enumerate(right_lines)]
+    return lines
+
+
+def test_a_heading_and_chart_labels_across_the_gutter_do_not_merge_two_columns():
+    """TrustArc p. 15: a 26 pt heading and a chart's short labels cross the gutter; the prose
+    lines of both columns still mark it, so each column is read down, not line by line across."""
+    from pipelines.parse.pdf import page_text
+
+    left = ["All of these measures are summarized into", "a single metric, the Global Privacy Index.",
+            "It assesses how well companies perform", "on data privacy for their stakeholders."]
+    right = ["Scores on the Global Privacy Index are", "informative and intuitive. The mean score",
+             "in 2020 and 2021 were 62% and 70% each;", "in 2022 the mean dropped down to 50%."]
+    page = _two_columns(left, right)
+    page.append(Segment("The Global Privacy Index", 45, 740, 329, 766, 26))  # heading over both
+    page += [Segment(label, x, 500, x + 70, 508, 8) for label, x in
+             (("Europe", 120), ("United Kingdom", 250), ("Canada", 420))]  # chart labels
+    text = page_text(page)
+    assert "stakeholders. Scores" not in text
+    assert ("It assesses how well companies perform on data privacy for their stakeholders." in text
+            and "in 2020 and 2021 were 62% and 70% each; in 2022 the mean dropped down to 50%." in text)
+
+
+def test_a_footnote_mark_on_a_full_width_line_stays_in_its_paragraph():
+    """Cisco p. 11: a raised "2" after "act responsibly" on a full-width line, above two columns."""
+    from pipelines.parse.pdf import page_text
+
+    wide = ["Some AI applications use personal data for automated decisions, and most organizations (92%)",
+            "as well as consumers (77%) agree that organizations must act responsibly",
+            "in this area. However, there is a disconnect on how well this is working today for them."]
+    page = [Segment(t, 45, 760 - 14 * i, 45 + 5.5 * len(t), 770 - 14 * i, 10) for i, t in enumerate(wide)]
+    page.append(Segment("2", page[1].x1 + 1, 749, page[1].x1 + 4, 753, 6))  # superscript, raised
+    page += _two_columns(["Support for AI Use is broad among", "43% Believe AI can be useful in",
+                          "improving our lives and our work"],
+                         ["Concerns About Current AI Use are", "60% Concerned about the business",
+                          "use of AI by organizations today"], top=600)
+    text = page_text(page)
+    assert "act responsibly 2 in this area." in text
+    assert "43% Believe AI can be useful in improving our lives and our work" in text

@@ -261,21 +261,27 @@ def page_text(segments: list[Segment]) -> str:
 def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
     """Split the page at a vertical gutter, if one exists; full-width lines break the columns.
 
-    Consecutive full-width lines stay one block, with the short last line of their paragraph,
-    so a full-width paragraph above a two-column chart legend keeps its lines together.
+    The gutter is a gap no narrow run crosses or, failing that, one no prose line crosses
+    (``_prose_lines``). Consecutive full-width lines stay one block, with the runs set beside
+    them on their lines (``_full_width``) and the short last line of their paragraph, so a
+    full-width paragraph above a two-column chart legend keeps its lines together.
     """
     left = min(s.x0 for s in segments)
     right = max(s.x1 for s in segments)
     width = right - left
     narrow = [s for s in segments if s.x1 - s.x0 < 0.55 * width]
-    gutter = _gutter(narrow, left + 0.3 * width, left + 0.7 * width)
+    lo, hi = left + 0.3 * width, left + 0.7 * width
+    gutter = _gutter(narrow, lo, hi)
+    if gutter is None:
+        gutter = _gutter(_prose_lines(narrow), lo, hi)
     if gutter is None:
         return [segments]
+    full = _full_width(segments, gutter)
     blocks: list[list[Segment]] = []
     region: list[Segment] = []
     wide: list[Segment] = []
     for segment in sorted(segments, key=lambda s: -s.y1):
-        if segment.x0 < gutter < segment.x1:
+        if id(segment) in full:
             if region:
                 blocks.extend(_split(region, gutter))
                 region, wide = [], []
@@ -289,6 +295,41 @@ def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
             region.append(segment)
     blocks.extend(_split(region, gutter))
     return [b for b in blocks if b]
+
+
+def _full_width(segments: list[Segment], gutter: float) -> set[int]:
+    """Runs that belong to full-width lines: those crossing the gutter, and the runs set on the
+    same line right beside one (a footnote mark "2" raised after "act responsibly", a word in
+    bold), which would otherwise cut the full-width paragraph in two (Cisco p. 11)."""
+    crossing = [s for s in segments if s.x0 < gutter < s.x1]
+    full = {id(s) for s in crossing}
+    for segment in segments:
+        if id(segment) in full:
+            continue
+        reach = 1.5 * max(segment.size, segment.height)
+        if any(min(w.y1, segment.y1) > max(w.y0, segment.y0)
+               and segment.x0 - w.x1 < reach and w.x0 - segment.x1 < reach for w in crossing):
+            full.add(id(segment))
+    return full
+
+
+def _prose_lines(segments: list[Segment]) -> list[Segment]:
+    """Lines of prose in the page's prose size: where no gutter runs between all narrow runs,
+    one between these still splits the columns.
+
+    A prose line has four words or eight CJK characters, in the size most such characters are
+    set in. Anything else may stand across the gutter without closing it: a chart's "United
+    Kingdom" under a bar, a heading over both columns, a footnote centred under them
+    (TrustArc p. 15, whose two columns were read line by line across).
+    """
+    wordy = [s for s in segments if s.text.count(" ") >= 3 or len(CJK.findall(s.text)) >= 8]
+    weights: Counter[float] = Counter()
+    for segment in wordy:
+        weights[segment.size] += len(segment.text)
+    if not weights:
+        return []
+    size = weights.most_common(1)[0][0]
+    return [s for s in wordy if abs(s.size - size) <= 0.15 * size]
 
 
 def _split(region: list[Segment], gutter: float) -> list[list[Segment]]:
