@@ -318,3 +318,51 @@ def test_a_footnote_mark_on_a_full_width_line_stays_in_its_paragraph():
     text = page_text(page)
     assert "act responsibly 2 in this area." in text
     assert "43% Believe AI can be useful in improving our lives and our work" in text
+
+
+def test_a_big_number_under_its_lead_in_finishes_the_sentence():
+    """Rule 6, Microsoft p. 12 and p. 10: the caption sits above the number, and may go on below."""
+    from pipelines.parse.layout import lead_ins
+
+    above = [Segment("Infosys saw a", 955, 518, 1086, 540, 22), Segment("year-over-year", 953, 492, 1100, 509, 22),
+             Segment("sales increase of", 954, 471, 1111, 488, 22)]
+    number = Segment("87%", 955, 420, 1044, 455, 48)
+    heading = Segment("The Infosys story:", 713, 527, 819, 540, 13)
+    assert lead_ins([heading, *above, number]) == [(above, number, [])]
+
+    caption = [Segment("Dynamics 365 can reduce", 773, 418, 1026, 439, 22),
+               Segment("administrative time by", 787, 388, 1007, 409, 22)]
+    ranged = Segment("15–20%", 763, 299, 1030, 357, 80)
+    tail = [Segment("which means each seller", 779, 242, 1020, 259, 22),
+            Segment("would gain an average", 786, 207, 1013, 228, 22),
+            Segment("of 53 minutes each day.", 779, 177, 1007, 198, 22)]
+    assert lead_ins([*caption, ranged, *tail]) == [(caption, ranged, tail)]
+
+
+def test_a_heading_or_a_finished_sentence_over_a_big_number_is_no_lead_in():
+    from pipelines.parse.layout import lead_ins
+
+    number = Segment("87%", 955, 420, 1044, 455, 48)
+    assert lead_ins([Segment("The result:", 955, 471, 1080, 488, 22), number]) == []
+    assert lead_ins([Segment("Sales grew last year.", 955, 471, 1111, 488, 22), number]) == []
+    assert lead_ins([Segment("sales increase of", 954, 471, 1111, 488, 40), number]) == []  # not smaller
+
+
+def test_a_lead_in_callout_is_read_in_its_own_column_of_a_three_column_page():
+    """Microsoft p. 10: two columns of prose and a callout column; the callout becomes one line
+    and still holds its column, and each prose column is read down."""
+    from pipelines.parse.pdf import read_page
+
+    left = [f"Even the most talented sales reps line {i} of the challenge" for i in range(6)]
+    middle = [f"Send InMail messages directly from here line {i} of advantage" for i in range(6)]
+    page = [Segment(t, 65, 430 - 14 * i, 300, 440 - 14 * i, 10) for i, t in enumerate(left)]
+    page += [Segment(t, 357, 430 - 14 * i, 590, 440 - 14 * i, 10) for i, t in enumerate(middle)]
+    page += [Segment("Dynamics 365 can reduce", 773, 418, 1026, 439, 22),
+             Segment("administrative time by", 787, 388, 1007, 409, 22), Segment("15–20%", 763, 299, 1030, 357, 80),
+             Segment("which means each seller", 779, 242, 1020, 259, 22),
+             Segment("would gain an average", 786, 207, 1013, 228, 22),
+             Segment("of 53 minutes each day.", 779, 177, 1007, 198, 22)]
+    text, _ = read_page(page, 1, 10.0)
+    assert ("Dynamics 365 can reduce administrative time by 15–20% which means each seller would gain an "
+            "average of 53 minutes each day.") in text
+    assert " ".join(left) in text and " ".join(middle) in text

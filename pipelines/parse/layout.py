@@ -17,6 +17,9 @@ person reads, before charts and prose are told apart (``pipelines.parse.charts``
 5. ``callouts``: a big bare number with smaller words starting right of it or under it
    ("73%" over "of respondents used / on-demand self-service, / a 16% increase from 2019") is
    one sentence, read as prose, so its quote is the caption and not a heading nearby.
+6. ``lead_ins``: a big bare number right under smaller lines whose sentence it finishes
+   ("Infosys saw a / year-over-year / sales increase of" over "87%") is that sentence, read
+   as prose, caption first, with any lower-case lines under the number that finish it.
 
 What is left goes to the chart reader (bare numbers as data labels) and to the page text.
 Each rule is a pure function of segments; an example stands in each docstring and in
@@ -221,9 +224,69 @@ def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]
     return found
 
 
+_OPEN_END = re.compile(r"[a-z\u3400-\u9fff,\-–—]$")  # a line that stops mid-sentence
+
+
+_RANGE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*%?\s*[-–—]\s*\d+(?:\.\d+)?\s*[%％]")  # "15–20%"
+
+
+def lead_ins(segments: Sequence[Segment],
+             taken: set[int] | None = None) -> list[tuple[list[Segment], Segment, list[Segment]]]:
+    """Rule 6: big bare numbers that finish the sentence of the smaller lines right above them.
+
+    Example: "Infosys saw a" / "year-over-year" / "sales increase of" (22 pt, flush left) over
+    "87%" (48 pt) reads "Infosys saw a year-over-year sales increase of 87%" (Microsoft p. 12),
+    not a chart label under the page's last heading. The line right above the number is
+    aligned with it (flush left or centred), stops mid-sentence (a lower-case word or a
+    comma, never a heading's colon), and is at most 1/1.6 of the number's size; lines above it
+    join while they are aligned, the same size, a line apart and do not end a sentence. Lines
+    under the number that go on in lower case finish the sentence ("administrative time by" /
+    "15–20%" / "which means each seller / would gain ... each day.", Microsoft p. 10).
+    """
+    taken = set(taken or ())
+    found = []
+    for number in segments:
+        text = number.text.strip()
+        if id(number) in taken or not (_BARE.fullmatch(text) or _RANGE_FIGURE.fullmatch(text)):
+            continue
+        above = [s for s in segments if _beside(s, number, taken) and _OPEN_END.search(s.text.strip())
+                 and 0 <= s.y0 - number.y1 < 1.5 * _size(s) + 0.25 * _size(number)]
+        if not above:
+            continue
+        lines = [min(above, key=lambda s: s.y0)]
+        while len(lines) < CAPTION_LINES:
+            top = lines[0]
+            up = [s for s in segments if id(s) not in taken and s not in lines and _aligned(s, top)
+                  and 0 <= s.y0 - top.y1 < 1.2 * top.height and abs(_size(s) - _size(top)) < 1.5
+                  and not SENTENCE_END.search(s.text.strip()) and not s.text.strip().endswith(":")]
+            if not up:
+                break
+            lines.insert(0, min(up, key=lambda s: s.y0))
+        tail = [s for s in segments if _beside(s, number, taken) and s.text[:1].islower()
+                and 0 <= number.y0 - s.y1 < 1.5 * _size(s) + 0.25 * _size(number)]
+        after = [max(tail, key=lambda s: s.y1)] if tail else []
+        while after and not SENTENCE_END.search(after[-1].text.strip()) and len(after) < CAPTION_LINES:
+            last = after[-1]
+            below = [s for s in segments if id(s) not in taken and s not in after and _aligned(s, last)
+                     and 0 <= last.y0 - s.y1 < 1.2 * last.height and abs(_size(s) - _size(last)) < 1.5]
+            if not below:
+                break
+            after.append(max(below, key=lambda s: s.y1))
+        taken.update(id(s) for s in (number, *lines, *after))
+        found.append((lines, number, after))
+    return found
+
+
+def _beside(s: Segment, number: Segment, taken: set[int]) -> bool:
+    """A free caption line for a big number: much smaller, flush left with it or spanning its centre."""
+    centre = (number.x0 + number.x1) / 2
+    return (id(s) not in taken and s is not number and _size(number) >= CALLOUT_RATIO * _size(s)
+            and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1))
+
+
 def _aligned(a: Segment, b: Segment) -> bool:
-    """Lines of one caption: flush left, or centred under each other."""
-    return abs(a.x0 - b.x0) < 4 or abs((a.x0 + a.x1) - (b.x0 + b.x1)) < 8
+    """Lines of one caption: flush left, or centred under each other (within half a letter)."""
+    return abs(a.x0 - b.x0) < 4 or abs((a.x0 + a.x1) - (b.x0 + b.x1)) < max(8.0, min(_size(a), _size(b)))
 
 
 def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]) -> Segment | None:

@@ -25,7 +25,7 @@ from pipelines.errors import ReportError
 from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs
+from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs, lead_ins
 from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
 from pipelines.parse.segments import CJK, Segment
 
@@ -73,19 +73,29 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
             table.table_id = f"p{index + 1}t{len(tables) + 1}"
             tables.append(table)
         body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
-        body = join_runs(body)
-        body = drop_caps(body)
-        ticks = axis_ticks(body) | category_labels(body)
-        said = callouts(body)
-        read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
-        body = [s for s in body if id(s) not in read]
-        figures, used = chart_figures(body, page=index + 1, body_size=body_size)
+        text, figures = read_page(body, index + 1, body_size)
         charts.extend(figures)
-        body = [s for s in body if id(s) not in used]
-        body.extend(_callout_line(number, caption) for number, caption in said)
-        pages.append(page_text(body))
+        pages.append(text)
     return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
                           tables=tables, charts=charts, warnings=warnings)
+
+
+def read_page(body: list[Segment], page: int, body_size: float) -> tuple[str, list[Figure]]:
+    """One page's runs (tables taken out) through the layout rules in order: its text in
+    reading order and its chart figures (see ``pipelines.parse.layout``)."""
+    body = join_runs(body)
+    body = drop_caps(body)
+    ticks = axis_ticks(body)
+    said = callouts(body)
+    read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
+    led = lead_ins(body, read)  # before share bands: "by" / "15–20%" states a range, names no category
+    read |= {id(s) for caption, number, tail in led for s in (*caption, number, *tail)} | category_labels(body)
+    body = [s for s in body if id(s) not in read]
+    figures, used = chart_figures(body, page=page, body_size=body_size)
+    body = [s for s in body if id(s) not in used]
+    body.extend(_callout_line(number, caption) for number, caption in said)
+    body.extend(_lead_in_line(caption, number, tail) for caption, number, tail in led)
+    return page_text(body), figures
 
 
 def _callout_line(number: Segment, caption: list[Segment]) -> Segment:
@@ -98,6 +108,14 @@ def _callout_line(number: Segment, caption: list[Segment]) -> Segment:
     text = _join([number.text + " " + first.text, *(s.text for s in caption[1:])])
     return Segment(text, min(number.x0, first.x0), first.y0, max(s.x1 for s in (number, *caption)), first.y1,
                    first.size, first.bold)
+
+
+def _lead_in_line(caption: list[Segment], number: Segment, tail: list[Segment]) -> Segment:
+    """A lead-in callout read as one line of prose, caption first, where its caption starts."""
+    first = caption[0]
+    text = _join([s.text for s in caption]) + " " + number.text + (" " + _join([s.text for s in tail]) if tail else "")
+    return Segment(text, min(s.x0 for s in caption), first.y0, max(s.x1 for s in (number, *caption, *tail)),
+                   first.y1, first.size, first.bold)
 
 
 def _content_span(body: list[Segment], height: float) -> tuple[float, float]:
@@ -258,7 +276,7 @@ def page_text(segments: list[Segment]) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
+def _column_blocks(segments: list[Segment], depth: int = 0) -> list[list[Segment]]:
     """Split the page at a vertical gutter, if one exists; full-width lines break the columns.
 
     The gutter is a gap no narrow run crosses or, failing that, one no prose line crosses
@@ -283,7 +301,7 @@ def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
     for segment in sorted(segments, key=lambda s: -s.y1):
         if id(segment) in full:
             if region:
-                blocks.extend(_split(region, gutter))
+                blocks.extend(_sides(region, gutter, depth))
                 region, wide = [], []
             if not wide:
                 blocks.append(wide)
@@ -293,7 +311,7 @@ def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
             wide.append(segment)  # the short last line of a full-width paragraph
         else:
             region.append(segment)
-    blocks.extend(_split(region, gutter))
+    blocks.extend(_sides(region, gutter, depth))
     return [b for b in blocks if b]
 
 
@@ -332,6 +350,15 @@ def _prose_lines(segments: list[Segment]) -> list[Segment]:
     return [s for s in wordy if abs(s.size - size) <= 0.15 * size]
 
 
+def _sides(region: list[Segment], gutter: float, depth: int) -> list[list[Segment]]:
+    """The columns left and right of a gutter, each split again at a gutter of its own (a
+    three-column page: Microsoft p. 10), to two levels."""
+    sides = _split(region, gutter)
+    if depth >= 1:
+        return sides
+    return [block for side in sides for block in (_column_blocks(side, depth + 1) if side else [side])]
+
+
 def _split(region: list[Segment], gutter: float) -> list[list[Segment]]:
     return [[s for s in region if s.x1 <= gutter], [s for s in region if s.x0 >= gutter]]
 
@@ -348,9 +375,11 @@ def _gutter(segments: list[Segment], lo: float, hi: float) -> float | None:
         reach = max(reach, x1)
     if best is None:
         return None
-    sides = [sum(1 for s in segments if s.x1 <= best), sum(1 for s in segments if s.x0 >= best)]
+    # each side holds three runs, or one long one: a callout read into one line (Microsoft p. 10)
+    sides = [[s for s in segments if s.x1 <= best], [s for s in segments if s.x0 >= best]]
     long_lines = sum(1 for s in segments if len(s.text) > 25)
-    return best if min(sides) >= 3 and long_lines >= 4 else None
+    filled = all(len(side) >= 3 or sum(len(s.text) for s in side) >= 100 for side in sides)
+    return best if filled and long_lines >= 4 else None
 
 
 def _lines(segments: list[Segment]) -> list[list[Segment]]:
