@@ -366,3 +366,17 @@ def test_a_lead_in_callout_is_read_in_its_own_column_of_a_three_column_page():
     assert ("Dynamics 365 can reduce administrative time by 15–20% which means each seller would gain an "
             "average of 53 minutes each day.") in text
     assert " ".join(left) in text and " ".join(middle) in text
+
+
+def test_an_axis_from_zero_by_a_custom_step_and_a_flush_left_axis_are_scales():
+    """CAICT p. 10: "0% 15% 30% 45%" up a y axis; p. 19: a right-hand axis set flush left,
+    whose narrower "0%" ends short of the others."""
+    custom = [Segment(f"{v}%", 468, 365 + 44.7 * i, 485 if v else 480, 372 + 44.7 * i, 9)
+              for i, v in enumerate((0, 15, 30, 45))]
+    assert axis_ticks(custom) == {id(s) for s in custom}
+    flush_left = [Segment(f"{v}%", 470, 505 + 37.5 * i, 482 if v == 0 else 488, 512 + 37.5 * i, 9)
+                  for i, v in enumerate((0, 20, 40, 60, 80))]
+    assert axis_ticks(flush_left) == {id(s) for s in flush_left}
+    # data labels stepping by 15 from a non-zero start stay figures
+    labels = [Segment(f"{v}%", 468, 365 + 44.7 * i, 485, 372 + 44.7 * i, 9) for i, v in enumerate((12, 27, 42))]
+    assert axis_ticks(labels) == set()

@@ -127,16 +127,19 @@ def axis_ticks(segments: Sequence[Segment]) -> set[int]:
             numbers.append((segment, number.value))
     ticks: set[int] = set()
     rows: dict[int, list] = {}
-    cols: dict[int, list] = {}
+    rights: dict[int, list] = {}  # a y axis left of its plot is set flush right ...
+    lefts: dict[int, list] = {}  # ... and one right of it flush left ("0%" under "20%" on CAICT p. 19)
     for segment, value in numbers:
         rows.setdefault(round((segment.y0 + segment.y1) / 2 / 2), []).append((segment, value))
-        cols.setdefault(round(segment.x1 / 3), []).append((segment, value))
+        rights.setdefault(round(segment.x1 / 3), []).append((segment, value))
+        lefts.setdefault(round(segment.x0 / 3), []).append((segment, value))
     for key, group in rows.items():
         near = group + rows.get(key + 1, []) + rows.get(key - 1, [])
         ticks |= _even_scale(near, lambda s: (s.x0 + s.x1) / 2)
-    for key, group in cols.items():
-        near = group + cols.get(key + 1, []) + cols.get(key - 1, [])
-        ticks |= _even_scale(near, lambda s: (s.y0 + s.y1) / 2)
+    for cols in (rights, lefts):
+        for key, group in cols.items():
+            near = group + cols.get(key + 1, []) + cols.get(key - 1, [])
+            ticks |= _even_scale(near, lambda s: (s.y0 + s.y1) / 2)
     return ticks
 
 
@@ -173,10 +176,11 @@ def _round_scale(step: float, values: list[float]) -> bool:
 
     Data labels of neighbouring bars can step evenly by chance ("74%" "75%" "76%" in a column);
     axis scales step by 1, 2, 2.5 or 5 times a power of ten, and three ticks alone step by 5 or more.
+    A scale of four or more ticks from zero may take any whole step ("0% 15% 30% 45%", CAICT p. 10).
     """
     exponent = 10 ** math.floor(math.log10(step))
     if not any(math.isclose(step, m * exponent) for m in (1, 2, 2.5, 5)):
-        return False
+        return len(values) >= 4 and values[0] == 0 and step.is_integer()
     if not all(math.isclose(v / step, round(v / step), abs_tol=1e-6) for v in values):
         return False
     return len(values) >= 5 or step >= 5
