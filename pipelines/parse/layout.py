@@ -249,11 +249,15 @@ def lead_ins(segments: Sequence[Segment],
     """
     taken = set(taken or ())
     found = []
+    open_ended = [s for s in segments if _OPEN_END.search(s.text.strip())]
+    lower = [s for s in segments if s.text[:1].islower()]
+    smallest = min((_size(s) for s in open_ended), default=0.0)
     for number in segments:
         text = number.text.strip()
-        if id(number) in taken or not (_BARE.fullmatch(text) or _RANGE_FIGURE.fullmatch(text)):
+        if id(number) in taken or _size(number) < CALLOUT_RATIO * smallest \
+                or not (_BARE.fullmatch(text) or _RANGE_FIGURE.fullmatch(text)):
             continue
-        above = [s for s in segments if _beside(s, number, taken) and _OPEN_END.search(s.text.strip())
+        above = [s for s in open_ended if _beside(s, number, taken)
                  and 0 <= s.y0 - number.y1 < 1.5 * _size(s) + 0.25 * _size(number)]
         if not above:
             continue
@@ -266,7 +270,7 @@ def lead_ins(segments: Sequence[Segment],
             if not up:
                 break
             lines.insert(0, min(up, key=lambda s: s.y0))
-        tail = [s for s in segments if _beside(s, number, taken) and s.text[:1].islower()
+        tail = [s for s in lower if _beside(s, number, taken)
                 and 0 <= number.y0 - s.y1 < 1.5 * _size(s) + 0.25 * _size(number)]
         after = [max(tail, key=lambda s: s.y1)] if tail else []
         while after and not SENTENCE_END.search(after[-1].text.strip()) and len(after) < CAPTION_LINES:

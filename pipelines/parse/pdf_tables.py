@@ -184,15 +184,15 @@ def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[Raw
     return found
 
 
-def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any]) -> list[dict[str, Any]]:
     """Vertical edges that close a table ruled by rows only, or none when it is closed.
 
     Many report tables draw full-width rules between rows and shade some cells, but draw no
     sides: the line finder then loses the cells without vertical edges, often the row labels
     (DORA p. 9: rules from x 50 to 561, only the header band and the shaded column boxed, every
-    body row's label missing). The tell: rules running past the cells found, or rules across
-    the table's width with cells missing from body rows. The frame is then closed at the rules'
-    ends, and every column edge found in some row runs the table's full height, unless a word
+    body row's label missing). The tell: rules across the table's width (or past the cells
+    found) with cells missing from body rows. The frame is then closed at the rules' ends,
+    and every column edge found in some row runs the table's full height, unless a word
     crosses it there (a cell spanning columns keeps its span).
     """
     x0, top, x1, bottom = bbox
@@ -202,8 +202,7 @@ def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any] = 
     if len(rules) < 2:
         return []
     left, right = min(e["x0"] for e in rules), max(e["x1"] for e in rules)
-    gaps = any(cell is None for row in list(rows)[1:] for cell in row.cells)
-    if not (left < x0 - 3 or right > x1 + 3 or (gaps and left <= x0 + 3 and right >= x1 - 3)):
+    if not (left <= x0 + 3 and right >= x1 - 3 and _open_sides(page, cells, list(rows)[1:], x1)):
         return []
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP)
              if w["bottom"] > top and w["top"] < bottom and w["x1"] > left and w["x0"] < right]
@@ -211,6 +210,24 @@ def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any] = 
     return [{"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0,
              "height": bottom - top} for x in xs
             if x in (left, right) or not any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in words)]
+
+
+def _open_sides(page: Page, cells: list[Bbox], rows: list[Any], right: float) -> bool:
+    """Whether a body row misses a cell for want of a drawn side (not a cell spanning rows or
+    columns, whose sides are all drawn: CAICT's 表2 row labels spanning several checks)."""
+    xs = [*sorted({c[0] for c in cells}), right]
+    sides = [(e["x0"], e["top"], e["bottom"]) for e in page.objects.get("line", []) if e["width"] < 2] + \
+        [(x, e["top"], e["bottom"]) for e in page.objects.get("rect", []) for x in (e["x0"], e["x1"])]
+    for row in rows:
+        present = [c for c in row.cells if c is not None]
+        if not present or all(c is not None for c in row.cells):
+            continue
+        top, bottom = min(c[1] for c in present), max(c[3] for c in present)
+        for i, cell in enumerate(row.cells):
+            if cell is None and not all(any(abs(x - sx) < 3 and st <= top + 2 and sb >= bottom - 2
+                                            for sx, st, sb in sides) for x in (xs[i], xs[i + 1])):
+                return True
+    return False
 
 
 def _width(table: RawTable) -> int:
