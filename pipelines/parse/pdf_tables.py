@@ -118,7 +118,8 @@ def sidebars(words: list[dict[str, Any]], rects: list[dict[str, Any]], width: fl
         inside = [w for w in rest if _within(w, (panel["x0"], panel["top"], panel["x1"], panel["bottom"]))]
         if len(inside) < 3:
             continue
-        outside = [w for w in rest if not any(w is i for i in inside)]
+        ids = {id(w) for w in inside}
+        outside = [w for w in rest if id(w) not in ids]
         crossing = any(w["x0"] < edge < w["x1"] and w["bottom"] > panel["top"] and w["top"] < panel["bottom"]
                        for w in outside for edge in (panel["x0"], panel["x1"]))
         beside = any(w["bottom"] > panel["top"] and w["top"] < panel["bottom"] for w in outside)
