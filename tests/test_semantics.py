@@ -80,30 +80,52 @@ def test_population_rules(quote, figure, language, expected, rule):
 
 def test_quoted_answers_and_company_sizes_name_no_one():
     """An answer option in quotation marks and a company size are not whom the figure counts."""
-    got = one("其次是“解放员工,让他们从事更高级别的工作”(51%)。", "51%", language="zh-Hans",
-              reports=pd.DataFrame([{"report_id": "r1", "title": "CX leaders survey"}]))
+    got = one(
+        "其次是“解放员工,让他们从事更高级别的工作”(51%)。",
+        "51%",
+        language="zh-Hans",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "CX leaders survey"}]),
+    )
     assert got["population"] != "employees"
-    got = one("22% of respondents are at companies with more than 10,000 employees and 7% are at companies "
-              "with 5,000-9,999 employees.", "7%", reports=pd.DataFrame([{"report_id": "r1", "title": "DevOps report"}]))
+    got = one(
+        "22% of respondents are at companies with more than 10,000 employees and 7% are at companies "
+        "with 5,000-9,999 employees.",
+        "7%",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "DevOps report"}]),
+    )
     assert got["population"] == "it_developers"
 
 
 def test_respondents_of_a_report_naming_none_are_the_sentence_people():
-    got = one("消费者对智能手机的使用增加了 29 个百分点,而 59% 的受访者更加保护自己的个人数据。", "59%",
-              language="zh-Hans", reports=pd.DataFrame([{"report_id": "r1", "title": "数字支持"}]))
-    assert (got["population"], got["population_rule"]) == ("consumers", "owner_after+report_respondents+sentence_people")
+    got = one(
+        "消费者对智能手机的使用增加了 29 个百分点,而 59% 的受访者更加保护自己的个人数据。",
+        "59%",
+        language="zh-Hans",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "数字支持"}]),
+    )
+    assert (got["population"], got["population_rule"]) == (
+        "consumers",
+        "owner_after+report_respondents+sentence_people",
+    )
 
 
 def test_a_practice_heading_makes_a_leaders_figure_a_business_one():
-    got = one("36% 的受访者提到了聊天机器人和情感分析。", "36%", language="zh-Hans", section="投资于技术和工具",
-              reports=pd.DataFrame([{"report_id": "r1", "title": "数字客户体验领导者调查"}]))
+    got = one(
+        "36% 的受访者提到了聊天机器人和情感分析。",
+        "36%",
+        language="zh-Hans",
+        section="投资于技术和工具",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "数字客户体验领导者调查"}]),
+    )
     assert got["population"] == "businesses" and got["population_rule"].endswith("practice_is_business")
 
 
 def test_the_earlier_value_of_a_pair_counts_whom_the_later_counts():
     quote = "只有 12% 的组织认为团队“不经常合作”,比 13% 略有下降。"
-    rows = [row(quote, "12%", 12.0, language="zh-Hans"),
-            row(quote, "13%", 13.0, char_start=23, language="zh-Hans", period="previous", year=2023)]
+    rows = [
+        row(quote, "12%", 12.0, language="zh-Hans"),
+        row(quote, "13%", 13.0, char_start=23, language="zh-Hans", period="previous", year=2023),
+    ]
     got = annotate(pd.DataFrame(rows), pd.DataFrame([{"report_id": "r1", "title": "领导者调查"}]), explain=True)
     assert got.iloc[1]["previous_of"] is None and got.iloc[0]["previous_of"] == got.iloc[1]["observation_id"]
     assert (got.iloc[1]["population"], got.iloc[1]["population_rule"]) == ("businesses", "paired_value")

@@ -90,7 +90,9 @@ _AFTER_GAP_EN = re.compile(
 def _after_gap_zh() -> re.Pattern[str]:
     modifiers = "|".join(re.escape(m) for m in sorted(load("population")["owner_modifiers"], key=len, reverse=True))
     return re.compile(
-        r"^\s*" + _ASIDE + r"\s*(?:以上|左右|多)?\s*(?:的|是|为)?\s*(?:被调查|被测|被检测|接受调查|受访|接受测试)?(?:的)?"
+        r"^\s*"
+        + _ASIDE
+        + r"\s*(?:以上|左右|多)?\s*(?:的|是|为)?\s*(?:被调查|被测|被检测|接受调查|受访|接受测试)?(?:的)?"
         r"\s*(?:(?:" + modifiers + r")\s*)*$"
     )
 
@@ -102,7 +104,9 @@ def _after_gap(gap: str) -> bool:
 @lru_cache(maxsize=1)
 def _measured() -> list[tuple[str, re.Pattern[str]]]:
     spec = load("population")["measured_after"]
-    return [(name, word_pattern(words.get("en", []) + words.get("zh", []), prefix=True)) for name, words in spec.items()]
+    return [
+        (name, word_pattern(words.get("en", []) + words.get("zh", []), prefix=True)) for name, words in spec.items()
+    ]
 
 
 # Sizes name no one: "companies with 5,000-9,999 employees", "拥有 5000 多名员工的公司".
