@@ -83,11 +83,11 @@ def clean_stage(spec: SourceSpec, parsed: ParsedDocument) -> CleanedReport:
 
 def figures_stage(spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, cleaned: CleanedReport) -> ReportRows:
     from pipelines.figures import extract_figures
-    from pipelines.tables import table_figures
+    from pipelines.tables import table_figures, table_section
 
     figures: list[Figure] = list(extract_figures(cleaned.doc, cleaned.survey_year, cleaned.language))
     for table in parsed.tables:
-        figures.extend(table_figures(table))
+        figures.extend(table_figures(table, section=table_section(table, cleaned.doc)))
     figures.extend(parsed.charts)
     observations = observation_rows(spec.report_id, figures, cleaned.language, cleaned.survey_year)
     cells = [
