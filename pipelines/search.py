@@ -30,6 +30,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ _LATIN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _BRITISH = re.compile(r"is(ation|ations|e|ed|es|ing|er|ers)$")  # personalisation = personalization
 DEFAULT_LIMIT = 10
 CONCEPT_WEIGHT = 1.0  # measured: 1.0 beat 2.0-4.0 on the dev questions (scripts/compare_search.py)
+CONTEXT_WEIGHT = 0.3  # borrowed words count less than its own (dev questions: 0.3-1.0 gave 37/40, 0.1 gave 36)
 FUSION_K = 60  # reciprocal rank fusion constant (the usual 60; 5-60 gave the same hit@3)
 FUSION_DEPTH = 200  # how deep each ranking is read before fusing
 
@@ -129,14 +131,24 @@ def _fts_query(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(terms))
 
 
-def documents(observations: pd.DataFrame, reports: pd.DataFrame | None = None) -> list[tuple[list[str], list[str]]]:
-    """(text tokens, concept tokens) per observation (same order): the clause twice, the quote and the
-    metadata; the glossary concepts of the quote and metadata."""
+class Doc(NamedTuple):
+    """One figure's search document: its own words, the glossary concepts, and borrowed context
+    (the sentence its chart shows, ``chart_sentences``), ranked in three FTS5 columns."""
+
+    body: list[str]
+    concepts: list[str]
+    context: list[str]
+
+
+def documents(observations: pd.DataFrame, reports: pd.DataFrame | None = None) -> list[Doc]:
+    """One ``Doc`` per observation (same order): the clause twice, the quote and the metadata; the
+    glossary concepts of the quote and metadata; the chart's sentence."""
     titles = {}
     if reports is not None and "title" in reports:
         titles = dict(zip(reports["report_id"], reports["title"], strict=False))
+    explained = chart_sentences(observations)
     docs = []
-    for rec in observations.to_dict("records"):
+    for key, rec in zip(observations.index, observations.to_dict("records"), strict=True):
         ctx = locate(rec.get("quote"), rec.get("stated_as"))
         meta = " ".join(
             str(rec[c])
@@ -147,21 +159,50 @@ def documents(observations: pd.DataFrame, reports: pd.DataFrame | None = None) -
         title = titles.get(rec.get("report_id"))
         clause = ctx.clause_text
         quote, extra = tokens(rec.get("quote")), f"{meta} {topic} {title or ''}"
-        docs.append((tokens(clause) * 2 + quote + tokens(extra), concepts(rec.get("quote"), quote) + concepts(extra)))
+        docs.append(
+            Doc(
+                tokens(clause) * 2 + quote + tokens(extra),
+                concepts(rec.get("quote"), quote) + concepts(extra),
+                tokens(explained.get(key)),
+            )
+        )
     return docs
 
 
-def _fts(docs: list[tuple[list[str], list[str]]], queries: list[list[str]], depth: int) -> list[list[int]]:
+def chart_sentences(observations: pd.DataFrame) -> dict:
+    """For each chart label, the sentences that labels of its chart restate (``restates``), keyed by index.
+
+    A chart label's own quote is the chart's caption ("Percentage of respondents who agree"); the
+    sentence one of its labels restates says what the chart shows, for its other labels too (the
+    2019 bar beside the 2022 one that "81% of respondents agreed that ..." states). A chart is the
+    labels of one report, page and caption.
+    """
+    if "restates" not in observations.columns:
+        return {}
+    charts = observations[(observations["source"] == "chart") & observations["page"].notna()]
+    if charts.empty:
+        return {}
+    quotes = dict(zip(observations["observation_id"], observations["quote"], strict=False))
+    out: dict = {}
+    for _, chart in charts.groupby(["report_id", "page", "quote"], sort=False):
+        said = [quotes.get(t) for t in chart["restates"].dropna().unique()]
+        text = " ".join(dict.fromkeys(q for q in said if isinstance(q, str)))
+        if text:
+            out.update(dict.fromkeys(chart.index, text))
+    return out
+
+
+def _fts(docs: list[Doc], queries: list[list[str]], depth: int) -> list[list[int]]:
     """Document indices in BM25 order (SQLite FTS5) for each query, over one in-memory index."""
     con = sqlite3.connect(":memory:")
     try:
         con.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(body, concepts, "
+            "CREATE VIRTUAL TABLE docs USING fts5(body, concepts, context, "
             "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
         )
         con.executemany(
-            "INSERT INTO docs(rowid, body, concepts) VALUES (?, ?, ?)",
-            ((i, " ".join(body), " ".join(cons)) for i, (body, cons) in enumerate(docs)),
+            "INSERT INTO docs(rowid, body, concepts, context) VALUES (?, ?, ?, ?)",
+            ((i, " ".join(d.body), " ".join(d.concepts), " ".join(d.context)) for i, d in enumerate(docs)),
         )
         out = []
         for query in queries:
@@ -169,8 +210,8 @@ def _fts(docs: list[tuple[list[str], list[str]]], queries: list[list[str]], dept
                 out.append([])
                 continue
             rows = con.execute(
-                "SELECT rowid, bm25(docs, 1.0, ?) AS s FROM docs WHERE docs MATCH ? ORDER BY s, rowid LIMIT ?",
-                (CONCEPT_WEIGHT, _fts_query(query), depth),
+                "SELECT rowid, bm25(docs, 1.0, ?, ?) AS s FROM docs WHERE docs MATCH ? ORDER BY s, rowid LIMIT ?",
+                (CONCEPT_WEIGHT, CONTEXT_WEIGHT, _fts_query(query), depth),
             ).fetchall()
             out.append([int(i) for i, _ in rows])
         return out
@@ -183,7 +224,7 @@ def language_neutral(query: list[str]) -> list[str]:
     return [t for t in query if not _CJK_RUN.search(t)]
 
 
-def rank(docs: list[tuple[list[str], list[str]]], query: list[str], limit: int) -> list[tuple[int, float]]:
+def rank(docs: list[Doc], query: list[str], limit: int) -> list[tuple[int, float]]:
     """(document index, score) of the best ``limit`` documents, best first.
 
     Two BM25 rankings are fused by reciprocal rank (score = sum of 1 / (FUSION_K + rank)): one of

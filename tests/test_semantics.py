@@ -360,3 +360,12 @@ def test_benchmarks_are_readable_by_every_reader(tmp_path):
     assert len(pd.read_parquet(path)) == len(bench) == pq.read_table(path).num_rows
     assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall() == [(len(bench),)]
     assert pl.read_parquet(path)["observation_ids"].list.len().sum() == sum(len(i) for i in bench["observation_ids"])
+
+
+def test_a_callout_read_as_prose_restates_the_sentence_on_its_page():
+    sentence = "Nonetheless, 65% said they have already lost some trust in organizations as a result of their AI use."
+    callout = "Use of AI by 65% organizations has already eroded trust in them"
+    rows = [row(sentence, "65%", 65.0, page=11), row(callout, "65%", 65.0, page=11, char_start=500)]
+    rows.append(row("Elsewhere, 65% of respondents said so.", "65%", 65.0, page=12, char_start=900))
+    got = annotate(pd.DataFrame(rows))
+    assert got["restates"].tolist() == [None, got.iloc[0]["observation_id"], None]
