@@ -29,6 +29,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable
+from contextlib import closing
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -192,29 +193,57 @@ def chart_sentences(observations: pd.DataFrame) -> dict:
     return out
 
 
+_SCHEMA = (
+    "CREATE VIRTUAL TABLE docs USING fts5(body, concepts, context, population UNINDEXED, year UNINDEXED, "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
+)
+
+
+def _fill(con: sqlite3.Connection, docs: list[Doc], observations: pd.DataFrame | None = None) -> None:
+    """One FTS5 row per document (rowid = the figure's position), with its population and year to filter on."""
+    con.execute(_SCHEMA)
+    n = len(docs)
+    populations = [None] * n if observations is None else _column(observations, "population")
+    years = [None] * n if observations is None else _column(observations, "year")
+    con.executemany(
+        "INSERT INTO docs(rowid, body, concepts, context, population, year) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (i, " ".join(d.body), " ".join(d.concepts), " ".join(d.context), populations[i], years[i])
+            for i, d in enumerate(docs)
+        ),
+    )
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    if name not in frame.columns:
+        return [None] * len(frame)
+    return [None if pd.isna(v) else (int(v) if name == "year" else str(v)) for v in frame[name]]
+
+
+def _ranked(
+    con: sqlite3.Connection, query: list[str], depth: int, population: str | None = None, year: int | None = None
+) -> list[int]:
+    """Document positions in BM25 order for one query, filtered on population and year."""
+    if not query:
+        return []
+    where, args = "docs MATCH ?", [_fts_query(query)]
+    if population is not None:
+        where, args = where + " AND population = ?", [*args, population]
+    if year is not None:
+        where, args = where + " AND year = ?", [*args, int(year)]
+    rows = con.execute(
+        f"SELECT rowid, bm25(docs, 1.0, ?, ?, 0.0, 0.0) AS s FROM docs WHERE {where} ORDER BY s, rowid LIMIT ?",
+        (CONCEPT_WEIGHT, CONTEXT_WEIGHT, *args, depth),
+    ).fetchall()
+    return [int(i) for i, _ in rows]
+
+
 def _fts(docs: list[Doc], queries: list[list[str]], depth: int) -> list[list[int]]:
     """Document indices in BM25 order (SQLite FTS5) for each query, over one in-memory index."""
     con = sqlite3.connect(":memory:")
     try:
-        con.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(body, concepts, context, "
-            "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
-        )
-        con.executemany(
-            "INSERT INTO docs(rowid, body, concepts, context) VALUES (?, ?, ?, ?)",
-            ((i, " ".join(d.body), " ".join(d.concepts), " ".join(d.context)) for i, d in enumerate(docs)),
-        )
-        out = []
-        for query in queries:
-            if not query:
-                out.append([])
-                continue
-            rows = con.execute(
-                "SELECT rowid, bm25(docs, 1.0, ?, ?) AS s FROM docs WHERE docs MATCH ? ORDER BY s, rowid LIMIT ?",
-                (CONCEPT_WEIGHT, CONTEXT_WEIGHT, _fts_query(query), depth),
-            ).fetchall()
-            out.append([int(i) for i, _ in rows])
-        return out
+        _fill(con, docs)
+        return [_ranked(con, query, depth) for query in queries]
     finally:
         con.close()
 
@@ -222,6 +251,15 @@ def _fts(docs: list[Doc], queries: list[list[str]], depth: int) -> list[list[int
 def language_neutral(query: list[str]) -> list[str]:
     """The query tokens every language shares: glossary concepts, Latin words and numbers (no bigrams)."""
     return [t for t in query if not _CJK_RUN.search(t)]
+
+
+def _fuse(rankings: Iterable[list[int]], limit: int) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for position, i in enumerate(ranking):
+            scores[i] = scores.get(i, 0.0) + 1.0 / (FUSION_K + position + 1)
+    best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+    return [(i, scores[i]) for i in best]
 
 
 def rank(docs: list[Doc], query: list[str], limit: int) -> list[tuple[int, float]]:
@@ -235,12 +273,80 @@ def rank(docs: list[Doc], query: list[str], limit: int) -> list[tuple[int, float
     """
     if not query or not docs:
         return []
-    scores: dict[int, float] = {}
-    for ranking in _fts(docs, [query, language_neutral(query)], FUSION_DEPTH):
-        for position, i in enumerate(ranking):
-            scores[i] = scores.get(i, 0.0) + 1.0 / (FUSION_K + position + 1)
-    best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
-    return [(i, scores[i]) for i in best]
+    return _fuse(_fts(docs, [query, language_neutral(query)], FUSION_DEPTH), limit)
+
+
+class SearchIndex:
+    """The FTS5 index of one catalogue's figures in an SQLite file: built once, queried many times.
+
+    ``cxbench search`` keeps one per published version, named by the release's content hash and
+    the search code's own digest (``index_key``), so a version is tokenised once, not at every query
+    (``benchmarks/bench_search.py`` measures both).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+
+    @classmethod
+    def build(cls, path: str | os.PathLike[str], observations: pd.DataFrame, reports: pd.DataFrame | None = None):
+        """Write the index of ``observations`` (annotated) to ``path``, atomically (a reader never sees half)."""
+        import tempfile
+
+        folder = os.path.dirname(os.fspath(path)) or "."
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".sqlite", dir=folder)
+        os.close(fd)
+        try:
+            con = sqlite3.connect(tmp)
+            try:
+                _fill(con, documents(observations, reports), observations)
+                con.execute("CREATE TABLE meta(rows INTEGER)")
+                con.execute("INSERT INTO meta VALUES (?)", (len(observations),))
+                con.commit()
+            finally:
+                con.close()
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+        return cls(path)
+
+    def rows(self) -> int:
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as con:
+            return int(con.execute("SELECT rows FROM meta").fetchone()[0])
+
+    def rank(
+        self, query: list[str], limit: int, population: str | None = None, year: int | None = None
+    ) -> list[tuple[int, float]]:
+        """``rank`` over the stored index, filtered on population and year."""
+        if not query:
+            return []
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as con:
+            return _rank_con(con, query, population, year)[:limit]
+
+
+@lru_cache(maxsize=1)
+def index_key() -> str:
+    """Digest of everything an index depends on besides the data: this module and the lexicons."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in [Path(__file__).resolve(), *sorted((here / "semantics").rglob("*.py")),
+                 *sorted((here / "semantics" / "lexicon").glob("*.yaml"))]:  # fmt: skip
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> str:
+    """Where search indexes live: $CXBENCH_CACHE, else $XDG_CACHE_HOME/cxbench, else ~/.cache/cxbench."""
+    explicit = os.environ.get("CXBENCH_CACHE")
+    if explicit:
+        return os.path.join(explicit, "search")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cxbench", "search")
 
 
 def prefer_restated(pool: pd.DataFrame, hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -264,6 +370,13 @@ def prefer_restated(pool: pd.DataFrame, hits: list[tuple[int, float]]) -> list[t
     return out
 
 
+def _rank_con(
+    con: sqlite3.Connection, query: list[str], population: str | None, year: int | None
+) -> list[tuple[int, float]]:
+    rankings = [_ranked(con, q, FUSION_DEPTH, population, year) for q in (query, language_neutral(query))]
+    return _fuse(rankings, FUSION_DEPTH)
+
+
 def search(
     observations: pd.DataFrame,
     query: str,
@@ -272,21 +385,36 @@ def search(
     limit: int = DEFAULT_LIMIT,
     population: str | None = None,
     year: int | None = None,
+    index: SearchIndex | None = None,
 ) -> pd.DataFrame:
     """The observations that best answer ``query``, best first, with a ``score`` column.
 
-    Observations without the semantic columns (a catalogue published before the build filled them)
-    are annotated on the fly by ``pipelines.semantics.annotate``.
+    ``index`` is the stored index of exactly these observations (``SearchIndex.build``); without
+    one, an in-memory index is built for this call. Observations without the semantic columns (a
+    catalogue published before the build filled them) are annotated on the fly by
+    ``pipelines.semantics.annotate``.
     """
     if not annotated(observations):
         observations = annotate(observations, reports)
-    pool = observations
-    if population is not None:
-        pool = pool[pool["population"] == population]
-    if year is not None:
-        pool = pool[pool["year"] == year]
-    pool = pool.reset_index(drop=True)
-    hits = prefer_restated(pool, rank(documents(pool, reports), query_tokens(query), FUSION_DEPTH))[:limit]
+    pool = observations.reset_index(drop=True)
+    terms = query_tokens(query)
+    if index is not None:
+        ranked = index.rank(terms, FUSION_DEPTH, population, year)
+    elif terms and len(pool):
+        with closing(sqlite3.connect(":memory:")) as con:
+            _fill(con, documents(pool, reports), pool)
+            ranked = _rank_con(con, terms, population, year)
+    else:
+        ranked = []
+    hits = prefer_restated(pool, ranked)
+    if population is not None or year is not None:  # the restated figure must pass the filters too
+        hits = [
+            (i, score)
+            for i, score in hits
+            if (population is None or pool.at[i, "population"] == population)
+            and (year is None or (pd.notna(pool.at[i, "year"]) and int(pool.at[i, "year"]) == int(year)))
+        ]
+    hits = hits[:limit]
     out = pool.iloc[[i for i, _ in hits]].copy()
     out["score"] = [s for _, s in hits]
     if reports is not None and "title" in reports:
@@ -335,14 +463,44 @@ def _catalogue(root: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return observations, reports
 
 
+@lru_cache(maxsize=4)
+def _index(root: str, version: str) -> SearchIndex | None:
+    """The stored search index of one published version, built on its first query and kept in
+    ``cache_dir()`` under the release's content hash; None (search in memory) where it cannot be written."""
+    from pipelines.catalogue import reader
+
+    observations, reports = _catalogue(root, version)
+    content = str(reader.read_manifest(root, reader.resolve(root, version)).get("content_hash", ""))
+    if not content:
+        return None
+    path = os.path.join(cache_dir(), f"{content.split(':')[-1][:32]}-{index_key()}.sqlite")
+    try:
+        if os.path.exists(path):
+            index = SearchIndex(path)
+            if index.rows() == len(observations):
+                return index
+        return SearchIndex.build(path, observations, reports)
+    except (OSError, sqlite3.Error):
+        return None
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     try:
         observations, reports = _catalogue(str(args.catalogue), args.version)
+        index = _index(str(args.catalogue), args.version)
     except LookupError as exc:
         print(f"cxbench search: {exc}", file=sys.stderr)
         return 2
-    hits = search(observations, query, reports=reports, limit=args.limit, population=args.population, year=args.year)
+    hits = search(
+        observations,
+        query,
+        reports=reports,
+        limit=args.limit,
+        population=args.population,
+        year=args.year,
+        index=index,
+    )
     try:
         if args.json:
             print(hits_json(hits))

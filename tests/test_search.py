@@ -251,3 +251,34 @@ def test_restates_and_previous_of_on_every_shared_gold_case(shared_catalogue):
             wrong.append(case)
     assert not wrong, wrong
     assert len(cases) == 25
+
+
+def test_the_index_is_built_once_per_published_version(catalogue, capsys, tmp_path, monkeypatch):
+    """The first query of a version stores its index (named by the release's content hash); later
+    queries read it and rank exactly as an index built for the query does."""
+    from pipelines import search as S
+
+    monkeypatch.setenv("CXBENCH_CACHE", str(tmp_path))
+    S._index.cache_clear()
+    first = top(capsys, catalogue, "satisfied consumers", "--limit", "5")
+    stored = list((tmp_path / "search").glob("*.sqlite"))
+    assert len(stored) == 1
+    built = stored[0].stat().st_mtime_ns
+    S._index.cache_clear()  # a new process: finds the stored index instead of building it
+    assert top(capsys, catalogue, "satisfied consumers", "--limit", "5") == first
+    assert stored[0].stat().st_mtime_ns == built
+    observations, reports = S._catalogue(str(catalogue), "latest")
+    in_memory = S.search(observations, "satisfied consumers", reports=reports, limit=5)
+    assert in_memory["observation_id"].tolist() == [r["observation_id"] for r in first]
+    S._index.cache_clear()
+
+
+def test_an_unwritable_cache_searches_in_memory(catalogue, capsys, tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CXBENCH_CACHE", str(blocked))
+    from pipelines import search as S
+
+    S._index.cache_clear()
+    assert top(capsys, catalogue, "recommend", "--limit", "1")[0]["value"] == 44.0
+    S._index.cache_clear()
