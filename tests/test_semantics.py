@@ -369,3 +369,15 @@ def test_a_callout_read_as_prose_restates_the_sentence_on_its_page():
     rows.append(row("Elsewhere, 65% of respondents said so.", "65%", 65.0, page=12, char_start=900))
     got = annotate(pd.DataFrame(rows))
     assert got["restates"].tolist() == [None, got.iloc[0]["observation_id"], None]
+
+
+def test_a_benchmark_of_a_figure_whose_population_is_unknown_is_typed_and_published():
+    """A null key part (no population, no year) stays a null, not a float NaN the Arrow schema refuses."""
+    from pipelines.build import add_benchmarks
+
+    rows = [row("Revenue grew to 40% of sales.", "40%", 40.0, observation_id="x1", year=None)]
+    observations = annotate(pd.DataFrame(rows)).assign(population=None)
+    bench = add_benchmarks({"observations": observations})["benchmarks"]
+    assert len(bench) == 1 and pd.isna(bench.iloc[0]["population"]) and pd.isna(bench.iloc[0]["year"])
+    assert list(bench.iloc[0]["observation_ids"]) == ["x1"]
+    assert pa.Table.from_pandas(bench, preserve_index=False).cast(schema.BENCHMARKS.arrow_schema()).num_rows == 1

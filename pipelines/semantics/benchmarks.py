@@ -67,6 +67,8 @@ def benchmarks(observations: pd.DataFrame) -> pd.DataFrame:
     primary = df[~df["_restated"]].groupby(list(KEY), dropna=False, sort=True)["value"].nunique()
     n_values = primary.reindex(ids.index).fillna(groups["value"].nunique()).astype(int)
     out = ids.index.to_frame(index=False)
+    for column in ("topic", "measure", "population", "report_id"):  # a null key part is None, not NaN
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
     out.insert(0, "benchmark_id", [benchmark_id(key) for key in ids.index])
     out["value"] = first["value"].to_numpy(dtype=float)
     out["unit"] = first["unit"].to_numpy()
