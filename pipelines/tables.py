@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from pipelines.model import Figure, RawTable
 
@@ -161,26 +162,37 @@ def row_label(table: RawTable, row: int) -> str | None:
     return _path(table.cells[row][: table.header_cols])
 
 
-def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[Figure]:
-    """One Figure(source="table") per numeric data cell, labelled by its row and column headers."""
+def row_sentence(row: list[str | None]) -> str:
+    """A table row as printed, its cells in reading order ("Phone 62 58 -4 1,200"); a cell spanning
+    columns is read once."""
+    return _path(list(row)).replace(" / ", " ") if any(row) else ""
+
+
+def table_figures(table: RawTable, *, section: str | None = None) -> list[Figure]:
+    """One Figure(source="table") per numeric data cell, labelled by its row and column headers.
+
+    The quote is what the report prints: the table's caption, else the cell's row as printed
+    (``row_sentence``), never a string made up here; ``section`` is the nearest heading above the
+    table (``table_section``).
+    """
     figures = []
-    context = quote_context or table.caption or f"Table {table.table_id}"
     for r in range(table.header_rows, len(table.cells)):
         row = table.cells[r]
         r_label = row_label(table, r)
+        quote = table.caption or row_sentence(row)
         for c, cell, number, qualifier in _cell_numbers(row, table.header_cols):
             c_label = column_label(table, c)
             unit = number.unit or header_unit(c_label) or header_unit(r_label) or header_unit(table.caption)
             if unit is None:
                 unit = "count" if number.value.is_integer() else "other"
             change = unit == "percentage_points" or bool(_CHANGE.search(f"{c_label or ''} {r_label or ''}"))
-            parts = [p for p in (r_label, c_label) if p]
             figures.append(Figure(
                 source="table",
                 value=number.value,
                 unit=unit,
                 stated_as=cell,
-                quote=f"{context}: {', '.join(parts)}: {cell}" if parts else f"{context}: {cell}",
+                quote=quote,
+                section=section,
                 kind="change" if change else "level",
                 qualifier=qualifier,
                 page=table.page,
@@ -196,6 +208,40 @@ def _cell_numbers(row: list[str | None], start: int) -> list[tuple[int, str, Cel
     """(column, cell text, number, qualifier) for every number in the row's cells from ``start``."""
     return [(c, cell, number, qualifier) for c in range(start, len(row))
             for cell in [(row[c] or "").strip()] for number, qualifier in cell_numbers(cell)]
+
+
+class _Document(Protocol):
+    """What ``table_section`` reads of a cleaned document (``pipelines.figures.CleanDocument``)."""
+
+    text: str
+    page_spans: list[tuple[int, int, int | None]]
+    headings: list[tuple[int, str]]
+
+    def section_at(self, offset: int) -> str | None: ...
+
+
+def table_section(table: RawTable, doc: _Document) -> str | None:
+    """The nearest heading above ``table`` in the cleaned document, in this order:
+
+    1. where the table's caption, else its first row label, stands in the document text (HTML and
+       text tables keep their words in it): the heading in force there, not the caption itself;
+    2. a PDF table (its words are left out of the page text, and headings carry no position on the
+       page): the first heading on its page, else the heading in force where the page starts.
+    """
+    spans = [(s, e) for s, e, p in doc.page_spans if table.page is None or p == table.page]
+    if not spans:
+        return None
+    start, end = spans[0][0], spans[-1][1]
+    probes = [table.caption] + [row[0] for row in table.cells[table.header_rows : table.header_rows + 1] if row]
+    for probe in (p.strip() for p in probes if p and p.strip()):
+        at = doc.text.find(probe, start, end)
+        if at >= 0:
+            heading = doc.section_at(at)
+            return doc.section_at(at - 1) if heading == table.caption and at > 0 else heading
+    if table.page is None:
+        return None
+    on_page = [h for o, h in doc.headings if start <= o < end]
+    return on_page[0] if on_page else doc.section_at(start)
 
 
 def data_table(grid: list[list[str | None]], page: int | None,

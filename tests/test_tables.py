@@ -63,7 +63,7 @@ TABLE = RawTable("p2t1", 2, [
 
 
 def test_table_figures_labels_units_and_quotes():
-    figures = table_figures(TABLE, quote_context="Table 1: Satisfaction by channel")
+    figures = table_figures(TABLE, section="Satisfaction by channel")
     got = [(f.value, f.unit, f.kind, f.row_label, f.column_label, f.stated_as) for f in figures]
     assert got == [
         (62.0, "percent", "level", "Phone", "Satisfied (%) / 2024", "62"),
@@ -74,7 +74,11 @@ def test_table_figures_labels_units_and_quotes():
         (8.0, "percentage_points", "change", "Chat", "Change (pp)", "+8"),
         (950.0, "count", "level", "Chat", "Replies", "950"),
     ]
-    assert figures[0].quote == "Table 1: Satisfaction by channel: Phone, Satisfied (%) / 2024: 62"
+    # the quote is the row as printed (the table has no caption), the section the heading above it
+    assert {f.quote for f in figures[:4]} == {"Phone 62 58 -4 1,200"}
+    assert {f.section for f in figures} == {"Satisfaction by channel"}
+    captioned = RawTable("t1", None, TABLE.cells, header_rows=2, caption="Table 1: Satisfaction by channel")
+    assert {f.quote for f in table_figures(captioned)} == {"Table 1: Satisfaction by channel"}
     assert {(f.source, f.page, f.table_id) for f in figures} == {("table", 2, "p2t1")}
 
 

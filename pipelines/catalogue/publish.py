@@ -32,7 +32,7 @@ from pipelines.catalogue.manifest import build_manifest, resource_entry, schema_
 from pipelines.catalogue.reader import format_checksums, verify_folder
 from pipelines.catalogue.state import CatalogueError, Released, json_bytes, released, repair_hint
 from pipelines.catalogue.storage import Store, sha256_hex
-from pipelines.schema import CATALOGUE_DATASETS, QUARANTINE, Dataset
+from pipelines.schema import BENCHMARKS, CATALOGUE_DATASETS, QUARANTINE, Dataset
 
 if TYPE_CHECKING:
     import pandas as pd  # frames come in as DataFrames; pandas itself is not needed here
@@ -71,14 +71,16 @@ def publish(
 
     ``datasets`` defaults to ``pipelines.schema.CATALOGUE_DATASETS`` (tests pass altered schemas to
     exercise the bump rules). ``frames["quarantine"]`` holds the rows ``quality.quarantine.split``
-    held back; absent, nothing was held back and an empty quarantine is published. ``created``
+    held back; absent, nothing was held back and an empty quarantine is published; likewise an
+    absent ``frames["benchmarks"]`` (``pipelines.build.add_benchmarks`` derives it) publishes empty. ``created``
     defaults to $SOURCE_DATE_EPOCH or now, in UTC.
     """
     datasets = dict(datasets or CATALOGUE_DATASETS)
-    if QUARANTINE.name in datasets and QUARANTINE.name not in frames:
-        import pandas as pd
+    for derived in (QUARANTINE, BENCHMARKS):  # absent: nothing held back / no benchmarks derived
+        if derived.name in datasets and derived.name not in frames:
+            import pandas as pd
 
-        frames = {**frames, QUARANTINE.name: pd.DataFrame(columns=QUARANTINE.columns)}
+            frames = {**frames, derived.name: pd.DataFrame(columns=derived.columns)}
     missing = sorted(set(datasets) - set(frames))
     if missing:
         raise ValueError(f"frames missing for {missing}")

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 import pandas as pd
 
-from pipelines.build import ExtractTask, Failure, assemble
+from pipelines.build import ExtractTask, Failure, add_benchmarks, assemble
 from pipelines.defs.resources import CxbenchSettings, ReportEngine
 from pipelines.incremental import (
     STATUS_COLUMNS,
@@ -179,6 +179,10 @@ def report_extracts(
         "reports": dg.AssetOut(description="Published dataset: one row per report.", group_name="datasets"),
         "observations": dg.AssetOut(description="Published dataset: one row per stated figure.", group_name="datasets"),
         "tables": dg.AssetOut(description="Published dataset: raw cells of every table.", group_name="datasets"),
+        "benchmarks": dg.AssetOut(
+            description="Published dataset: one row per topic, measure, population, year and report.",
+            group_name="datasets",
+        ),
         "quarantine": dg.AssetOut(
             description="Rows held back by a row-level quality rule (an impossible percentage, a 1950 survey "
             "year): published beside the datasets instead of blocking the release.",
@@ -202,6 +206,7 @@ def datasets(
     # One odd figure never blocks the release: rows breaking a row-level rule are held back first, so the
     # blocking checks judge only what will be published (dataset-level rules still block).
     frames, quarantine = split(assemble(extracts[k].rows for k in sorted(extracts) if extracts[k].ok))
+    frames = add_benchmarks(frames)  # from the kept figures only: no benchmark names a held-back one
     problems = registry_failures(source_registry)
     rows = status_rows(source_registry.specs, raw_snapshots, report_extracts, problems)
     status = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
@@ -212,7 +217,7 @@ def datasets(
         {"rows": len(quarantine), "preview": dg.MetadataValue.md(_preview(quarantine))}, output_name="quarantine"
     )
     context.add_output_metadata(status_metadata(status), output_name="report_status")
-    return frames["reports"], frames["observations"], frames["tables"], quarantine, status
+    return frames["reports"], frames["observations"], frames["tables"], frames["benchmarks"], quarantine, status
 
 
 def status_metadata(status: pd.DataFrame) -> dict:
