@@ -46,6 +46,8 @@ class ExtractRun:
     wall_seconds: float = 0.0  # the map's wall time (computed reports only)
     startup_seconds: float = 0.0  # part of it spent starting the engine (e.g. a Dask LocalCluster)
     engine: str = ""
+    # Reports whose stored extract could not be loaded (truncated, damaged): computed again, and why.
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def task_fingerprint(task: ExtractTask, code: str) -> str:
@@ -80,6 +82,7 @@ def run_extracts(
             run.reused.add(report_id)
         else:
             todo.append((report_id, task))
+    run.unreadable = {key: why for stage, key, why in store.unreadable if stage == EXTRACTS and key in tasks}
     store.discard(EXTRACTS, set(store.keys(EXTRACTS)) - set(tasks))
     started = time.perf_counter()
     for done, outcome in enumerate(engine.map(extract_report, todo), start=1):

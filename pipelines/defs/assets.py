@@ -150,6 +150,8 @@ def report_extracts(
     computed = [run.extracts[k] for k in run.computed]
     for key in sorted(run.ended)[:METADATA_ROWS]:
         context.log.warning(f"{key}: {run.extracts[key].failure.message}")
+    for key, why in sorted(run.unreadable.items())[:METADATA_ROWS]:
+        context.log.warning(f"{key}: stored extract {why}: extracted again")
     for extract in sorted(computed, key=lambda e: e.report_id)[:METADATA_ROWS]:
         for warning in extract.warnings:
             context.log.warning(f"{extract.report_id}: {warning}")
@@ -165,6 +167,7 @@ def report_extracts(
             "reused": len(run.reused),
             "failed": sum(1 for e in run.extracts.values() if not e.ok),
             "ended_by_limits": len(run.ended),
+            "recomputed_unreadable": dg.MetadataValue.json(dict(sorted(run.unreadable.items())[:METADATA_ROWS])),
             "extraction_seconds": round(seconds, 3),
             "map_wall_seconds": round(run.wall_seconds, 3),
             "engine_startup_seconds": round(run.startup_seconds, 3),
