@@ -10,11 +10,12 @@ from __future__ import annotations
 import random
 import re
 
+from pipelines.figures.clauses import _SENTENCE_END
+from pipelines.figures.clauses import QUOTE_CUT as _CLAUSE_END
 from pipelines.figures.extract import _URL, _url_spans
 from pipelines.figures.meaning import _FORECAST
 from pipelines.figures.numerals import CN_DIGITS
 from pipelines.figures.patterns import CN_LOCATOR
-from pipelines.figures.quotes import _CLAUSE_END, _SENTENCE_END
 
 _CN = f"[{CN_DIGITS}]"
 PLAIN = {

@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from pipelines.figures.clauses import CLAUSE, Sentences
 from pipelines.figures.document import CleanDocument
 from pipelines.figures.labels import assign_labels, restates_previous_share
 from pipelines.figures.meaning import (
@@ -25,7 +26,6 @@ from pipelines.figures.meaning import (
     years_ago_opens_clause,
 )
 from pipelines.figures.patterns import Candidate, scan
-from pipelines.figures.quotes import Sentences
 from pipelines.figures.suffix import EndsWith
 from pipelines.model import Figure
 
@@ -62,7 +62,6 @@ _METHOD_CUE = re.compile(
     r"±|\+/-|正负|误差|置信|可信度|margin of error|sampling error|confidence|不(?:一定)?等于|add up|sum to|total"
 )
 _GAP_HINT = re.compile(r"差|gap|difference")  # cheap gate before the gap rule's suffix match
-_CLAUSE_MARKS = (",", ";", "。", "!", "?", "\n")
 
 
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)[!-~]+")  # a link ends at a space or a CJK character
@@ -173,11 +172,6 @@ _CARRY_REACH = 40  # a label carries into the next sentence only when it follows
 CONTEXT_WINDOW = 400  # characters before a figure that its meaning is read from (longer than real sentences)
 
 
-def _clause_start(norm: str, sentence_start: int, start: int) -> int:
-    """Start of the clause holding ``start``: after the last , ; 。 ! ? or line end (norm is width-folded)."""
-    return max(sentence_start, *(norm.rfind(ch, sentence_start, start) + 1 for ch in _CLAUSE_MARKS))
-
-
 def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) -> list[Figure]:
     """All figures stated in ``doc.text``; ``language`` is accepted for the interface (rules cover all)."""
     del language  # the matching copy is Simplified and lower-case, so one rule set serves every language
@@ -207,11 +201,11 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             previous = True  # 2021 年的 51%, 31% in 2022: a level of an earlier year (是 2020 年的 1.5 倍: a base)
         elif (
             sign == 0 and not previous and _names_last_year(norm, sentence, last_year_in)
-            and last_year_opens_clause(norm, _clause_start(norm, ctx, c.start), c.start)
+            and last_year_opens_clause(norm, CLAUSE.clause_start(norm, ctx, c.start), c.start)
         ):
             previous = True
         elif sign == 0 and not previous and _mentions_years_ago(norm, ctx, c.start):
-            back = years_ago_opens_clause(norm, _clause_start(norm, ctx, c.start), c.start)
+            back = years_ago_opens_clause(norm, CLAUSE.clause_start(norm, ctx, c.start), c.start)
             if back:  # 两年前只有 44%: a level of that earlier year
                 previous, explicit = True, (survey_year - back if survey_year else None)
         period = "previous" if previous else "current"
@@ -221,7 +215,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str) 
             year = explicit or last_year
         elif forecast_word_before(norm, ctx, c.start) and (
             (
-                is_forecast(norm, _clause_start(norm, ctx, c.start), c.start)
+                is_forecast(norm, CLAUSE.clause_start(norm, ctx, c.start), c.start)
                 and (sign != 0 or c.unit == "multiple" or later_year(norm, ctx, c.start, survey_year))
             )
             or (sign != 0 and later_year(norm, ctx, c.start, survey_year))

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 
-from pipelines.figures.quotes import QUOTED
+from pipelines.figures.clauses import HARD_BREAK, OPTION_CLAUSE
 
 MAX_LABEL = 40  # as long as ``QUOTED`` reads: "agents who don't have my history" is an option
 MAX_GAP = 60  # 'only 21% of consumers rated their most recent experience as "excellent"'
 _RIGHT_BEFORE = re.compile(r"\s*(?:[((]|以|占|为|at|with|:)?\s*")
 _OWNED = re.compile(r"\s*[((]?\s*[\d一二三四五六七八九十百半]")
-_HARD_BREAK = re.compile(r"[;。!?!?\n]")
-_CLAUSE_BREAK = re.compile(r"[,;。!?!?\n—–]")
+# Quoted phrases that may be answer options (read on the matching copy: full-width quotes stay as they are)
+QUOTED = re.compile(r"“([^“”\n]{1,40})”|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』|\"([^\"\n]{1,40})\"")
 _PAIR_OPEN = re.compile(r"\s*[((]\s*")
 _PAIR_SECOND = re.compile(r"[((][^()()]*[,、/][^()()]*$")
 _REACH = re.compile(
@@ -80,7 +80,7 @@ def _subject_of_next(norm: str, quote_end: int, figures: list[tuple[int, int, bo
         return False  # '"excellent," a figure that…': the comma inside the quote closes its clause
     for fs, _, _ in figures[i + 1 :]:
         if fs >= quote_end:
-            return not _CLAUSE_BREAK.search(norm, quote_end, fs) and not _CONJUNCTION.match(norm, quote_end, fs)
+            return not OPTION_CLAUSE.breaks_between(norm, quote_end, fs) and not _CONJUNCTION.match(norm, quote_end, fs)
     return False
 
 
@@ -113,7 +113,7 @@ def assign_labels(
             if (
                 quotes[k] not in claimed
                 and not _joined(norm, quotes, k)
-                and not _HARD_BREAK.search(norm, quotes[k][1], fs)
+                and not HARD_BREAK.breaks_between(norm, quotes[k][1], fs)
             ):
                 label_at = quotes[k]
         # 3. quote after in the same clause run
@@ -127,7 +127,7 @@ def assign_labels(
             if (
                 qs <= limit
                 and len(gap) <= MAX_GAP
-                and not _HARD_BREAK.search(gap)
+                and not HARD_BREAK.breaks_in(gap)
                 and not _OWNED.match(norm, qe)
                 and not _subject_of_next(norm, qe, figures, i)
                 and not _joined(norm, quotes, after[0])
@@ -141,7 +141,7 @@ def assign_labels(
             continues
             or _REACH.search(norm, max(s, fs - 16), fs)
             or _PAIR_SECOND.search(norm, max(s, fs - 12), fs)
-            or _refers_to_share(norm, _clause_start(norm, prev_end, fs), fs)
+            or _refers_to_share(norm, OPTION_CLAUSE.clause_start(norm, prev_end, fs), fs)
         ):
             label = labels[i - 1]
         labels.append(label or None)
@@ -199,7 +199,8 @@ def _pair_respectively(
         for run in runs:
             lo = figures[run[0]][0]
             hi = figures[run[-1]][1]  # English lists its figures with commas: "62%, 58% and 37% respectively"
-            clause = norm[_clause_start(norm, quotes[last][1], lo) : _clause_end(norm, hi, stop)]
+            lo, hi = OPTION_CLAUSE.clause_start(norm, quotes[last][1], lo), OPTION_CLAUSE.clause_end(norm, hi, stop)
+            clause = norm[lo:hi]
             tied = _RESPECTIVELY.search(clause) is not None
             if tied and (len(run) == len(options) or (matched and 2 <= len(run) < len(options))):
                 for i, option in zip(run, options, strict=False):
@@ -207,23 +208,11 @@ def _pair_respectively(
                 matched = True
 
 
-def _clause_end(norm: str, lo: int, hi: int) -> int:
-    """Offset of the first clause break in norm[lo:hi] (or hi)."""
-    m = _CLAUSE_BREAK.search(norm, lo, hi)
-    return m.start() if m else hi
-
-
 def restates_previous_share(norm: str, sentence_start: int, fs: int) -> bool:
     """Whether the figure's clause refers back to a share (这个比例, this share) stated before it."""
-    return _refers_to_share(norm, _clause_start(norm, sentence_start, fs), fs)
+    return _refers_to_share(norm, OPTION_CLAUSE.clause_start(norm, sentence_start, fs), fs)
 
 
 def _refers_to_share(norm: str, clause_start: int, fs: int) -> bool:
     """这一比例 N%, or a clause opening on 比例在/占比为: the figure restates the previous figure's share."""
     return bool(_SAME_SHARE.search(norm, clause_start, fs) or _SHARE_OPENS_CLAUSE.match(norm, clause_start, fs))
-
-
-def _clause_start(norm: str, lo: int, hi: int) -> int:
-    """Offset after the last clause break in norm[lo:hi] (or lo): where the figure's clause starts."""
-    breaks = list(_CLAUSE_BREAK.finditer(norm, lo, hi))
-    return breaks[-1].end() if breaks else lo

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.figures.clauses import COMMA, YEAR_PART
 from pipelines.figures.numerals import parse_chinese, parse_english
 from pipelines.figures.suffix import EndsWith, reversed_left
 
@@ -119,7 +120,6 @@ _YEARS_AGO_OPENS_CLAUSE = re.compile(
     r"(?:([一二两三四五六七八九十]{1,2}|\d{1,2})\s*年前"
     r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
 )
-_CLAUSE_SEMICOLON = ";"
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
 
 
@@ -237,9 +237,9 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
         return int(m.group(1)[::-1])
     m = _YEAR_RIGHT.match(norm, end, end + 12)
     if m is None:
-        clause = max(sentence_start, norm.rfind(_CLAUSE_SEMICOLON, sentence_start, start) + 1)
+        clause = YEAR_PART.clause_start(norm, sentence_start, start)
         m = _YEAR_OPENS_CLAUSE.match(norm, clause, start)
-        if m is None and clause != (comma := max(clause, norm.rfind(",", clause, start) + 1)):
+        if m is None and clause != (comma := COMMA.clause_start(norm, clause, start)):
             m = _YEAR_OPENS_CLAUSE.match(norm, comma, start)  # ...,而 2022 年这一比例为 66%
         return int(m.group(1) or m.group(2)) if m else None
     return int(m.group(1))
