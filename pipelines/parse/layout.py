@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipelines.figures.meaning import BOUND_WORDS
+from pipelines.figures.qualifier import BOUND_WORDS
 from pipelines.tables import parse_number
 
 if TYPE_CHECKING:

@@ -1,0 +1,121 @@
+"""Named, ordered rules: what every resolver shares, and how a reader lists them.
+
+Belongs here: ``Reading`` (everything a rule may read about the figure being resolved: the matching
+copy, the candidate, its sentence and context window, the survey year, the document's lexicon and
+what earlier resolvers decided), the small search helpers rules share, and ``describe``.
+
+A rule is a plain function of a ``Reading`` that returns its decision, or None to pass to the next
+rule. A resolver is an ordered ``RULES`` tuple, tried first to last, and a default. Each rule's
+docstring says what it decides and why, and holds one example line that a test runs::
+
+    Example: <sentence> -> <figure as stated>: <attribute>=<value> ...   (or ": dropped")
+
+Resolvers, in the order extraction applies them (a later one may read an earlier one's decision):
+
+- ``units``     unit and value: which scanned candidates are stated figures (surface forms: ``patterns``)
+- ``kind``      kind and sign: a change (up or down) or a level
+- ``period``    period and year: current, previous or unknown, and the year it describes
+- ``qualifier`` ~ > < =
+- ``labels``    the answer option a share belongs to
+
+    .venv/bin/python -m pipelines.figures.rules      # print every resolver's rules, in order, with examples
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.figures.lexicons import Lexicon
+    from pipelines.figures.patterns import Candidate
+
+RESOLVERS = (
+    ("unit and value", "pipelines.figures.units"),
+    ("kind and sign", "pipelines.figures.kind"),
+    ("period and year", "pipelines.figures.period"),
+    ("qualifier", "pipelines.figures.qualifier"),
+    ("label", "pipelines.figures.labels"),
+)
+
+
+class Reading:
+    """One document's reading state, refilled for each figure (one object per document: rules stay cheap).
+
+    Per document: ``norm`` (matching copy), ``survey_year``, ``lex``, link spans, methodology-cue
+    and gap-hint offsets. Per figure: ``c`` (the candidate), ``sentence`` and ``ctx`` (where its
+    context window starts), then what resolvers decide: ``previous`` (an earlier level is marked),
+    ``sign``, ``explicit`` (a year stated next to it).
+    """
+
+    __slots__ = (
+        "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "method", "norm", "previous", "sentence",
+        "sign", "survey_year", "url_starts", "urls", "year_in",
+    )
+
+    def __init__(self, norm: str, survey_year: int | None, lex: Lexicon) -> None:
+        self.norm = norm
+        self.survey_year = survey_year
+        self.lex = lex
+        self.urls: list[tuple[int, int]] = []
+        self.url_starts: list[int] = []
+        self.method: list[int] = []
+        self.gap_hints: list[int] = []
+        self.c: Candidate | None = None
+        self.sentence: tuple[int, int] = (-1, -1)
+        self.ctx = 0
+        self.previous = False
+        self.sign = 0
+        self.explicit: int | None = None
+        self.left: str | None = None  # the change word group right before the figure (kind resolver)
+        self.year_in: tuple[tuple[int, int], bool] = ((-1, -1), False)  # whether the current sentence names a year
+        self.last_year_in: dict[tuple[int, int], bool] = {}  # whether a sentence names last year, read lazily
+
+
+def near_before(ends: list[int], start: int, span: int) -> bool:
+    """Whether one of the sorted offsets ``ends`` lies in ``[start - span, start]``."""
+    i = bisect_right(ends, start) - 1
+    return i >= 0 and ends[i] >= start - span
+
+
+def resolvers() -> Iterator[tuple[str, tuple[Callable, ...]]]:
+    """(attribute, its RULES in order) for every resolver."""
+    for attribute, module in RESOLVERS:
+        yield attribute, importlib.import_module(module).RULES
+
+
+_EXAMPLE = re.compile(r"^\s*Example(?: \((?P<where>\w+)\))?: (?P<text>.+) -> (?P<stated>.+?): (?P<checks>.+)$", re.M)
+_CHECK = re.compile(r"(\w+)=(.*?)(?= \w+=|$)")
+
+
+def example(rule: Callable) -> dict:
+    """The example of a rule's docstring: text, figure as stated, expected attributes (or dropped)."""
+    m = _EXAMPLE.search(rule.__doc__ or "")
+    if m is None:
+        raise ValueError(f"rule {rule.__name__} has no 'Example: <text> -> <stated>: <checks>' line")
+    checks = m.group("checks").strip()
+    expect = {} if checks == "dropped" else dict(_CHECK.findall(checks))
+    return {"text": m.group("text"), "stated": m.group("stated"), "dropped": checks == "dropped",
+            "expect": expect, "where": m.group("where") or "text"}
+
+
+def describe() -> str:
+    """Every resolver's rules, in the order they are tried, with what each decides and its example."""
+    lines = []
+    for attribute, rules in resolvers():
+        lines.append(f"{attribute}:")
+        for i, rule in enumerate(rules, 1):
+            summary = (rule.__doc__ or "").strip().splitlines()[0]
+            ex = example(rule)
+            outcome = "dropped" if ex["dropped"] else " ".join(f"{k}={v}" for k, v in ex["expect"].items())
+            lines.append(f"  {i}. {rule.__name__}: {summary}")
+            lines.append(f"       e.g. {ex['text']} -> {ex['stated']}: {outcome}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(describe() + "\n")
