@@ -15,12 +15,14 @@ their words come from the document language's lexicon (``lexicons/``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from pipelines.figures.clauses import Sentences
 from pipelines.figures.document import CleanDocument
 from pipelines.figures.kind import gap_hints, resolve_kind
 from pipelines.figures.labels import label_sentences
 from pipelines.figures.lexicons import lexicon
-from pipelines.figures.period import resolve_period
+from pipelines.figures.period import YEAR_DIGITS, resolve_period, stated_year
 from pipelines.figures.qualifier import resolve_qualifier
 from pipelines.figures.rules import Reading
 from pipelines.figures.units import LABELLED_UNITS, candidates
@@ -38,12 +40,22 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
     quotes: dict[tuple[int, int], str] = {}
     figures: list[Figure] = []
     by_sentence: dict[tuple[int, int], list[tuple[int, int, bool, int]]] = {}
+    # Page and section of each figure, looked up inline (one bisect, no method call per figure)
+    one_page = doc.page_spans[0][2] if len(doc.page_spans) == 1 else None
+    page_at = None if len(doc.page_spans) == 1 else doc.page_at
+    heading_offsets = [o for o, _ in doc.headings]
+    headings = doc.headings
     for c in candidates(r):
         sentence = r.sentence = sentences.bounds(c.start)
         # Context rules look back at most CONTEXT_WINDOW characters: a damaged page can be one
         # megabyte-long "sentence" with a thousand figures, and rescanning it per figure is quadratic.
         r.ctx = max(sentence[0], c.start - CONTEXT_WINDOW)
         kind, sign = resolve_kind(r)
+        r.sign = sign
+        if r.year_in[0] != sentence:
+            r.year_in = (sentence, YEAR_DIGITS.search(norm, *sentence) is not None)
+        # the year stated next to a level (2023 年的 13%), which the period rules read
+        r.explicit = stated_year(norm, c.start, c.end, r.ctx) if sign == 0 and r.year_in[1] else None
         period, year = resolve_period(r)
         qs, qe = sentences.quote_bounds(c.start, c.end, sentence)
         quote = quotes.get((qs, qe))
@@ -59,8 +71,8 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
             qualifier=resolve_qualifier(r),
             period=period,
             year=year,
-            section=doc.section_at(c.start),
-            page=doc.page_at(c.start),
+            section=headings[h - 1][1] if (h := bisect_right(heading_offsets, c.start)) else None,
+            page=page_at(c.start) if page_at else one_page,
             char_start=c.start,
             char_end=c.end,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.figures.rules import Reading, near_before
+from pipelines.figures.rules import Reading, first_answer, near_before, when
 from pipelines.figures.units import LABELLED_UNITS
 
 LEVEL = ("level", 0)
@@ -76,6 +76,7 @@ def change_word_before(r: Reading) -> tuple[str, int] | None:
     return DOWN if left == "down" else None
 
 
+@when("r.left is not None")
 def compared_with_peer(r: Reading) -> tuple[str, int] | None:
     """A comparative after 比 (比零售高 5%) is a gap to a named peer, signed by the comparative; 低了 needs no 比.
 
@@ -135,6 +136,7 @@ def gain_named_after(r: Reading) -> tuple[str, int] | None:
     return None
 
 
+@when("r.c.unit in ('percent', 'percentage_points')")
 def difference(r: Reading) -> tuple[str, int] | None:
     """A difference with no stated direction (两者相差 30 个百分点, a gap of 5 points): a change with sign 0.
 
@@ -155,12 +157,5 @@ def gap_hints(norm: str) -> list[int]:
     return [m.end() for m in _GAP_HINT.finditer(norm)]
 
 
-def resolve_kind(r: Reading) -> tuple[str, int]:
-    """(kind, sign) of ``r.c``: the first rule that answers, else a level. Sets ``r.previous`` and ``r.sign``."""
-    for rule in RULES:
-        found = rule(r)
-        if found is not None:
-            r.sign = found[1]
-            return found
-    r.sign = 0
-    return LEVEL
+# (kind, sign) of ``r.c``: the first rule that answers, else a level. earlier_level sets ``r.previous``.
+resolve_kind = first_answer(RULES, LEVEL, "resolve_kind")

@@ -14,7 +14,7 @@ import re
 
 from pipelines.figures.clauses import CLAUSE, COMMA, YEAR_PART
 from pipelines.figures.numerals import parse_chinese, parse_english
-from pipelines.figures.rules import Reading
+from pipelines.figures.rules import Reading, first_answer, when
 from pipelines.figures.suffix import reversed_left
 
 # read on the reversed left window (one anchored match): "2023 年的 " reversed is " 的年 3202"
@@ -39,7 +39,7 @@ _YEARS_AGO_OPENS_CLAUSE = re.compile(
     r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
 )
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a sentence without one states no year: stated_year is not read
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -71,6 +71,7 @@ def _last_year(r: Reading) -> int | None:
     return r.survey_year - 1 if r.survey_year and _names_last_year(r) else None
 
 
+@when("r.previous")
 def earlier_level_marked(r: Reading) -> tuple[str, int | None] | None:
     """A figure marked as an earlier level (``kind.earlier_level``): previous, of its stated year or last year.
 
@@ -79,6 +80,7 @@ def earlier_level_marked(r: Reading) -> tuple[str, int | None] | None:
     return ("previous", r.explicit or _last_year(r)) if r.previous else None
 
 
+@when("r.explicit")
 def earlier_year_stated(r: Reading) -> tuple[str, int | None] | None:
     """A level stated for a year before the survey's (2021 年的 51%, 31% in 2022) is that year's; not a multiple's base.
 
@@ -90,6 +92,7 @@ def earlier_year_stated(r: Reading) -> tuple[str, int | None] | None:
     return None
 
 
+@when("r.sign == 0")
 def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     """A clause opening on last year (而去年这一比例为 63%, "last year, 40%") holds last year's level.
 
@@ -102,6 +105,7 @@ def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     return "previous", r.explicit or _last_year(r)
 
 
+@when("r.sign == 0")
 def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     """A clause opening on N years ago (两年前只有 44%, three years ago 20%) holds that year's level.
 
@@ -147,22 +151,10 @@ def _later_year(r: Reading) -> bool:
 
 
 RULES = (earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause, forecast)
-
-
-def resolve_period(r: Reading) -> tuple[str, int | None]:
-    """(period, year) of ``r.c``: the first rule that answers, else the survey year's (current).
-
-    Reads ``r.previous`` and ``r.sign`` (the kind resolver runs first) and sets ``r.explicit``.
-    """
-    if r.year_in[0] != r.sentence:
-        r.year_in = (r.sentence, _YEAR_DIGITS.search(r.norm, *r.sentence) is not None)
-    c = r.c
-    r.explicit = stated_year(r.norm, c.start, c.end, r.ctx) if r.sign == 0 and r.year_in[1] else None
-    for rule in RULES:
-        found = rule(r)
-        if found is not None:
-            return found
-    return "current", r.survey_year
+# (period, year) of ``r.c``, else the survey year's (current; 今年有 45% 的企业采用 in a 2024 survey: 2024).
+# Reads ``r.previous``, ``r.sign`` (kind runs first) and ``r.explicit`` (the year stated next to the figure,
+# set by extraction with ``stated_year``).
+resolve_period = first_answer(RULES, None, "resolve_period", default_expr='("current", r.survey_year)')
 
 
 # --- table cells and publication ----------------------------------------------------------------------

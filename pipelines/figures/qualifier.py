@@ -9,7 +9,7 @@ keeps them cheap and keeps one figure's words off its neighbours.
 from __future__ import annotations
 
 from pipelines.figures.lexicons import compile_lexicon
-from pipelines.figures.rules import Reading
+from pipelines.figures.rules import Reading, first_answer, when
 
 SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "="}
 # "more than", "under", 超过 ...: the bounds of the Chinese and English lexicons (read by the PDF layout's
@@ -27,6 +27,7 @@ def bound_after(r: Reading) -> str | None:
     return SYMBOL[right.lastgroup] if right else None
 
 
+@when("r.c.qualifier != '='")
 def built_into_form(r: Reading) -> str | None:
     """The figure's own form qualifies it: 过半 (>), a range 40%-50% (~), 2,300 多名 (>).
 
@@ -46,6 +47,7 @@ def bound_before(r: Reading) -> str | None:
     return SYMBOL.get(left, "=") if left else None
 
 
+@when("r.sign")
 def bound_before_change_verb(r: Reading) -> str | None:
     """A bound written before a change verb still bounds the figure: 大约增加 3%, 至少提高 4% (changes only).
 
@@ -64,10 +66,5 @@ def bound_before_change_verb(r: Reading) -> str | None:
 RULES = (bound_after, built_into_form, bound_before, bound_before_change_verb)
 
 
-def resolve_qualifier(r: Reading) -> str:
-    """The qualifier of ``r.c`` (reads ``r.sign``: the kind resolver runs first)."""
-    for rule in RULES:
-        found = rule(r)
-        if found is not None:
-            return found
-    return "="
+# The qualifier of ``r.c`` (reads ``r.sign``: the kind resolver runs first).
+resolve_qualifier = first_answer(RULES, "=", "resolve_qualifier")

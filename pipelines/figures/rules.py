@@ -4,8 +4,9 @@ Belongs here: ``Reading`` (everything a rule may read about the figure being res
 copy, the candidate, its sentence and context window, the survey year, the document's lexicon and
 what earlier resolvers decided), the small search helpers rules share, and ``describe``.
 
-A rule is a plain function of a ``Reading`` that returns its decision, or None to pass to the next
-rule. A resolver is an ordered ``RULES`` tuple, tried first to last, and a default. Each rule's
+A rule is a plain function of a ``Reading`` that returns its decision (always a true value: a
+non-empty tuple or string, or True), or None to pass to the next rule. A resolver is an ordered
+``RULES`` tuple, tried first to last, and a default, joined by ``first_answer``. Each rule's
 docstring says what it decides and why, and holds one example line that a test runs::
 
     Example: <sentence> -> <figure as stated>: <attribute>=<value> ...   (or ": dropped")
@@ -80,6 +81,48 @@ def near_before(ends: list[int], start: int, span: int) -> bool:
     """Whether one of the sorted offsets ``ends`` lies in ``[start - span, start]``."""
     i = bisect_right(ends, start) - 1
     return i >= 0 and ends[i] >= start - span
+
+
+def when(guard: str) -> Callable[[Callable], Callable]:
+    """Give a rule a cheap guard: a Python expression over ``r`` the resolver checks inline before calling it.
+
+    The rule checks the same condition itself, so the guard changes no answer; it saves a function
+    call for the many figures the rule cannot apply to (``@when("r.sign == 0")``).
+    """
+
+    def mark(rule: Callable) -> Callable:
+        rule.when = guard
+        return rule
+
+    return mark
+
+
+def first_answer(
+    rules: tuple[Callable, ...], default: object, name: str, default_expr: str = "default"
+) -> Callable[[Reading], object]:
+    """The resolver ``rules[0](r) or rules[1](r) or ... or default``, compiled once from the tuple.
+
+    ``default_expr``: the default as an expression over ``r`` instead (the period resolver's
+    ``("current", r.survey_year)``).
+
+    Why generated: a resolver runs for every figure, and a ``for`` loop over the rules costs about
+    70 ns a rule more than one ``or`` expression (measured: 4 rules, 474 ns against 194 ns), and a
+    guard checked inline (``when``) costs less than a call; that is 5-10% of extraction speed over
+    the five resolvers. The tuple stays the one place that orders them.
+    """
+    env: dict[str, object] = {f"rule_{i}": rule for i, rule in enumerate(rules)} | {"default": default}
+    terms = []
+    for i, rule in enumerate(rules):
+        guard = getattr(rule, "when", None)
+        terms.append(f"({guard} and rule_{i}(r))" if guard else f"rule_{i}(r)")
+    chain = " or ".join([*terms, default_expr])
+    exec(f"def {name}(r):\n    return {chain}\n", env)  # source built from the rules' names and guards only
+    resolver = env[name]
+    otherwise = default_expr if default_expr != "default" else repr(default)
+    resolver.__doc__ = f"The first answer of {', '.join(rule.__name__ for rule in rules)} (else {otherwise})."
+    resolver.default = otherwise
+    resolver.rules = rules
+    return resolver
 
 
 def resolvers() -> Iterator[tuple[str, tuple[Callable, ...]]]:

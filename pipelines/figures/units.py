@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pipelines.figures.patterns import Candidate, scan
-from pipelines.figures.rules import Reading, near_before
+from pipelines.figures.rules import Reading, first_answer, near_before, when
 
 LABELLED_UNITS = ("percent", "percentage_points")  # units that can be a share of an answer option
 
@@ -118,6 +118,7 @@ def score_points(r: Reading) -> bool | None:
     return _SCORE_NAME.search(norm, max(line_start, c.start - _SCORE_BEFORE), hi) is not None
 
 
+@when("r.method")
 def survey_method(r: Reading) -> bool | None:
     """A margin of error, a confidence level or a rounding note: how the survey was done, not what it found.
 
@@ -141,11 +142,16 @@ score_points.units = ("percentage_points",)
 survey_method.units = LABELLED_UNITS
 
 
-def _rules_for(unit: str, links: bool) -> tuple:
-    return tuple(
+def _drop_for(unit: str, links: bool) -> Callable[[Reading], object]:
+    """The rules that can drop a candidate of ``unit``, in RULES order, joined into one test."""
+    rules = tuple(
         rule for rule in RULES
         if unit in getattr(rule, "units", (unit,)) and (links or not getattr(rule, "needs_links", False))
     )
+    return first_answer(rules, False, "drops")
+
+
+_DROPS: dict[bool, dict[str, Callable[[Reading], object]]] = {}  # links in the document? -> unit -> test
 
 
 def candidates(r: Reading) -> Iterator[Candidate]:
@@ -158,14 +164,12 @@ def candidates(r: Reading) -> Iterator[Candidate]:
     r.urls = url_spans(norm)
     r.url_starts = [s for s, _ in r.urls]
     r.method = [m.start() for m in METHOD_CUE.finditer(norm)]
-    by_unit: dict[str, tuple] = {}
+    links = bool(r.urls)
+    by_unit = _DROPS.setdefault(links, {})
     for c in scan(norm):
         r.c = c
-        rules = by_unit.get(c.unit)
-        if rules is None:
-            rules = by_unit[c.unit] = _rules_for(c.unit, bool(r.urls))
-        for rule in rules:
-            if rule(r):
-                break
-        else:
+        drops = by_unit.get(c.unit)
+        if drops is None:
+            drops = by_unit[c.unit] = _drop_for(c.unit, links)
+        if not drops(r):
             yield c

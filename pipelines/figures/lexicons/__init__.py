@@ -37,6 +37,7 @@ GROUPS = {
 }
 
 
+@cache
 def available() -> tuple[str, ...]:
     """Names of the lexicon files beside this module."""
     return tuple(sorted(p.stem for p in FOLDER.glob("*.yaml")))
