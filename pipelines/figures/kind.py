@@ -148,6 +148,7 @@ def difference(r: Reading) -> tuple[str, int] | None:
     return None
 
 
+OTHERWISE = "a level (kind level, sign 0)"
 RULES = (earlier_level, change_word_before, compared_with_peer, verb_then_by, change_word_after, gain_named_after,
          difference)
 

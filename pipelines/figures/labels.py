@@ -194,7 +194,7 @@ def listed_respectively(st: _Sentence) -> None:
 def restated_in_brackets(st: _Sentence) -> None:
     """A figure restated in brackets right after it in the same clause shares one label with its restatement.
 
-    Example: 将近一半的受访者(49%)选择“自助服务”。 -> 将近一半: label=自助服务
+    Example: 将近一半的受访者(49%)选择“自助服务”。 -> 一半: label=自助服务
     """
     labels, figures = st.labels, st.figures
     for i in range(len(figures) - 1):
@@ -221,6 +221,7 @@ def carried_from_previous_sentence(norm: str, sentence_start: int, first_start: 
 
 
 _QUOTE_RULES = (quote_right_before, nearest_quote_since_previous, quote_after_in_clause)
+OTHERWISE = "no label"
 RULES = (*_QUOTE_RULES, continues_previous, listed_respectively, restated_in_brackets, carried_from_previous_sentence)
 _CARRY_REACH = 40  # a label carries into the next sentence only when it follows right after, same paragraph
 

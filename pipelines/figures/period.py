@@ -150,6 +150,7 @@ def _later_year(r: Reading) -> bool:
     return any(int(y) > r.survey_year for y in _ANY_YEAR.findall(r.norm, r.ctx, r.c.start))
 
 
+OTHERWISE = "the survey year's (period current, year the survey year)"
 RULES = (earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause, forecast)
 # (period, year) of ``r.c``, else the survey year's (current; 今年有 45% 的企业采用 in a 2024 survey: 2024).
 # Reads ``r.previous``, ``r.sign`` (kind runs first) and ``r.explicit`` (the year stated next to the figure,

@@ -63,6 +63,7 @@ def bound_before_change_verb(r: Reading) -> str | None:
     return SYMBOL.get(left, "=") if left else None
 
 
+OTHERWISE = "= (the figure is exact)"
 RULES = (bound_after, built_into_form, bound_before, bound_before_change_verb)
 
 

@@ -126,9 +126,12 @@ def first_answer(
 
 
 def resolvers() -> Iterator[tuple[str, tuple[Callable, ...]]]:
-    """(attribute, its RULES in order) for every resolver."""
+    """(attribute, its RULES in order) for every resolver; table-cell rules (``TABLE_RULES``) follow."""
     for attribute, module in RESOLVERS:
-        yield attribute, importlib.import_module(module).RULES
+        loaded = importlib.import_module(module)
+        yield attribute, loaded.RULES
+        if hasattr(loaded, "TABLE_RULES"):
+            yield f"{attribute} (table cells, at publication)", loaded.TABLE_RULES
 
 
 _EXAMPLE = re.compile(r"^\s*Example(?: \((?P<where>\w+)\))?: (?P<text>.+) -> (?P<stated>.+?): (?P<checks>.+)$", re.M)
@@ -157,6 +160,9 @@ def describe() -> str:
             outcome = "dropped" if ex["dropped"] else " ".join(f"{k}={v}" for k, v in ex["expect"].items())
             lines.append(f"  {i}. {rule.__name__}: {summary}")
             lines.append(f"       e.g. {ex['text']} -> {ex['stated']}: {outcome}")
+        module = dict(RESOLVERS).get(attribute)
+        if module:
+            lines.append(f"  otherwise: {importlib.import_module(module).OTHERWISE}")
     return "\n".join(lines)
 
 

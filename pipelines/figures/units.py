@@ -135,6 +135,7 @@ def survey_method(r: Reading) -> bool | None:
     return _METHOD_LEFT.search(norm, max(0, c.start - 48), c.start) is not None
 
 
+OTHERWISE = "the candidate is a stated figure"
 RULES = (ordinal_or_reference, inside_link, score_points, survey_method)
 # Which units a rule can drop (all when absent): each candidate is checked only by the rules for its unit.
 inside_link.needs_links = True
