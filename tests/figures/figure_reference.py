@@ -75,7 +75,7 @@ def dev_split(split: str) -> list[str]:
 
 
 def shared_corpus() -> list[str]:
-    """Observation lines of the shared corpus, read as scripts/score_corpus.py reads it."""
+    """Observation lines of the shared corpus, read as pipelines.figures.evaluate reads it."""
     from pipelines.figures import clean_document, extract_figures
 
     corpus = SHARED / "corpus"
