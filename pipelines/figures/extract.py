@@ -35,7 +35,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
     """All figures stated in ``doc.text``; ``language`` picks the lexicons the rules read (``lexicons.files_for``)."""
     norm, text = doc.norm, doc.text
     sentences = Sentences(text, norm)
-    r = Reading(norm, survey_year, lexicon(language))
+    r = Reading(norm, survey_year, lexicon(language, norm))
     r.gap_hints = gap_hints(norm)
     quotes: dict[tuple[int, int], str] = {}
     figures: list[Figure] = []

@@ -7,9 +7,12 @@ the resolvers (``units``, ``kind``, ``period``, ``qualifier``); grammar that is 
 (``7% 的增长`` reads a gain noun after 的) stays in those modules' patterns.
 
 Which files a document reads (``files_for``): ``common`` and ``en`` always (reports in any
-language quote English terms and phrasing), plus the file of the language's base code (zh-Hant
-and zh-Hans read ``zh.yaml``). A language with no file of its own reads every file. Adding a
-language is one file here (``es.yaml``: the same keys, that language's words) and its tests.
+language quote English terms and phrasing), the file of the language's base code (zh-Hant and
+zh-Hans read ``zh.yaml``), and every file that declares a ``script`` the text is written in (an
+English report quoting Chinese reads ``zh.yaml``: its words hold CJK characters, so they can match
+only where the text has some, which makes reading it there exactly as good as reading it always).
+A language with no file of its own reads every file. Adding a language is one file here
+(``es.yaml``: the same keys, that language's words) and its tests.
 Population cue words (who a share counts) live in ``pipelines.semantics.lexicon``.
 """
 
@@ -43,13 +46,25 @@ def available() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in FOLDER.glob("*.yaml")))
 
 
-def files_for(language: str | None) -> tuple[str, ...]:
-    """The lexicon files a document in ``language`` reads: common, English, and its own language's file."""
+def files_for(language: str | None, norm: str = "") -> tuple[str, ...]:
+    """The lexicon files a document in ``language`` reads: common, English, its own, those of scripts in ``norm``."""
     names = available()
     base = (language or "").split("-")[0].lower()
     if base not in names:
         return names  # no file of its own: every cue of every language
-    return tuple(dict.fromkeys((*(n for n in ALWAYS if n in names), base)))
+    chosen = [n for n in ALWAYS if n in names] + [base]
+    for name in names:
+        script = _script(name)
+        if name not in chosen and script is not None and script.search(norm):
+            chosen.append(name)
+    return tuple(dict.fromkeys(chosen))
+
+
+@cache
+def _script(name: str) -> re.Pattern[str] | None:
+    """The character class a lexicon's words are written in, when it declares one (``script:``)."""
+    script = _load(name).get("script")
+    return re.compile(script) if script else None
 
 
 @cache
@@ -108,9 +123,9 @@ class Lexicon:
 
 
 KEYS = {
-    "qualifier_before", "qualifier_filler", "qualifier_after", "change_verbs", "change_before", "change_between",
-    "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gain_verbs", "forecast",
-    "last_year", "not_a_figure_before",
+    "script", "qualifier_before", "qualifier_filler", "qualifier_after", "change_verbs", "change_before",
+    "change_between", "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gain_verbs",
+    "forecast", "last_year", "not_a_figure_before",
 }
 
 
@@ -146,6 +161,6 @@ def compile_lexicon(names: tuple[str, ...]) -> Lexicon:
     )
 
 
-def lexicon(language: str | None) -> Lexicon:
-    """The compiled lexicon a document in ``language`` reads."""
-    return compile_lexicon(files_for(language))
+def lexicon(language: str | None, norm: str = "") -> Lexicon:
+    """The compiled lexicon a document in ``language`` (matching copy ``norm``) reads."""
+    return compile_lexicon(files_for(language, norm))
