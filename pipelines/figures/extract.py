@@ -36,7 +36,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
     norm, text = doc.norm, doc.text
     sentences = Sentences(text, norm)
     r = Reading(norm, survey_year, lexicon(language, norm))
-    r.gap_hints = gap_hints(norm)
+    r.gap_hints = gap_hints(r)
     quotes: dict[tuple[int, int], str] = {}
     figures: list[Figure] = []
     by_sentence: dict[tuple[int, int], list[tuple[int, int, bool, int]]] = {}

@@ -43,7 +43,6 @@ _PREVIOUS_RIGHT = re.compile(
     r"\s*(?:,\s*)?(?:in |for )?"
     r"(?:last year|the previous year|a year (?:ago|earlier|before)|the year before|the prior year|the year prior)"
 )
-_GAP_HINT = re.compile(r"差|gap|difference")  # cheap gate before the gap rule's suffix match
 
 
 def earlier_level(r: Reading) -> tuple[str, int] | None:
@@ -153,9 +152,9 @@ RULES = (earlier_level, change_word_before, compared_with_peer, verb_then_by, ch
          difference)
 
 
-def gap_hints(norm: str) -> list[int]:
-    """Ends of the words that may open a difference (few per document: one scan beats one per figure)."""
-    return [m.end() for m in _GAP_HINT.finditer(norm)]
+def gap_hints(r: Reading) -> list[int]:
+    """Ends of the lexicon's gap hints (差, gap): few per document, one scan beats one per figure."""
+    return [m.end() for m in r.lex.gap_hints.finditer(r.norm)]
 
 
 # (kind, sign) of ``r.c``: the first rule that answers, else a level. earlier_level sets ``r.previous``.

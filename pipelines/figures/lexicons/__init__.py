@@ -115,6 +115,7 @@ class Lexicon:
     change_before: EndsWith
     earlier_level_before: EndsWith
     gap_before: EndsWith
+    gap_hints: re.Pattern[str]
     gain_verbs: EndsWith
     forecast: re.Pattern[str]
     last_year: re.Pattern[str]
@@ -124,8 +125,8 @@ class Lexicon:
 
 KEYS = {
     "script", "qualifier_before", "qualifier_filler", "qualifier_after", "change_verbs", "change_before",
-    "change_between", "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gain_verbs",
-    "forecast", "last_year", "not_a_figure_before",
+    "change_between", "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gap_hints",
+    "gain_verbs", "forecast", "last_year", "not_a_figure_before",
 }
 
 
@@ -151,6 +152,7 @@ def compile_lexicon(names: tuple[str, ...]) -> Lexicon:
             groups(names, "earlier_level_before"), between=words(names, "earlier_level_between")
         ),
         gap_before=EndsWith({"gap": words(names, "gap_before")}, between=words(names, "gap_between")),
+        gap_hints=re.compile("|".join(re.escape(w) for w in words(names, "gap_hints")) or r"(?!)"),
         gain_verbs=EndsWith({"bring": words(names, "gain_verbs")}),
         forecast=re.compile(
             "|".join(_at_word_start(f) if f[0].isascii() and f[0].isalpha() else f for f in forecast)
