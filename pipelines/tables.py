@@ -19,9 +19,6 @@ _NUMBER = re.compile(
 )
 _POINTS = re.compile(r"\bpp\b|\bp\.p\.|\bpts?\b|percentage points?|百分点|百分點", re.IGNORECASE)
 _PERCENT = re.compile(r"%|％|\bper ?cent\b|百分比")
-_CHANGE = re.compile(
-    r"\bchange\b|\bvs\.?\b|\bdifference\b|\bgrowth\b|变化|變化|增减|增減|增长|增長", re.IGNORECASE
-)
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # Cells that count as data when telling a data table from a layout grid: "2 million", "(4.1)", "-", "n/a".
 _NUMBERISH = re.compile(r"^\(?[-+−–]?\s*[$€£¥]?\s*\d|^[-–—.…:]+$|^n/?a$", re.IGNORECASE)
@@ -131,6 +128,8 @@ def row_label(table: RawTable, row: int) -> str | None:
 
 def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[Figure]:
     """One Figure(source="table") per numeric data cell, labelled by its row and column headers."""
+    from pipelines.figures.kind import cell_kind
+
     figures = []
     context = quote_context or table.caption or f"Table {table.table_id}"
     for r in range(table.header_rows, len(table.cells)):
@@ -145,7 +144,7 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
             unit = number.unit or header_unit(c_label) or header_unit(r_label) or header_unit(table.caption)
             if unit is None:
                 unit = "count" if number.value.is_integer() else "other"
-            change = unit == "percentage_points" or bool(_CHANGE.search(f"{c_label or ''} {r_label or ''}"))
+            change = cell_kind(unit, r_label, c_label) == "change"  # the kind resolver's table rules
             parts = [p for p in (r_label, c_label) if p]
             figures.append(Figure(
                 source="table",

@@ -159,3 +159,35 @@ def gap_hints(r: Reading) -> list[int]:
 
 # (kind, sign) of ``r.c``: the first rule that answers, else a level. earlier_level sets ``r.previous``.
 resolve_kind = first_answer(RULES, LEVEL, "resolve_kind")
+
+
+# --- table cells ------------------------------------------------------------------------------------
+# A header that names a change, read on the header's own text in any case: Change, vs. 2023,
+# Difference, Growth, 变化, 增减, 增长 (Traditional spellings too: headers are not normalised)
+_CHANGE_HEADER = re.compile(
+    r"\bchange\b|\bvs\.?\b|\bdifference\b|\bgrowth\b|变化|變化|增减|增減|增长|增長", re.IGNORECASE
+)
+
+
+def points_cell(unit: str, row_label: str | None, column_label: str | None) -> bool | None:
+    """A table cell in percentage points is a change: shares are percent, their differences points.
+
+    Example (table): a "+3 pp" cell -> +3 pp: kind=change
+    """
+    return True if unit == "percentage_points" else None
+
+
+def change_header(unit: str, row_label: str | None, column_label: str | None) -> bool | None:
+    """A table cell under or beside a header that names a change (Change, vs. 2023, 增减) is a change.
+
+    Example (table): a cell in the "Change vs 2023" column -> +5%: kind=change
+    """
+    return True if _CHANGE_HEADER.search(f"{column_label or ''} {row_label or ''}") else None
+
+
+TABLE_RULES = (points_cell, change_header)
+
+
+def cell_kind(unit: str, row_label: str | None, column_label: str | None) -> str:
+    """Kind of a table cell: 'change' when a table rule says so, else 'level' (its sign is the cell's own)."""
+    return "change" if any(rule(unit, row_label, column_label) for rule in TABLE_RULES) else "level"

@@ -131,7 +131,7 @@ def resolvers() -> Iterator[tuple[str, tuple[Callable, ...]]]:
         loaded = importlib.import_module(module)
         yield attribute, loaded.RULES
         if hasattr(loaded, "TABLE_RULES"):
-            yield f"{attribute} (table cells, at publication)", loaded.TABLE_RULES
+            yield f"{attribute} (table cells)", loaded.TABLE_RULES
 
 
 _EXAMPLE = re.compile(r"^\s*Example(?: \((?P<where>\w+)\))?: (?P<text>.+) -> (?P<stated>.+?): (?P<checks>.+)$", re.M)

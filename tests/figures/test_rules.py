@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from figure_helpers import figures
 
+from pipelines.figures.kind import cell_kind
 from pipelines.figures.period import published_period
 from pipelines.figures.rules import describe, example, resolvers
 
@@ -37,6 +38,15 @@ def test_table_cell_period_rules():
     assert published_period("current", None, "table", 2024) == ("current", 2024)
     assert published_period("previous", None, "text", 2024) == ("previous", None)  # no year of its own stays None
     assert published_period("current", None, "table", None) == ("current", None)
+
+
+def test_table_cell_kind_rules():
+    """points_cell and change_header, the kind resolver's table rules, as their examples state."""
+    assert cell_kind("percentage_points", "NPS", "2024") == "change"
+    assert cell_kind("percent", "Chat", "Change vs 2023") == "change"
+    assert cell_kind("percent", "增減", None) == "change"
+    assert cell_kind("percent", "Chat", "2024") == "level"
+    assert cell_kind("percent", "Exchange rate", None) == "level"  # 'change' only as a word
 
 
 def test_rules_can_be_listed_in_order():
