@@ -92,6 +92,7 @@ def compared_with_peer(r: Reading) -> tuple[str, int] | None:
     return None
 
 
+@when("r.norm.rfind('by', max(0, r.c.start - 16), r.c.start) >= 0")
 def verb_then_by(r: Reading) -> tuple[str, int] | None:
     """An English verb before its object, then "by" right before the figure: "cut waiting times by 30%".
 
@@ -119,6 +120,7 @@ def change_word_after(r: Reading) -> tuple[str, int] | None:
     return None
 
 
+@when("'的' in r.norm[r.c.end : r.c.end + 2]")
 def gain_named_after(r: Reading) -> tuple[str, int] | None:
     """After bring/achieve (带来, 实现) the figure is the size of the gain named after it: 带来 7% 的生产力提升.
 
@@ -135,7 +137,7 @@ def gain_named_after(r: Reading) -> tuple[str, int] | None:
     return None
 
 
-@when("r.c.unit in ('percent', 'percentage_points')")
+@when("r.gap_hints and r.c.unit in ('percent', 'percentage_points')")
 def difference(r: Reading) -> tuple[str, int] | None:
     """A difference with no stated direction (两者相差 30 个百分点, a gap of 5 points): a change with sign 0.
 

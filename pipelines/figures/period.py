@@ -92,7 +92,7 @@ def earlier_year_stated(r: Reading) -> tuple[str, int | None] | None:
     return None
 
 
-@when("r.sign == 0")
+@when("r.sign == 0 and r.last_year_in.get(r.sentence) is not False")
 def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     """A clause opening on last year (而去年这一比例为 63%, "last year, 40%") holds last year's level.
 
@@ -105,7 +105,7 @@ def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     return "previous", r.explicit or _last_year(r)
 
 
-@when("r.sign == 0")
+@when("r.sign == 0 and (r.norm.find('年前', r.ctx, r.c.start) >= 0 or r.norm.find('years ago', r.ctx, r.c.start) >= 0)")
 def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     """A clause opening on N years ago (两年前只有 44%, three years ago 20%) holds that year's level.
 
@@ -125,6 +125,7 @@ def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     return "previous", (r.survey_year - back if r.survey_year else None) or _last_year(r)
 
 
+@when("r.lex.forecast.search(r.norm, r.ctx, r.c.start)")
 def forecast(r: Reading) -> tuple[str, int | None] | None:
     """A projected change, or a level forecast for a later year: period unknown, no year.
 

@@ -71,6 +71,7 @@ def url_spans(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
+@when("r.lex.not_a_figure_before(r.norm, r.c.start)")
 def ordinal_or_reference(r: Reading) -> bool | None:
     """第 12 次 and page 12 are no figures; "top 10%" is one, so only 第 stops a percent.
 
