@@ -137,7 +137,7 @@ def gain_named_after(r: Reading) -> tuple[str, int] | None:
     return None
 
 
-@when("r.gap_hints and r.c.unit in ('percent', 'percentage_points')")
+@when("r.gap_hints and r.c.unit in ('percent', 'percentage_points') and near_before(r.gap_hints, r.c.start, 16)")
 def difference(r: Reading) -> tuple[str, int] | None:
     """A difference with no stated direction (两者相差 30 个百分点, a gap of 5 points): a change with sign 0.
 

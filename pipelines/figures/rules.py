@@ -86,6 +86,8 @@ def near_before(ends: list[int], start: int, span: int) -> bool:
 def when(guard: str) -> Callable[[Callable], Callable]:
     """Give a rule a cheap guard: a Python expression over ``r`` the resolver checks inline before calling it.
 
+    A guard may read ``r`` and call ``near_before``; nothing else is in scope.
+
     The rule checks the same condition itself, so the guard changes no answer; it saves a function
     call for the many figures the rule cannot apply to (``@when("r.sign == 0")``).
     """
@@ -110,7 +112,8 @@ def first_answer(
     guard checked inline (``when``) costs less than a call; that is 5-10% of extraction speed over
     the five resolvers. The tuple stays the one place that orders them.
     """
-    env: dict[str, object] = {f"rule_{i}": rule for i, rule in enumerate(rules)} | {"default": default}
+    env: dict[str, object] = {"near_before": near_before}  # the one helper guards may call
+    env |= {f"rule_{i}": rule for i, rule in enumerate(rules)} | {"default": default}
     terms = []
     for i, rule in enumerate(rules):
         guard = getattr(rule, "when", None)

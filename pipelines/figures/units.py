@@ -119,7 +119,7 @@ def score_points(r: Reading) -> bool | None:
     return _SCORE_NAME.search(norm, max(line_start, c.start - _SCORE_BEFORE), hi) is not None
 
 
-@when("r.method")
+@when("r.method and near_before(r.method, r.c.end + 12, r.c.end - r.c.start + 60)")
 def survey_method(r: Reading) -> bool | None:
     """A margin of error, a confidence level or a rounding note: how the survey was done, not what it found.
 
