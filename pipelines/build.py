@@ -148,15 +148,13 @@ def observation_rows(
     report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None
 ) -> list[dict]:
     """Attach report-level fields and a stable observation_id (``pipelines.ids``) to each figure."""
+    from pipelines.figures.period import published_period
+
     figures = list(figures)
     rows = []
     for fig, oid in zip(figures, observation_ids(report_id, figures), strict=True):
         row = asdict(fig)
-        if row["year"] is None and survey_year is not None and row["period"] == "current":
-            row["year"] = survey_year
-        elif fig.source == "table" and fig.year is not None and survey_year is not None:
-            # a year column or row header places the cell in time against the survey
-            row["period"] = "previous" if fig.year < survey_year else "current"
+        row["period"], row["year"] = published_period(fig.period, fig.year, fig.source, survey_year)
         row.update(observation_id=oid, report_id=report_id, language=language)
         rows.append(row)
     return rows

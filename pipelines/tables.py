@@ -20,9 +20,6 @@ _NUMBER = re.compile(
 )
 _POINTS = re.compile(r"\bpp\b|\bp\.p\.|\bpts?\b|percentage points?|百分点|百分點", re.IGNORECASE)
 _PERCENT = re.compile(r"%|％|\bper ?cent\b|百分比")
-_CHANGE = re.compile(
-    r"\bchange\b|\bvs\.?\b|\bdifference\b|\bgrowth\b|变化|變化|增减|增減|增长|增長", re.IGNORECASE
-)
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # Cells that count as data when telling a data table from a layout grid: "2 million", "(4.1)", "-", "n/a".
 _NUMBERISH = re.compile(r"^\(?[-+−–]?\s*[$€£¥]?\s*\d|^[-–—.…:]+$|^n/?a$", re.IGNORECASE)
@@ -175,6 +172,8 @@ def table_figures(table: RawTable, *, section: str | None = None) -> list[Figure
     (``row_sentence``), never a string made up here; ``section`` is the nearest heading above the
     table (``table_section``).
     """
+    from pipelines.figures.kind import cell_kind
+
     figures = []
     for r in range(table.header_rows, len(table.cells)):
         row = table.cells[r]
@@ -185,7 +184,7 @@ def table_figures(table: RawTable, *, section: str | None = None) -> list[Figure
             unit = number.unit or header_unit(c_label) or header_unit(r_label) or header_unit(table.caption)
             if unit is None:
                 unit = "count" if number.value.is_integer() else "other"
-            change = unit == "percentage_points" or bool(_CHANGE.search(f"{c_label or ''} {r_label or ''}"))
+            change = cell_kind(unit, r_label, c_label) == "change"  # the kind resolver's table rules
             figures.append(Figure(
                 source="table",
                 value=number.value,

@@ -220,7 +220,7 @@ def test_population_and_topic_on_the_annotated_gold(shared_catalogue):
 def _fold(text: object) -> str:
     """score.py's folding (NFKC, pinyin glosses out, quotes folded, no whitespace, lower case)."""
     sys.path.insert(0, str(ROOT))
-    from scripts.score_corpus import clean_for_match
+    from pipelines.figures.evaluate import clean_for_match
 
     return clean_for_match(text)
 

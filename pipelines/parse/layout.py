@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from pipelines.figures.meaning import BOUND_WORDS
+from pipelines.figures.qualifier import BOUND_WORDS
 from pipelines.parse.segments import CJK, Segment
 from pipelines.tables import parse_number
 
