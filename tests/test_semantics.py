@@ -381,3 +381,10 @@ def test_a_benchmark_of_a_figure_whose_population_is_unknown_is_typed_and_publis
     assert len(bench) == 1 and pd.isna(bench.iloc[0]["population"]) and pd.isna(bench.iloc[0]["year"])
     assert list(bench.iloc[0]["observation_ids"]) == ["x1"]
     assert pa.Table.from_pandas(bench, preserve_index=False).cast(schema.BENCHMARKS.arrow_schema()).num_rows == 1
+
+
+def test_a_report_without_text_figures_links_nothing():
+    """No text figure at all (a PDF of tables and chart labels): the restatement rules find nothing to link."""
+    rows = [row("Share of contacts", "38%", 38.0, source="chart", page=2, char_start=None)]
+    frame = pd.DataFrame(rows).astype({"quote": "large_string[pyarrow]"})  # as the catalogue reads it back
+    assert annotate(frame)["restates"].tolist() == [None]

@@ -75,7 +75,11 @@ def restates(df: pd.DataFrame) -> pd.Series:
             ids = keyed.get((row["report_id"], row["page"], row["unit"], row["value"]))
             if ids is not None and len(ids) == 1:
                 out[i] = ids[0]
-    sentence = texts["quote"].map(lambda q: bool(_SENTENCE_END.search(str(q or ""))))
+    sentence = pd.Series(
+        [bool(_SENTENCE_END.search(q)) if isinstance(q, str) else False for q in texts["quote"]],
+        index=texts.index,
+        dtype=bool,
+    )
     captions = texts[~sentence & texts["page"].notna() & out.loc[texts.index].isna()]
     if len(captions):
         full = texts[sentence & texts["page"].notna()]
