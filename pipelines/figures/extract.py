@@ -22,6 +22,7 @@ from pipelines.figures.document import CleanDocument
 from pipelines.figures.kind import gap_hints, resolve_kind
 from pipelines.figures.labels import label_sentences
 from pipelines.figures.lexicons import lexicon
+from pipelines.figures.patterns import Candidate
 from pipelines.figures.period import YEAR_DIGITS, resolve_period, stated_year
 from pipelines.figures.qualifier import resolve_qualifier
 from pipelines.figures.rules import Reading
@@ -45,12 +46,24 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
     page_at = None if len(doc.page_spans) == 1 else doc.page_at
     heading_offsets = [o for o, _ in doc.headings]
     headings = doc.headings
+    kind, sign, low_start = "level", 0, 0
     for c in candidates(r):
+        if c.form == "range_low":
+            low_start = c.start
         sentence = r.sentence = sentences.bounds(c.start)
         # Context rules look back at most CONTEXT_WINDOW characters: a damaged page can be one
         # megabyte-long "sentence" with a thousand figures, and rescanning it per figure is quadratic.
         r.ctx = max(sentence[0], c.start - CONTEXT_WINDOW)
-        kind, sign = resolve_kind(r)
+        if c.form != "range_high":
+            kind, sign = resolve_kind(r)
+        else:  # a range's two bounds are one kind, read over the whole range: 带来 3% 至 5% 的提升
+            r.c = Candidate(low_start, c.end, c.value, c.unit, "=", "range")
+            high = resolve_kind(r)
+            r.c = c
+            if high[1] and not sign and figures and figures[-1].kind == "level":
+                low = figures[-1]
+                low.kind, low.value = high[0], low.value * high[1]
+                kind, sign = high
         r.sign = sign
         if r.year_in[0] != sentence:
             r.year_in = (sentence, YEAR_DIGITS.search(norm, *sentence) is not None)

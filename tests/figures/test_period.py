@@ -105,3 +105,15 @@ def test_n_years_ago_opening_the_clause_dates_an_earlier_level():
     assert (earlier.period, earlier.year) == ("previous", 2022)
     assert one("今年有 44% 的企業使用 AI，而兩年前還不到 20%。", "44%").period == "current"
     assert one("未来两年 40% 的企业将上线 AI。", "40%").period != "previous"
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "year"),
+    [
+        ("Only 3% felt a negative impact, down from 4% last year and 6% two years ago.", "6%", 2022),
+        ("61% felt a positive impact, up from 60% last year and 53% two years ago.", "53%", 2022),
+    ],
+)
+def test_n_years_ago_after_a_level_dates_it(text, stated, year):
+    f = one(text, stated)
+    assert (f.period, f.year) == ("previous", year)
