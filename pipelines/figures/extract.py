@@ -47,6 +47,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
     heading_offsets = [o for o, _ in doc.headings]
     headings = doc.headings
     kind, sign, low_start = "level", 0, 0
+    patch: Figure | None = None
     for c in candidates(r):
         if c.form == "range_low":
             low_start = c.start
@@ -61,8 +62,8 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
             high = resolve_kind(r)
             r.c = c
             if high[1] and not sign and figures and figures[-1].kind == "level":
-                low = figures[-1]
-                low.kind, low.value = high[0], low.value * high[1]
+                patch = figures[-1]  # the low bound read as a level: it takes the change's kind, sign and period
+                patch.kind, patch.value = high[0], patch.value * high[1]
                 kind, sign = high
         r.sign = sign
         if r.year_in[0] != sentence:
@@ -70,6 +71,8 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
         # the year stated next to a level (2023 年的 13%), which the period rules read
         r.explicit = stated_year(norm, c.start, c.end, r.ctx) if sign == 0 and r.year_in[1] else None
         period, year = resolve_period(r)
+        if patch is not None:
+            patch.period, patch.year, patch = period, year, None
         qs, qe = sentences.quote_bounds(c.start, c.end, sentence)
         quote = quotes.get((qs, qe))
         if quote is None:

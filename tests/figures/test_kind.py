@@ -129,3 +129,10 @@ def test_slight_rises_and_falls_are_changes():
     assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").value == 1.3
     assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").kind == "change"
     assert one("退货率环比微降 0.4%。", "0.4%").value == -0.4
+
+
+def test_a_range_named_as_a_gain_after_it_is_a_change_with_one_period():
+    found = figures("高管们预计，未来 3 年内生成式 AI 将为客服部门带来 7% 至 9% 的生产力提升。")
+    assert [(f.value, f.kind, f.qualifier, f.period) for f in found if f.unit == "percent"] == [
+        (7.0, "change", ">=", "unknown"), (9.0, "change", "<=", "unknown"),
+    ]
