@@ -18,8 +18,9 @@ UP, DOWN, GAP = ("change", 1), ("change", -1), ("change", 0)
 
 _CHANGE_RIGHT = re.compile(
     r"(?:\s*的\s*(?:高位|高速|快速|速度)?\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
-    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b|faster\b|quicker\b)"
-    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b|slower\b)))"
+    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b|faster\b|quicker\b"
+    r"|better\b)"
+    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b|slower\b|worse\b)))"
 )
 # "cut waiting times by 30%": the verb stands before its object, "by" right before the figure
 # ... or a bound between them: "cut costs by at least a fifth"

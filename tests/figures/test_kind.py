@@ -136,3 +136,22 @@ def test_a_range_named_as_a_gain_after_it_is_a_change_with_one_period():
     assert [(f.value, f.kind, f.qualifier, f.period) for f in found if f.unit == "percent"] == [
         (7.0, "change", ">=", "unknown"), (9.0, "change", "<=", "unknown"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "value", "qualifier"),
+    [
+        ("Sellers saw boosts of up to 15% in win rates.", "15%", 15.0, "<="),
+        ("Workers lose 40% of their productivity to meetings.", "40%", -40.0, "="),
+        ("算力规模的年增幅均超过 27%。", "27%", 27.0, ">"),
+        ("东部省份年增速均超过 60%。", "60%", 60.0, ">"),
+    ],
+)
+def test_more_change_cues(text, stated, value, qualifier):
+    f = one(text, stated)
+    assert (f.kind, f.value, f.qualifier) == ("change", value, qualifier)
+
+
+def test_points_better_than_a_year_is_a_change():
+    f = one("Loyalty rose to 42%, 4 pp better than in 2024.", "4 pp")
+    assert (f.kind, f.value) == ("change", 4.0)
