@@ -46,6 +46,16 @@ _PREVIOUS_RIGHT = re.compile(
 )
 
 
+# "from 28% in Spain to 54% in the UK": after from, the figure's item (not a year) and "to" another figure
+_ACROSS_ITEMS_RIGHT = re.compile(
+    r"\s+(?:in|among|for|at)\s+(?:the\s+)?(?![\d'])[a-z][a-z.\-]*(?:\s(?!to\b)[a-z][a-z.\-]*){0,2}\s+to\s+\d"
+)
+
+_TIME_WORD = re.compile(
+    r"\b(?:first|second|third|last|previous|prior|past|earl|wave|survey|year|quarter|month|week|spring|summer|autumn"
+    r"|fall|winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]\b|h[12]\b)"
+)
+
 def earlier_level(r: Reading) -> tuple[str, int] | None:
     """A figure marked as an earlier level (从 32%, 去年的 2%, 比 13% 略有下降, down from 2% last year) is no change.
 
@@ -55,6 +65,13 @@ def earlier_level(r: Reading) -> tuple[str, int] | None:
     """
     norm, c = r.norm, r.c
     left = r.lex.earlier_level_before(norm, c.start)
+    if (
+        left == "previous"
+        and (items := _ACROSS_ITEMS_RIGHT.match(norm, c.end, min(len(norm), c.end + 40)))
+        and not _TIME_WORD.search(items.group())
+    ):
+        r.previous = False  # from 28% in Spain to 54% in the UK: a spread over items, no earlier level
+        return LEVEL
     if left == "previous" or (left == "compare" and _CHANGE_WORD_AFTER.match(norm, c.end, c.end + 12)):
         r.previous = True
         return LEVEL

@@ -117,3 +117,16 @@ def test_n_years_ago_opening_the_clause_dates_an_earlier_level():
 def test_n_years_ago_after_a_level_dates_it(text, stated, year):
     f = one(text, stated)
     assert (f.period, f.year) == ("previous", year)
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "period"),
+    [
+        ("Support ranged from 28% in Spain to 54% in the UK.", "28%", "current"),
+        ("It rose from 28% in March to 54%.", "28%", "previous"),
+        ("Share rose from 28% in 2020 to 54% in 2022.", "28%", "previous"),
+    ],
+)
+def test_from_one_item_to_another_is_no_earlier_level(text, stated, period):
+    f = one(text, stated)
+    assert (f.kind, f.period) == ("level", period)
