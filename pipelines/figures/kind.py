@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.figures.patterns import spread_from
 from pipelines.figures.rules import Reading, first_answer, near_before, when
 from pipelines.figures.units import LABELLED_UNITS
 
@@ -71,6 +72,9 @@ def earlier_level(r: Reading) -> tuple[str, int] | None:
         and not _TIME_WORD.search(items.group())
     ):
         r.previous = False  # from 28% in Spain to 54% in the UK: a spread over items, no earlier level
+        return LEVEL
+    if left == "previous" and c.form == "range_low" and spread_from(norm, c.start):
+        r.previous = False  # anywhere from 40 to 80 percent: a spread
         return LEVEL
     if left == "previous" or (left == "compare" and _CHANGE_WORD_AFTER.match(norm, c.end, c.end + 12)):
         r.previous = True

@@ -181,6 +181,20 @@ _RANGE_PAIR_LEFT = re.compile(r"(?:\bbetween|介于|在)\s*$")
 _RANGE_FROM_LEFT = EndsWith(
     {"from": ("从", "由", "from")}, between=("的", "年的", "this year's", "last year's"), span=16
 )  # 从 40% 到 50%, from 5% to 10%: an earlier level and a later one, two figures
+# ... unless "from" opens a spread: anywhere from 40 to 80 percent, ranging from 10% to 20%
+_SPREAD_FROM_LEFT = re.compile(r"(?:anywhere|rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying))\s+from\s*$")
+
+
+def _not_from(norm: str, start: int) -> bool:
+    """Whether a range's low end at ``start`` is no earlier level ("from 5% to 10%" is one, unless a spread)."""
+    return _RANGE_FROM_LEFT(norm, start) is None or spread_from(norm, start)
+
+
+def spread_from(norm: str, start: int) -> bool:
+    """Whether "anywhere/ranging from" stands right before ``start``: a spread, no earlier level."""
+    return _SPREAD_FROM_LEFT.search(norm, max(0, start - 24), start) is not None
+
+
 _BARE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d+)?)\s*(?:至|到|~|-|–|to\b)\s*$")
 _RANGE_UNITS = ("percent", "percentage_points")
 _JOINERS = "至到~-–"
@@ -367,7 +381,7 @@ def _range(norm: str, low: Candidate, high: Candidate) -> bool:
     if low.qualifier != "=" or high.form == "fraction":
         return False
     if _RANGE_JOIN.fullmatch(norm, low.end, high.start):
-        return _RANGE_FROM_LEFT(norm, low.start) is None
+        return _not_from(norm, low.start)
     if _RANGE_PAIR_JOIN.fullmatch(norm, low.end, high.start):
         return _RANGE_PAIR_LEFT.search(norm, max(0, low.start - 12), low.start) is not None
     return False
@@ -393,7 +407,7 @@ def merge_ranges(norm: str, found: list[Candidate]) -> list[Candidate]:
             before[-1] in _JOINERS or before[-2:-1] in _JOINER_SET or before.endswith("to ")
         ):
             low = _BARE_LOW.search(norm, max(out[-1].end if out else 0, s - 12), s)
-            if low is not None and c.form != "fraction" and _RANGE_FROM_LEFT(norm, low.start()) is None:
+            if low is not None and c.form != "fraction" and _not_from(norm, low.start()):
                 value = float(low.group(1))
                 if value < c.value:
                     out.extend(_bounds(Candidate(low.start(1), low.end(1), value, c.unit), c))

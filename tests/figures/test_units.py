@@ -321,3 +321,15 @@ def test_at_some_point_is_no_figure():
 def test_per_mille_is_a_tenth_of_a_percent():
     f = one("数字经济约占全国 GDP 的 1.3‰。", "1.3‰")
     assert (f.value, f.unit, f.qualifier) == (0.13, "percent", "~")
+
+
+@pytest.mark.parametrize(
+    "text", ["Java is used in anywhere from 40 to 80 percent of apps.", "Shares ranging from 40% to 80% of firms."]
+)
+def test_a_spread_from_one_share_to_another_is_a_range(text):
+    found = [(f.value, f.qualifier, f.period) for f in figures(text) if f.unit == "percent"]
+    assert found == [(40.0, ">=", "current"), (80.0, "<=", "current")]
+
+
+def test_from_a_share_to_another_after_a_change_verb_is_no_range():
+    assert [(f.value, f.qualifier) for f in figures("Usage rose from 40% to 80%.")] == [(40.0, "="), (80.0, "=")]
