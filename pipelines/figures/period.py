@@ -38,6 +38,10 @@ _YEARS_AGO_OPENS_CLAUSE = re.compile(
     r"(?:([一二两三四五六七八九十]{1,2}|\d{1,2})\s*年前"
     r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
 )
+# "consistent with our 2019 report at 9%": the figure an earlier edition of the report found
+_YEAR_REPORT_LEFT = re.compile(
+    r"\b((?:19|20)\d\d)\s+(?:report|survey|study|edition|findings)\s*,?\s*(?:at|of|with|was|showed|found)?\s*$"
+)
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
 YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a sentence without one states no year: stated_year is not read
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -48,6 +52,9 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
     m = _YEAR_NEAR_REVERSED.match(reversed_left(norm, start), 0, 12)
     if m:
         return int(m.group(1)[::-1])
+    m = _YEAR_REPORT_LEFT.search(norm, max(sentence_start, start - 40), start)
+    if m:
+        return int(m.group(1))
     m = _YEAR_RIGHT.match(norm, end, end + 12)
     if m is None:
         clause = YEAR_PART.clause_start(norm, sentence_start, start)

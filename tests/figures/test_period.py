@@ -130,3 +130,9 @@ def test_n_years_ago_after_a_level_dates_it(text, stated, year):
 def test_from_one_item_to_another_is_no_earlier_level(text, stated, period):
     f = one(text, stated)
     assert (f.kind, f.period) == ("level", period)
+
+
+def test_a_figure_of_an_earlier_edition_of_the_report_is_previous():
+    f = one("The share was 12%, consistent with our 2019 report at 9%.", "9%")
+    assert (f.period, f.year) == ("previous", 2019)
+    assert one("Our 2024 survey found 40% agree.", "40%").period == "current"
