@@ -155,3 +155,14 @@ def test_more_change_cues(text, stated, value, qualifier):
 def test_points_better_than_a_year_is_a_change():
     f = one("Loyalty rose to 42%, 4 pp better than in 2024.", "4 pp")
     assert (f.kind, f.value) == ("change", 4.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("东部和西部每年分别增长 5%和 2.4%。", [("change", 5.0), ("change", 2.4)]),
+        ("Sales rose 5% and 40% of shoppers agreed.", [("change", 5.0), ("level", 40.0)]),  # no "respectively"
+    ],
+)
+def test_figures_listed_respectively_after_a_change_word_share_it(text, values):
+    assert [(f.kind, f.value) for f in figures(text)] == values
