@@ -69,6 +69,7 @@ DIGIT_FIGURE = re.compile(
 _RATING_RIGHT = re.compile(r"\s*(?:stars?|points?|on average|overall)\b")
 # "stores score 7 out of 10", "rated it 4 out of 5": a rating verb shortly before "N out of M"
 _RATING_VERB_LEFT = re.compile(r"\b(?:rat(?:e|es|ed|ing)|scor(?:e|es|ed|ing)|gives?|gave)\b[^,;.]{0,24}$")
+_ARTICLE_LEFT = re.compile(r"\ban?\s$")  # "a 2 out of 5" is a score; shares read "2 out of 5 people"
 _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 # Locates the first character only (the rest is lookaround), so a failed parse at one numeral never
@@ -231,8 +232,10 @@ def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     if kind == "dfrac" or kind == "dinx":
         if "." in number or _RATING_RIGHT.match(norm, e):
             return None  # 3.6 out of 5, 4 out of 5 stars: a rating, not a share
-        if kind == "dinx" and "out" in g("dinx") and _RATING_VERB_LEFT.search(norm, max(0, s - 40), s):
-            return None  # stores score 7 out of 10: a rating
+        if kind == "dinx" and "out" in g("dinx") and (
+            _RATING_VERB_LEFT.search(norm, max(0, s - 40), s) or _ARTICLE_LEFT.search(norm, max(0, s - 4), s)
+        ):
+            return None  # stores score 7 out of 10, answering a 2 out of 5: a rating
         value = _percent_of(parse_arabic(number), parse_arabic(g(kind + "_b")))
         if value is None or (kind == "dfrac" and not _FRACTION_CONTEXT_RIGHT.match(norm, e)):
             return None

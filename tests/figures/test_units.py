@@ -333,3 +333,8 @@ def test_a_spread_from_one_share_to_another_is_a_range(text):
 
 def test_from_a_share_to_another_after_a_change_verb_is_no_range():
     assert [(f.value, f.qualifier) for f in figures("Usage rose from 40% to 80%.")] == [(40.0, "="), (80.0, "=")]
+
+
+def test_a_score_written_with_an_article_is_no_share():
+    assert figures("A 1 or a 2 out of 5 results in a full mark deducted.") == []
+    assert one("Only 2 out of 5 shoppers agree.", "2 out of 5").value == 40.0
