@@ -52,7 +52,9 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
     m = _YEAR_NEAR_REVERSED.match(reversed_left(norm, start), 0, 12)
     if m:
         return int(m.group(1)[::-1])
-    m = _YEAR_REPORT_LEFT.search(norm, max(sentence_start, start - 40), start)
+    m = None
+    if norm[start - 1 : start] == " ":  # "report at 9%": a word and a space before the figure
+        m = _YEAR_REPORT_LEFT.search(norm, max(sentence_start, start - 40), start)
     if m:
         return int(m.group(1))
     m = _YEAR_RIGHT.match(norm, end, end + 12)

@@ -56,6 +56,7 @@ def bound_before(r: Reading) -> str | None:
 _APPROX_SHARE_OF = re.compile(r"(?:约占|大约占|约为|大概占)[^，。；：,;:!?！？\n]{0,24}的\s*$")
 
 
+@when("r.c.start > 1 and '的' in r.norm[r.c.start - 2 : r.c.start]")
 def approx_share_of(r: Reading) -> str | None:
     """约占 (about ... of) with the whole named before the figure: 约占全国 GDP 的 1.3‰.
 
