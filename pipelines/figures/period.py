@@ -39,6 +39,7 @@ _YEARS_AGO_OPENS_CLAUSE = re.compile(
     r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
 )
 # "consistent with our 2019 report at 9%": the figure an earlier edition of the report found
+_REPORT_WORD = re.compile(r"report|survey|study|edition|findings")
 _YEAR_REPORT_LEFT = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:report|survey|study|edition|findings)\s*,?\s*(?:at|of|with|was|showed|found)?\s*$"
 )
@@ -53,8 +54,9 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
     if m:
         return int(m.group(1)[::-1])
     m = None
-    if norm[start - 1 : start] == " ":  # "report at 9%": a word and a space before the figure
-        m = _YEAR_REPORT_LEFT.search(norm, max(sentence_start, start - 40), start)
+    lo = max(sentence_start, start - 40)
+    if norm[start - 1 : start] == " " and _REPORT_WORD.search(norm, lo, start):  # "report at 9%"
+        m = _YEAR_REPORT_LEFT.search(norm, lo, start)
     if m:
         return int(m.group(1))
     m = _YEAR_RIGHT.match(norm, end, end + 12)
@@ -142,7 +144,7 @@ _YEARS_AGO_AFTER = re.compile(
 
 
 @when(
-    "r.sign == 0 and (r.norm.find('years ago', r.c.end, r.c.end + 20) >= 0"
+    "r.sign == 0 and r.norm.startswith(' ', r.c.end) and (r.norm.find('ago', r.c.end, r.c.end + 22) >= 0"
     " or r.norm.find('年前', r.c.end, r.c.end + 8) >= 0)"
 )
 def years_ago_after(r: Reading) -> tuple[str, int | None] | None:
