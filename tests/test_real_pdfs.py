@@ -53,7 +53,8 @@ TARGETS = {
     "chart_recall_vs_regex": 0.0,
 }
 
-# Enforced regression floors: measured 2026-12-02 after the layout layer of issue 12 (merge b3ef954) with
+# Enforced regression floors: measured 2026-12-02 after the layout layer of issue 12 (merge b3ef954), raised
+# after the figure rules of issue 12 (branch s4-i12f: ranges as two bounds, inclusive bounds ...), with
 # scripts/score_real_pdfs.py, the unrounded score truncated to three decimals; a bar already met is enforced
 # at its target. The blind first scores of the documents annotated that day are in the SCORE.md files beside their gold.
 # None: nothing to score for that bar (no table gold; no matched figure with a stated period).
@@ -75,26 +76,25 @@ FLOORS: dict[str, dict[str, float | None]] = {
         "text_f1": 0.95, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
-    # Below target: text F1, ranges (gold: two figures, "0%-15%"; a figure rule).
     "dora-state-of-devops-2021": {
-        "text_f1": 0.945, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "jakarta-ee-developer-survey-2018": {
-        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.935, "period": 0.95,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "microsoft-sales-relationships-ebook": {
-        "text_f1": 0.856, "chart_recall": 0.95, "table_f1": None, "kind": 0.944, "qualifier": 0.888, "period": None,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": None,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "puppet-state-of-devops-2014": {
-        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.923,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.925,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     # Chart recall 0.998 against the regex's 1.000: one label of 551.
     "trustarc-privacy-benchmarks-2022": {
-        "text_f1": 0.945, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.914,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.918,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": -0.002,
     },
 }

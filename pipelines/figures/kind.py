@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.figures.patterns import spread_from
 from pipelines.figures.rules import Reading, first_answer, near_before, when
 from pipelines.figures.units import LABELLED_UNITS
 
@@ -18,8 +19,9 @@ UP, DOWN, GAP = ("change", 1), ("change", -1), ("change", 0)
 
 _CHANGE_RIGHT = re.compile(
     r"(?:\s*的\s*(?:高位|高速|快速|速度)?\s*(?P<up_cn>增长|增幅|涨幅|提升)|\s*的\s*(?P<down_cn>下降|降幅|跌幅|下滑)"
-    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b|faster\b|quicker\b)"
-    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b|slower\b)))"
+    r"|\s*(?:(?P<up>increase|rise|jump|gain|growth|improvement|uplift|boost|higher|uptick|more\b|faster\b|quicker\b"
+    r"|better\b)"
+    r"|(?P<down>decline|decrease|drop|fall|reduction|dip|lower|downturn|less\b|fewer\b|slower\b|worse\b)))"
 )
 # "cut waiting times by 30%": the verb stands before its object, "by" right before the figure
 # ... or a bound between them: "cut costs by at least a fifth"
@@ -45,6 +47,16 @@ _PREVIOUS_RIGHT = re.compile(
 )
 
 
+# "from 28% in Spain to 54% in the UK": after from, the figure's item (not a year) and "to" another figure
+_ACROSS_ITEMS_RIGHT = re.compile(
+    r"\s+(?:in|among|for|at)\s+(?:the\s+)?(?![\d'])[a-z][a-z.\-]*(?:\s(?!to\b)[a-z][a-z.\-]*){0,2}\s+to\s+\d"
+)
+
+_TIME_WORD = re.compile(
+    r"\b(?:first|second|third|last|previous|prior|past|earl|wave|survey|year|quarter|month|week|spring|summer|autumn"
+    r"|fall|winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]\b|h[12]\b)"
+)
+
 def earlier_level(r: Reading) -> tuple[str, int] | None:
     """A figure marked as an earlier level (从 32%, 去年的 2%, 比 13% 略有下降, down from 2% last year) is no change.
 
@@ -54,6 +66,16 @@ def earlier_level(r: Reading) -> tuple[str, int] | None:
     """
     norm, c = r.norm, r.c
     left = r.lex.earlier_level_before(norm, c.start)
+    if (
+        left == "previous"
+        and (items := _ACROSS_ITEMS_RIGHT.match(norm, c.end, min(len(norm), c.end + 40)))
+        and not _TIME_WORD.search(items.group())
+    ):
+        r.previous = False  # from 28% in Spain to 54% in the UK: a spread over items, no earlier level
+        return LEVEL
+    if left == "previous" and c.form == "range_low" and spread_from(norm, c.start):
+        r.previous = False  # anywhere from 40 to 80 percent: a spread
+        return LEVEL
     if left == "previous" or (left == "compare" and _CHANGE_WORD_AFTER.match(norm, c.end, c.end + 12)):
         r.previous = True
         return LEVEL

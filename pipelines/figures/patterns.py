@@ -26,6 +26,8 @@ _CN = f"[{CN_DIGITS}]"
 _WORD = "|".join(sorted(EN_NUMBER_WORDS, key=len, reverse=True))
 _SMALL = "a|one|two|three|four|five|six|seven|eight|nine|ten"
 _DENOM = "halves|half|thirds|third|quarters|quarter|fourths|fourth|fifths|fifth|tenths|tenth"
+# a number word and "point" name percentage points only before a change noun: an eight point decrease
+_CHANGE_NOUN = r"(?:decrease|increase|drop|decline|gain|rise|improvement|jump|fall)"
 _MORE_THAN = "more|less|higher|lower|as|likelier|faster|greater|larger|bigger|the|over"
 _EN_DURATION = "seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
 # Who or what a survey counts: "640 service directors", "9,000 customer interviews" (up to two
@@ -51,6 +53,7 @@ DIGIT_FIGURE = re.compile(
     (?P<num>\d[\d,]*(?:\.\d+)?)
     (?:
         (?P<pct>\s?(?:%|percent\b|per\s?cent\b|pct\b))
+      | (?P<permille>\s?‰)
       | (?P<pp>\s?(?:个?百分点|个点|个基点|percentage[\s-]points?\b|pct\.?\s?points?\b|ppts?\b|pp\b
                     |-?points?\b|pts\b))
       | (?P<mult>\s?(?:倍|x\b|times\b(?=\s(?:{_MORE_THAN}))))
@@ -66,6 +69,7 @@ DIGIT_FIGURE = re.compile(
 _RATING_RIGHT = re.compile(r"\s*(?:stars?|points?|on average|overall)\b")
 # "stores score 7 out of 10", "rated it 4 out of 5": a rating verb shortly before "N out of M"
 _RATING_VERB_LEFT = re.compile(r"\b(?:rat(?:e|es|ed|ing)|scor(?:e|es|ed|ing)|gives?|gave)\b[^,;.]{0,24}$")
+_ARTICLE_LEFT = re.compile(r"\ban?\s$")  # "a 2 out of 5" is a score; shares read "2 out of 5 people"
 _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 # Locates the first character only (the rest is lookaround), so a failed parse at one numeral never
@@ -94,12 +98,15 @@ CN_FIGURE = re.compile(
 
 EN_LOCATOR = re.compile(
     r"[hqtfpeiotn](?:alf\b|alves|hirds?\b|uarters?\b|ourths?\b|ifths?\b|enths?\b|ercent|er\s?cent|wice"
+    r"|oints?\s(?:de|in|dr|ga|ri|im|ju|fa)"
     r"|n\s(?:{_SMALL}|\d{1,3})\b|ut\sof\s(?:{_SMALL}|\d{1,3})\b|\s?=\s?\d)".replace("{_SMALL}", _SMALL)
 )
 EN_FIGURE = re.compile(
     rf"""
     (?P<nset>\bn\s?=\s?(?P<nset_n>{_NUM}))
   | (?P<wpct>\b(?P<wpct_n>(?:{_WORD})(?:[\s-](?:{_WORD}|and))*)\s(?:percent|per\s?cent)\b)
+  | (?P<wpp>\b(?P<wpp_n>(?:{_WORD})(?:[\s-](?:{_WORD}|and))*)[\s-]
+        (?:percentage[\s-]points?\b|points?\b(?=\s{_CHANGE_NOUN})))
   | (?P<efrac>\b(?P<efrac_a>{_SMALL})[\s-](?P<efrac_b>{_DENOM})\b)
   | (?P<ehalf>\bhalf\b)
   | (?P<inx>\b(?P<inx_a>{_SMALL})\s(?:in|out\sof)\s(?P<inx_b>{_SMALL}|\d{{1,3}})\b(?!\s?%))
@@ -113,13 +120,14 @@ _WORD_START = re.compile(r"(?<![a-z0-9-])[a-z]")
 
 _FRACTION_CONTEXT_RIGHT = re.compile(
     r"\s*(?:[((]|以上|以下|左右|的|多|of\b|say|said|agree|report|believe|think|are\b|were\b|have\b|had\b|"
-    r"plan|expect|use|want|prefer|would|will|do\b|did\b|feel|see|consider|rate|$"
+    r"plan|expect|use|want|prefer|would|will|do\b|did\b|feel|see|consider|rate|work|name|cite|chose|choose|"
+    r"select|mention|indicat|trust|struggl|lack|$"
     r"|(?![日号號月年页頁期版季周週次章节節分秒])[\u4e00-\u9fff])"  # 另有 1/3 认为: Chinese follows a share
 )
 # A fraction word names a share only where a share can stand: before "of", a verb or a bracketed
 # percent, or after a bound (only a quarter, nearly half); time spans and ordinals are no shares.
 _FRACTION_TIME_RIGHT = re.compile(
-    r"\s*(?:-|of\s+(?:an?\s+|the\s+|this\s+|that\s+|next\s+|last\s+|each\s+)?(?:(?:19|20)\d\d|year|decade|"
+    r"\s*(?:-|of\s+(?:an?\s+|the\s+|this\s+|that\s+|next\s+|last\s+|each\s+)?(?:(?:19|20)\d\d\b(?!\s+(?!was\b|is\b|has\b|does\b)[a-z]+s\b)|year|decade|"
     r"century|month|quarter|week|day|hour|minute|second|season|period|game|match|mile|point|dozen)s?\b"
     r"|(?:an?\s+)?(?:hour|century|mile|dozen|time|way|day|year|point|price|size)s?\b|earlier|later|ago)"
 )
@@ -164,17 +172,34 @@ _DIGIT_UNITS = {"pct": "percent", "pp": "percentage_points", "mult": "multiple"}
 # "57% 的一半", "(57%)的一半": half of a stated share compares two shares, it is no share itself
 _SHARE_THEN_OF = re.compile(r"%\s*\)?\s*的\s*$")
 
-# Ranges are one figure at their midpoint, approximate (as the shared gold's 六到七个月 = 6.5 "~"):
-# 40% 至 50%, 10%-15%, 5% to 10%, between 40% and 45%, 介于 20% 和 30% 之间; also 10-15% and 2 至 3 个百分点.
+# A range of shares is two figures, its bounds '>=' and '<=' (the real-report gold, ../shared/real-pdfs/gold:
+# "Ranges are two figures"): 40% 至 50%, 10%-15%, 5% to 10%, between 40% and 45%, 介于 20% 和 30% 之间; also
+# 10-15%, 15 to 20% and 2 至 3 个百分点. Ranges of durations stay one figure at their midpoint, approximate
+# (the shared gold's 六到七个月 = 6.5 "~", read by the Chinese duration pattern).
 _RANGE_JOIN = re.compile(r"\s*(?:至|到|~|-|–|—|to\b)\s*")
 _RANGE_PAIR_JOIN = re.compile(r"\s*(?:and|和|与)\s*")
 _RANGE_PAIR_LEFT = re.compile(r"(?:\bbetween|介于|在)\s*$")
 _RANGE_FROM_LEFT = EndsWith(
     {"from": ("从", "由", "from")}, between=("的", "年的", "this year's", "last year's"), span=16
 )  # 从 40% 到 50%, from 5% to 10%: an earlier level and a later one, two figures
-_BARE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d+)?)\s*(?:至|到|~|-|–)\s*$")
+# ... unless "from" opens a spread: anywhere from 40 to 80 percent, ranging from 10% to 20%
+_SPREAD_FROM_LEFT = re.compile(r"(?:anywhere|rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying))\s+from\s*$")
+
+
+def _not_from(norm: str, start: int) -> bool:
+    """Whether a range's low end at ``start`` is no earlier level ("from 5% to 10%" is one, unless a spread)."""
+    return _RANGE_FROM_LEFT(norm, start) is None or spread_from(norm, start)
+
+
+def spread_from(norm: str, start: int) -> bool:
+    """Whether "anywhere/ranging from" stands right before ``start``: a spread, no earlier level."""
+    return _SPREAD_FROM_LEFT.search(norm, max(0, start - 24), start) is not None
+
+
+_BARE_LOW = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d+)?)\s*(?:至|到|~|-|–|to\b)\s*$")
 _RANGE_UNITS = ("percent", "percentage_points")
 _JOINERS = "至到~-–"
+_JOINER_SET = tuple(_JOINERS)
 
 
 def _duration_unit(word: str) -> str:
@@ -207,8 +232,10 @@ def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     if kind == "dfrac" or kind == "dinx":
         if "." in number or _RATING_RIGHT.match(norm, e):
             return None  # 3.6 out of 5, 4 out of 5 stars: a rating, not a share
-        if kind == "dinx" and "out" in g("dinx") and _RATING_VERB_LEFT.search(norm, max(0, s - 40), s):
-            return None  # stores score 7 out of 10: a rating
+        if kind == "dinx" and "out" in g("dinx") and (
+            _RATING_VERB_LEFT.search(norm, max(0, s - 40), s) or _ARTICLE_LEFT.search(norm, max(0, s - 4), s)
+        ):
+            return None  # stores score 7 out of 10, answering a 2 out of 5: a rating
         value = _percent_of(parse_arabic(number), parse_arabic(g(kind + "_b")))
         if value is None or (kind == "dfrac" and not _FRACTION_CONTEXT_RIGHT.match(norm, e)):
             return None
@@ -219,6 +246,8 @@ def _digit_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     value = parse_arabic(number)
     if value is None:
         return None
+    if kind == "permille":  # 1.3‰ is 0.13%
+        return Candidate(s, e, round(value / 10, 6), "percent", form="pct")
     if kind in _DIGIT_UNITS:
         return Candidate(s, e, value, _DIGIT_UNITS[kind], form=kind)
     if kind == "cheng":  # 8 成 = 80%: tenths, written with Arabic digits
@@ -272,6 +301,13 @@ def _en_candidate(m: re.Match[str], norm: str) -> Candidate | None:
     if kind == "wpct":
         value = parse_english(g("wpct_n"))
         return None if value is None or value > 1000 else Candidate(s, e, value, "percent", form="pct")
+    if kind == "wpp":  # a nine percentage point decrease, an eight point decrease
+        words = g("wpp_n")
+        article = re.match(r"an?[\s-]+", words)
+        if article:  # "a nine percentage point decrease": the article is no part of the number
+            s, words = s + article.end(), words[article.end() :]
+        value = parse_english(words)
+        return None if value is None or value > 100 else Candidate(s, e, value, "percentage_points", form="pp")
     if kind == "twice":
         return Candidate(s, e, 2.0, "multiple", form="mult")
     if kind == "inx":  # three in four, seven in 10 (a word over digits, as reports write it)
@@ -279,7 +315,8 @@ def _en_candidate(m: re.Match[str], norm: str) -> Candidate | None:
             return None  # seven out of 10 stars, rated it four out of five: a rating
         value = _percent_of(_number(g("inx_a")), _number(g("inx_b")))
         return None if value is None else Candidate(s, e, value, "percent", form="fraction")
-    if _ORDINAL_LEFT(norm, s) or _FRACTION_TIME_RIGHT.match(norm, e):
+    # "second and third" is an ordinal, "and a third work in ..." a share ("a" opens a fraction, never an ordinal)
+    if (_ORDINAL_LEFT(norm, s) and g("efrac_a") != "a") or _FRACTION_TIME_RIGHT.match(norm, e):
         return None
     if not (_FRACTION_CONTEXT_RIGHT.match(norm, e) or _FRACTION_BOUND_LEFT(norm, s)):
         return None
@@ -347,29 +384,36 @@ def _range(norm: str, low: Candidate, high: Candidate) -> bool:
     if low.qualifier != "=" or high.form == "fraction":
         return False
     if _RANGE_JOIN.fullmatch(norm, low.end, high.start):
-        return _RANGE_FROM_LEFT(norm, low.start) is None
+        return _not_from(norm, low.start)
     if _RANGE_PAIR_JOIN.fullmatch(norm, low.end, high.start):
         return _RANGE_PAIR_LEFT.search(norm, max(0, low.start - 12), low.start) is not None
     return False
 
 
+def _bounds(low: Candidate, high: Candidate) -> tuple[Candidate, Candidate]:
+    """The two ends of a range as two figures: the low bound '>=', the high bound '<='."""
+    return (Candidate(low.start, low.end, low.value, high.unit, ">=", "range_low"),
+            Candidate(high.start, high.end, high.value, high.unit, "<=", "range_high"))
+
+
 def merge_ranges(norm: str, found: list[Candidate]) -> list[Candidate]:
-    """Fold each stated range into one candidate at its midpoint with qualifier '~'."""
+    """Split each stated range of shares into its two bounds (the real-report gold: ranges are two figures)."""
     out: list[Candidate] = []
     for c in found:
         s = c.start
         if out and s - out[-1].end <= 9 and _range(norm, out[-1], c):
-            prev = out[-1]
-            out[-1] = Candidate(prev.start, c.end, (prev.value + c.value) / 2, c.unit, "~", "range")
+            out[-1:] = _bounds(out[-1], c)
             continue
-        # 10-15%, 2 至 3 个百分点: a bare number and a joiner right before the figure (cheap test first)
-        before = norm[s - 2 : s] if s > 1 else ""
-        if before and (before[-1] in _JOINERS or before[0] in _JOINERS) and c.unit in _RANGE_UNITS:
+        # 10-15%, 15 to 20%, 2 至 3 个百分点: a bare number and a joiner right before the figure (cheap test first)
+        before = norm[s - 3 : s] if s > 2 else norm[:s]
+        if before and c.unit in _RANGE_UNITS and (
+            before[-1] in _JOINERS or before[-2:-1] in _JOINER_SET or before.endswith("to ")
+        ):
             low = _BARE_LOW.search(norm, max(out[-1].end if out else 0, s - 12), s)
-            if low is not None and c.form != "fraction" and _RANGE_FROM_LEFT(norm, low.start()) is None:
+            if low is not None and c.form != "fraction" and _not_from(norm, low.start()):
                 value = float(low.group(1))
                 if value < c.value:
-                    out.append(Candidate(low.start(), c.end, (value + c.value) / 2, c.unit, "~", "range"))
+                    out.extend(_bounds(Candidate(low.start(1), low.end(1), value, c.unit), c))
                     continue
         out.append(c)
     return out

@@ -38,6 +38,11 @@ _YEARS_AGO_OPENS_CLAUSE = re.compile(
     r"(?:([一二两三四五六七八九十]{1,2}|\d{1,2})\s*年前"
     r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
 )
+# "consistent with our 2019 report at 9%": the figure an earlier edition of the report found
+_REPORT_WORD = re.compile(r"report|survey|study|edition|findings")
+_YEAR_REPORT_LEFT = re.compile(
+    r"\b((?:19|20)\d\d)\s+(?:report|survey|study|edition|findings)\s*,?\s*(?:at|of|with|was|showed|found)?\s*$"
+)
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
 YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a sentence without one states no year: stated_year is not read
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -48,6 +53,12 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
     m = _YEAR_NEAR_REVERSED.match(reversed_left(norm, start), 0, 12)
     if m:
         return int(m.group(1)[::-1])
+    m = None
+    lo = max(sentence_start, start - 40)
+    if norm[start - 1 : start] == " " and _REPORT_WORD.search(norm, lo, start):  # "report at 9%"
+        m = _YEAR_REPORT_LEFT.search(norm, lo, start)
+    if m:
+        return int(m.group(1))
     m = _YEAR_RIGHT.match(norm, end, end + 12)
     if m is None:
         clause = YEAR_PART.clause_start(norm, sentence_start, start)
@@ -125,6 +136,33 @@ def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     return "previous", (r.survey_year - back if r.survey_year else None) or _last_year(r)
 
 
+# N years ago right after a level: "up from 60% last year and 53% two years ago"
+_YEARS_AGO_AFTER = re.compile(
+    r"\s+(?:([一二两三四五六七八九十]{1,2}|\d{1,2})\s*年前"
+    r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
+)
+
+
+@when(
+    "r.sign == 0 and r.norm.startswith(' ', r.c.end) and (r.norm.find('ago', r.c.end, r.c.end + 22) >= 0"
+    " or r.norm.find('年前', r.c.end, r.c.end + 8) >= 0)"
+)
+def years_ago_after(r: Reading) -> tuple[str, int | None] | None:
+    """N years ago right after a level dates it: ... and 53% two years ago.
+
+    Example: Up from 60% last year and 53% two years ago. -> 53%: period=previous year=2022
+    """
+    m = _YEARS_AGO_AFTER.match(r.norm, r.c.end) if r.sign == 0 else None
+    if m is None:
+        return None
+    cn, en = m.groups()
+    n = (parse_chinese(cn) if not cn.isdigit() else float(cn)) if cn else parse_english(en)
+    back = int(n) if n and 1 <= n <= 30 else None
+    if not back:
+        return None
+    return "previous", (r.survey_year - back if r.survey_year else None) or _last_year(r)
+
+
 @when("r.lex.forecast.search(r.norm, r.ctx, r.c.start)")
 def forecast(r: Reading) -> tuple[str, int | None] | None:
     """A projected change, or a level forecast for a later year: period unknown, no year.
@@ -152,7 +190,9 @@ def _later_year(r: Reading) -> bool:
 
 
 OTHERWISE = "the survey year's (period current, year the survey year)"
-RULES = (earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause, forecast)
+RULES = (
+    earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause, years_ago_after, forecast
+)
 # (period, year) of ``r.c``, else the survey year's (current; 今年有 45% 的企业采用 in a 2024 survey: 2024).
 # Reads ``r.previous``, ``r.sign`` (kind runs first) and ``r.explicit`` (the year stated next to the figure,
 # set by extraction with ``stated_year``).

@@ -8,10 +8,12 @@ keeps them cheap and keeps one figure's words off its neighbours.
 
 from __future__ import annotations
 
+import re
+
 from pipelines.figures.lexicons import compile_lexicon
 from pipelines.figures.rules import Reading, first_answer, when
 
-SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "="}
+SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "=", "at_least": ">=", "at_most": "<="}
 # "more than", "under", 超过 ...: the bounds of the Chinese and English lexicons (read by the PDF layout's
 # chart-legend rule, pipelines.parse.layout)
 BOUND_WORDS = compile_lexicon(("common", "zh", "en")).bound_words
@@ -39,12 +41,31 @@ def built_into_form(r: Reading) -> str | None:
 def bound_before(r: Reading) -> str | None:
     """A bound word right before the figure, filler words allowed between: 近 40%, 只有 12%, nearly 40%, over 30%.
 
-    Words that merely contain a cue (最近 holds 近) answer '=' so no later rule reads them.
+    Words that merely contain a cue (最近 holds 近) answer '=' so no later rule reads them. A lower
+    bound under a negation earlier in its clause is an upper bound: no country had more than 8% (<=).
 
-    Example: Nearly 40% of shoppers agree. -> 40%: qualifier=~
+    Example: No country had more than 8% of the vote. -> 8%: qualifier=<=
     """
     left = r.lex.qualifier_before(r.norm, r.c.start)
+    if left == "more" and r.lex.negated.search(r.norm, max(r.ctx, r.c.start - 60), r.c.start):
+        return "<="
     return SYMBOL.get(left, "=") if left else None
+
+
+# 约占全球 5G 总用户数的 89%: an approximate share "of" a whole named between the cue and the figure
+_APPROX_SHARE_OF = re.compile(r"(?:约占|大约占|约为|大概占)[^，。；：,;:!?！？\n]{0,24}的\s*$")
+
+
+@when("r.c.start > 1 and '的' in r.norm[r.c.start - 2 : r.c.start]")
+def approx_share_of(r: Reading) -> str | None:
+    """约占 (about ... of) with the whole named before the figure: 约占全国 GDP 的 1.3‰.
+
+    Example: 中国用户约占全球 5G 总用户数的 89%。 -> 89%: qualifier=~
+    """
+    start = r.c.start
+    if start < 2 or "的" not in r.norm[start - 2 : start]:
+        return None
+    return "~" if _APPROX_SHARE_OF.search(r.norm, max(r.ctx, start - 36), start) else None
 
 
 @when("r.sign")
@@ -64,7 +85,7 @@ def bound_before_change_verb(r: Reading) -> str | None:
 
 
 OTHERWISE = "= (the figure is exact)"
-RULES = (bound_after, built_into_form, bound_before, bound_before_change_verb)
+RULES = (bound_after, built_into_form, bound_before, bound_before_change_verb, approx_share_of)
 
 
 # The qualifier of ``r.c`` (reads ``r.sign``: the kind resolver runs first).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from figure_helpers import meaning, one
+from figure_helpers import figures, meaning, one
 
 
 @pytest.mark.parametrize(
@@ -116,8 +116,8 @@ def test_a_share_below_a_bound_is_still_a_level():
 
 
 def test_a_growth_rate_in_a_range_is_a_change():
-    f = one("会员消费的平均增幅在 10% 至 14%。", "10% 至 14%")
-    assert (f.kind, f.value) == ("change", 12.0)
+    found = figures("会员消费的平均增幅在 10% 至 14%。")
+    assert [(f.kind, f.value) for f in found] == [("change", 10.0), ("change", 14.0)]
 
 
 def test_make_up_is_a_share_not_a_rise():
@@ -129,3 +129,40 @@ def test_slight_rises_and_falls_are_changes():
     assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").value == 1.3
     assert one("会员复购率同比微增 1.3 个百分点。", "1.3 个百分点").kind == "change"
     assert one("退货率环比微降 0.4%。", "0.4%").value == -0.4
+
+
+def test_a_range_named_as_a_gain_after_it_is_a_change_with_one_period():
+    found = figures("高管们预计，未来 3 年内生成式 AI 将为客服部门带来 7% 至 9% 的生产力提升。")
+    assert [(f.value, f.kind, f.qualifier, f.period) for f in found if f.unit == "percent"] == [
+        (7.0, "change", ">=", "unknown"), (9.0, "change", "<=", "unknown"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "value", "qualifier"),
+    [
+        ("Sellers saw boosts of up to 15% in win rates.", "15%", 15.0, "<="),
+        ("Workers lose 40% of their productivity to meetings.", "40%", -40.0, "="),
+        ("算力规模的年增幅均超过 27%。", "27%", 27.0, ">"),
+        ("东部省份年增速均超过 60%。", "60%", 60.0, ">"),
+    ],
+)
+def test_more_change_cues(text, stated, value, qualifier):
+    f = one(text, stated)
+    assert (f.kind, f.value, f.qualifier) == ("change", value, qualifier)
+
+
+def test_points_better_than_a_year_is_a_change():
+    f = one("Loyalty rose to 42%, 4 pp better than in 2024.", "4 pp")
+    assert (f.kind, f.value) == ("change", 4.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("东部和西部每年分别增长 5%和 2.4%。", [("change", 5.0), ("change", 2.4)]),
+        ("Sales rose 5% and 40% of shoppers agreed.", [("change", 5.0), ("level", 40.0)]),  # no "respectively"
+    ],
+)
+def test_figures_listed_respectively_after_a_change_word_share_it(text, values):
+    assert [(f.kind, f.value) for f in figures(text)] == values

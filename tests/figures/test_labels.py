@@ -87,7 +87,7 @@ def test_without_respectively_a_list_of_options_is_not_paired():
 
 def test_a_clause_opening_on_the_share_takes_the_option_quoted_before_it():
     text = "多数门店愿意尝试“先试后买”的方式，比例在 40% 至 45% 之间。"
-    assert _labels(text) == [("40% 至 45%", "先试后买")]
+    assert _labels(text) == [("40%", "先试后买"), ("45%", "先试后买")]
 
 
 def test_an_option_quoted_inside_a_quoted_statement_is_the_label():

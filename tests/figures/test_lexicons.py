@@ -61,7 +61,7 @@ def test_the_language_picks_the_lexicons():
     [
         ("Casi el 40% de los clientes prefiere el chat.", ("40%", 40.0, "level", "~", "current", 2025)),
         ("Más del 60% de las empresas usa IA.", ("60%", 60.0, "level", ">", "current", 2025)),
-        ("El 25% o más de los agentes.", ("25%", 25.0, "level", ">", "current", 2025)),
+        ("El 25% o más de los agentes.", ("25%", 25.0, "level", ">=", "current", 2025)),
         ("La satisfacción aumentó un 5% este año.", ("5%", 5.0, "change", "=", "current", 2025)),
         ("El abandono cayó un 3% en 2024.", ("3%", -3.0, "change", "=", "current", 2025)),
         ("Hay una diferencia de 8% entre canales.", ("8%", 8.0, "change", "=", "current", 2025)),

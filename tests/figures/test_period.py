@@ -105,3 +105,34 @@ def test_n_years_ago_opening_the_clause_dates_an_earlier_level():
     assert (earlier.period, earlier.year) == ("previous", 2022)
     assert one("今年有 44% 的企業使用 AI，而兩年前還不到 20%。", "44%").period == "current"
     assert one("未来两年 40% 的企业将上线 AI。", "40%").period != "previous"
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "year"),
+    [
+        ("Only 3% felt a negative impact, down from 4% last year and 6% two years ago.", "6%", 2022),
+        ("61% felt a positive impact, up from 60% last year and 53% two years ago.", "53%", 2022),
+    ],
+)
+def test_n_years_ago_after_a_level_dates_it(text, stated, year):
+    f = one(text, stated)
+    assert (f.period, f.year) == ("previous", year)
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "period"),
+    [
+        ("Support ranged from 28% in Spain to 54% in the UK.", "28%", "current"),
+        ("It rose from 28% in March to 54%.", "28%", "previous"),
+        ("Share rose from 28% in 2020 to 54% in 2022.", "28%", "previous"),
+    ],
+)
+def test_from_one_item_to_another_is_no_earlier_level(text, stated, period):
+    f = one(text, stated)
+    assert (f.kind, f.period) == ("level", period)
+
+
+def test_a_figure_of_an_earlier_edition_of_the_report_is_previous():
+    f = one("The share was 12%, consistent with our 2019 report at 9%.", "9%")
+    assert (f.period, f.year) == ("previous", 2019)
+    assert one("Our 2024 survey found 40% agree.", "40%").period == "current"

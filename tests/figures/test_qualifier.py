@@ -54,3 +54,25 @@ def test_recently_before_a_change_verb_is_no_bound():
 def test_exceeding_half_is_more_than_fifty_percent(text, stated):
     f = one(text, stated)
     assert (f.value, f.qualifier) == (50.0, ">")
+
+
+# Bounds that include their end (the real-report gold: "30% or more" >=, "up to" and "no ... more than" <=)
+@pytest.mark.parametrize(
+    ("text", "stated", "qualifier"),
+    [
+        ("Of these, 30% or more use chat.", "30%", ">="),
+        ("Jakarta users: 60 percent or more run on Java 8.", "60 percent", ">="),
+        ("Sellers saw boosts of up to 15% in win rates.", "15%", "<="),
+        ("It can cut admin time by as much as 67%.", "67%", "<="),
+        ("No country had more than 8% of respondents unaware.", "8%", "<="),
+        ("Not only that, but over 20% agreed.", "20%", ">"),  # the negation is in an earlier clause
+        ("More than 8% said no.", "8%", ">"),
+        ("客服响应时间不超过 30 秒的企业占 40%。", "40%", "="),
+        ("回复率不超过 30% 的门店。", "30%", "<="),
+        ("渗透率超八成。", "八成", ">"),
+        ("中国用户约占全球 5G 总用户数的 89%。", "89%", "~"),
+        ("Only 12% or fewer agree.", "12%", "<="),
+    ],
+)
+def test_inclusive_bounds(text, stated, qualifier):
+    assert one(text, stated).qualifier == qualifier

@@ -156,23 +156,34 @@ def test_points_after_a_rating_are_score_points(text, kept):
     assert [f.stated_as for f in figures(text) if f.unit in ("percent", "percentage_points")] == kept
 
 
+# Ranges are two figures, their bounds (the real-report gold, ../shared/real-pdfs/gold/README.md)
 @pytest.mark.parametrize(
-    ("text", "stated", "value", "kind"),
+    ("text", "low", "high", "kind"),
     [
-        ("约有 30% 至 40% 的门店计划引入自助结账。", "30% 至 40%", 35.0, "level"),
-        ("預計退貨率將下降 6%-8%。", "6%-8%", -7.0, "change"),
-        ("They expect ticket volume growth of 4% to 6% next year.", "4% to 6%", 5.0, "change"),
-        ("Between 20% and 30% of agents work remotely.", "20% and 30%", 25.0, "level"),
-        ("门店客流量将缩减 10%-20%。", "10%-20%", -15.0, "change"),
-        ("该措施将带来 3% 至 5% 的转化率提升。", "3% 至 5%", 4.0, "change"),
-        ("大约 25-35% 的受访者使用语音助手。", "25-35%", 30.0, "level"),
-        ("净推荐值提高 2 至 4 个百分点。", "2 至 4 个百分点", 3.0, "change"),
+        ("约有 30% 至 40% 的门店计划引入自助结账。", ("30%", 30.0), ("40%", 40.0), "level"),
+        ("預計退貨率將下降 6%-8%。", ("6%", -6.0), ("8%", -8.0), "change"),
+        ("They expect ticket volume growth of 4% to 6% next year.", ("4%", 4.0), ("6%", 6.0), "change"),
+        ("Between 20% and 30% of agents work remotely.", ("20%", 20.0), ("30%", 30.0), "level"),
+        ("门店客流量将缩减 10%-20%。", ("10%", -10.0), ("20%", -20.0), "change"),
+        ("该措施将带来 3% 至 5% 的转化率提升。", ("3%", 3.0), ("5%", 5.0), "change"),
+        ("大约 25-35% 的受访者使用语音助手。", ("25", 25.0), ("35%", 35.0), "level"),
+        ("净推荐值提高 2 至 4 个百分点。", ("2", 2.0), ("4 个百分点", 4.0), "change"),
+        ("It would reduce administrative time by 15 to 20% a year.", ("15", -15.0), ("20%", -20.0), "change"),
+        ("Some 60 to 80 percent of firms run pilots.", ("60", 60.0), ("80 percent", 80.0), "level"),
+        ("Elite teams had a change failure rate between 0%–15%.", ("0%", 0.0), ("15%", 15.0), "level"),
+        ("Trust increased by 14–19% across five characteristics.", ("14", 14.0), ("19%", 19.0), "change"),
     ],
 )
-def test_a_range_is_one_approximate_figure_at_its_midpoint(text, stated, value, kind):
-    f = one(text, stated)
-    assert (f.value, f.kind, f.qualifier) == (value, kind, "~")
-    assert len([g for g in figures(text) if g.unit in ("percent", "percentage_points")]) == 1
+def test_a_range_of_shares_is_two_figures_its_bounds(text, low, high, kind):
+    found = [f for f in figures(text) if f.unit in ("percent", "percentage_points")]
+    assert [(f.stated_as, f.value, f.kind, f.qualifier) for f in found] == [
+        (*low, kind, ">="), (*high, kind, "<="),
+    ]
+
+
+def test_a_range_of_durations_stays_one_figure_at_its_midpoint():
+    f = one("项目平均花了六到七个月。", "六到七个月")
+    assert (f.value, f.qualifier) == (6.5, "~")
 
 
 @pytest.mark.parametrize(
@@ -268,3 +279,62 @@ def test_a_rounding_note_is_not_a_finding():
     assert figures("Percentages are rounded and may not add up to 100%.") == []
     assert [f.value for f in figures("100% 的门店已经接入线上客服。")] == [100]
     assert [f.value for f in figures("Together they add up to 45% of buyers.")] == [45]
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "value", "qualifier"),
+    [
+        ("Almost a third of 2013 respondents (30 percent) agreed.", "a third", 33.33, "~"),
+        ("Half are engineers and a third work in the technology industry.", "a third", 33.33, "="),
+        ("Half chose speed and a third named price alone.", "a third", 33.33, "="),
+    ],
+)
+def test_a_third_after_and_or_a_bound_is_a_share(text, stated, value, qualifier):
+    f = one(text, stated)
+    assert (f.value, f.unit, f.qualifier) == (value, "percent", qualifier)
+
+
+@pytest.mark.parametrize(
+    "text", ["Sales rose in the second and third quarters.", "Add a third option.", "a third of 2023 was lost to churn"]
+)
+def test_ordinal_thirds_and_parts_of_a_year_are_no_shares(text):
+    assert [f.stated_as for f in figures(text) if f.unit == "percent"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "value"),
+    [
+        ("Trust saw a nine percentage point decrease.", "nine percentage point", -9.0),
+        ("Scores show an eight point decrease on last year.", "eight point", -8.0),
+        ("It fell by twenty-one percentage points.", "twenty-one percentage points", -21.0),
+    ],
+)
+def test_number_words_with_percentage_points_are_changes(text, stated, value):
+    f = one(text, stated)
+    assert (f.value, f.unit, f.kind) == (value, "percentage_points", "change")
+
+
+def test_at_some_point_is_no_figure():
+    assert figures("At one point the team paused.") == []
+
+
+def test_per_mille_is_a_tenth_of_a_percent():
+    f = one("数字经济约占全国 GDP 的 1.3‰。", "1.3‰")
+    assert (f.value, f.unit, f.qualifier) == (0.13, "percent", "~")
+
+
+@pytest.mark.parametrize(
+    "text", ["Java is used in anywhere from 40 to 80 percent of apps.", "Shares ranging from 40% to 80% of firms."]
+)
+def test_a_spread_from_one_share_to_another_is_a_range(text):
+    found = [(f.value, f.qualifier, f.period) for f in figures(text) if f.unit == "percent"]
+    assert found == [(40.0, ">=", "current"), (80.0, "<=", "current")]
+
+
+def test_from_a_share_to_another_after_a_change_verb_is_no_range():
+    assert [(f.value, f.qualifier) for f in figures("Usage rose from 40% to 80%.")] == [(40.0, "="), (80.0, "=")]
+
+
+def test_a_score_written_with_an_article_is_no_share():
+    assert figures("A 1 or a 2 out of 5 results in a full mark deducted.") == []
+    assert one("Only 2 out of 5 shoppers agree.", "2 out of 5").value == 40.0

@@ -32,8 +32,8 @@ ALWAYS = ("common", "en")
 # Group order of each grouped key: an EndsWith tries its groups in this order, so it is part of the rule
 # (最近 is "none" before 近 is "approx"), not of the data.
 GROUPS = {
-    "qualifier_before": ("none", "approx", "more", "less", "exact"),
-    "qualifier_after": ("more", "less", "approx"),
+    "qualifier_before": ("none", "approx", "at_most", "more", "less", "exact"),
+    "qualifier_after": ("at_least", "at_most", "more", "less", "approx"),
     "change_before": ("none", "up", "down", "than_up", "than_down"),
     "earlier_level_before": ("previous", "compare"),
     "not_a_figure_before": ("ordinal", "reference"),
@@ -121,12 +121,13 @@ class Lexicon:
     last_year: re.Pattern[str]
     not_a_figure_before: EndsWith
     bound_words: tuple[str, ...]
+    negated: re.Pattern[str]
 
 
 KEYS = {
     "script", "qualifier_before", "qualifier_filler", "qualifier_after", "change_verbs", "change_before",
     "change_between", "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gap_hints",
-    "gain_verbs", "forecast", "last_year", "not_a_figure_before",
+    "gain_verbs", "forecast", "last_year", "not_a_figure_before", "negation",
 }
 
 
@@ -159,7 +160,11 @@ def compile_lexicon(names: tuple[str, ...]) -> Lexicon:
         ),
         last_year=re.compile("|".join(re.escape(p) for p in words(names, "last_year"))),
         not_a_figure_before=EndsWith(groups(names, "not_a_figure_before")),
-        bound_words=tuple(qualifier.get("more", ())) + tuple(qualifier.get("less", ())),
+        bound_words=tuple(w for g in ("more", "less", "at_most") for w in qualifier.get(g, ())),
+        negated=re.compile(
+            r"(?<![a-z])(?:" + "|".join(map(_word_end, words(names, "negation")) or [r"(?!)"])
+            + r")[^,;:.!?，。；：！？\n]*$"
+        ),
     )
 
 
