@@ -5,6 +5,7 @@ Everything is measured in one run, on one machine, so the ratios hold even on a 
 * full build (a real Dagster run: snapshots, the per-report map on the process-pool engine, assembly,
   the Great Expectations gate, publishing) against the peer, a plain ``ProcessPoolExecutor`` loop of
   ``pipelines.build.process_report`` over the same reports on the same cores, no Dagster, no store.
+  The peer runs right before and right after the build and the faster of the two counts.
   Two ratios: the whole build's throughput, and the per-report map step's (report_extracts) alone;
 * a no-change ``cxbench run`` (a subprocess, as a user runs it) against ``python -c "import dagster"``;
 * a one-change build, which must re-extract exactly one report;
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=int(os.environ.get("CXBENCH_BENCH_N", "1000")))
     parser.add_argument("--pdf-share", type=float, default=0.1)
-    parser.add_argument("--size", choices=sorted(SIZES), default="realistic", help="report length (synthetic_corpus)")
+    parser.add_argument("--size", choices=SIZES, default="realistic", help="report length (synthetic_corpus)")
     parser.add_argument("--no-dask", action="store_true", help="skip the dask 1-vs-2-worker comparison")
     parser.add_argument("--workdir", help="keep everything here (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -149,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
         lines.append(line)
 
-    peer = peer_seconds(corpus, cores)
-    peer_rate = args.n / peer
-    report(f"peer: plain process-pool loop, {cores} workers: {peer:.1f} s = {peer_rate:.1f} reports/s")
+    peer_before = peer_seconds(corpus, cores)
 
     sources = work / "sources"
     shutil.copytree(corpus, sources)
@@ -159,6 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     with rss_sampler() as peak:
         full, full_s = build(sources, work / "catalogue", instance)
     assert full.success and full.extracts["computed"] == args.n, full.extracts
+    # The peer runs just before and just after the build and its faster run counts: on a shared
+    # machine other load slows one of them, and the faster peer gives the build the harder ratio.
+    peer_after = peer_seconds(corpus, cores)
+    peer = min(peer_before, peer_after)
+    peer_rate = args.n / peer
+    report(
+        f"peer: plain process-pool loop, {cores} workers: {peer:.1f} s = {peer_rate:.1f} reports/s "
+        f"(faster of {peer_before:.1f} s before and {peer_after:.1f} s after the build)"
+    )
     report(
         f"full build: {full_s:.1f} s = {args.n / full_s:.1f} reports/s = {args.n / full_s / peer_rate:.2f}x the peer "
         f"(target >= 0.8x); the per-report map step alone {map_rate(full):.1f} reports/s = "
