@@ -187,6 +187,12 @@ def _float64(column: pd.Series) -> pd.Series:
     return pd.Series(column.to_numpy(dtype="float64", na_value=np.nan), index=column.index)
 
 
+def warm_up() -> None:
+    """Import GX and build its context and batch definitions now, so the first validation does not wait for them."""
+    for dataset in DATASETS:
+        _batch_definition(dataset)
+
+
 @functools.cache
 def _context() -> Any:
     import great_expectations as gx
