@@ -11,14 +11,25 @@ the project, chrome and non-figures included) interleaved with this module's sen
 to the asked size. quantulum3 is too slow for all of it, so it and ``extract_figures`` are also
 timed on the same evenly spaced sample of the corpus's lines; the quantulum3 ratio uses that sample.
 
+Old against new: the extractor as it stood before the issue-16 restructuring (``FROZEN_COMMIT``) is
+exported from git into a temporary folder (``git archive FROZEN_COMMIT pipelines``; no second copy
+lives in the tree) and timed in a subprocess on the same corpus as the tree's extractor, in
+alternating rounds, best round of each: the restructured extractor must keep >= 0.95x its speed.
+Skipped with one line where the git history is absent.
+
     .venv/bin/python -m benchmarks.bench_figures [--mb 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,7 +62,28 @@ PROSE = (
 # benchmark mixes prose in to match it, so its chars/s speak for real reports.
 PROSE_REPEATS = 4
 BARE = re.compile(r"\d+(\.\d+)?\s*%")
-DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "figures_dev"
+ROOT = Path(__file__).resolve().parents[1]
+DEV_SET = ROOT / "tests" / "data" / "figures_dev"
+# The extractor before the issue-16 restructuring (rules split into resolvers and lexicons): the peer
+# the restructured one is timed against.
+FROZEN_COMMIT = "05d840e53552345ecd9ae4a2b3c3df4ab441dd9b"
+# Run in a fresh interpreter whose ``pipelines`` is either the tree's or the exported old one: clean
+# the corpus (untimed), then time extract_figures on it a few times; prints the best CPU seconds and
+# the figure count.
+_WORKER = """
+import json, sys, time
+import pipelines.figures
+from pipelines.figures import clean_document, extract_figures
+corpus = open(sys.argv[1], encoding="utf-8").read()
+doc = clean_document([corpus], [None], "text")
+best = float("inf")
+for _ in range(int(sys.argv[2])):
+    t0 = time.process_time()
+    figures = extract_figures(doc, 2024, "zh-Hant")
+    best = min(best, time.process_time() - t0)
+print(json.dumps({"seconds": best, "figures": len(figures), "chars": len(corpus),
+                  "module": pipelines.figures.__file__}))
+"""
 
 
 def dev_documents() -> list[str]:
@@ -86,10 +118,54 @@ def timed(fn, *args):
     return result, time.process_time() - t0
 
 
+def _time_in(pythonpath: str, corpus_file: str, cwd: str, repeats: int = 3) -> dict:
+    env = {**os.environ, "PYTHONPATH": pythonpath}
+    done = subprocess.run([sys.executable, "-c", _WORKER, corpus_file, str(repeats)], env=env, cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def old_against_new(corpus: str, rounds: int) -> None:
+    """Time the frozen old extractor and the tree's in subprocesses on ``corpus``, alternating rounds."""
+    have = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{FROZEN_COMMIT}^{{commit}}"],
+                          capture_output=True, check=False)
+    if have.returncode != 0:
+        print(f"old extractor ({FROZEN_COMMIT[:7]}): skipped, no git history here to export it from")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        old_root = Path(tmp) / "old"
+        old_root.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", FROZEN_COMMIT, "pipelines"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive, check=True)
+        corpus_file = Path(tmp) / "corpus.txt"
+        corpus_file.write_text(corpus, encoding="utf-8")
+        old, new = [], []
+        for _ in range(rounds):
+            old.append(_time_in(str(old_root), str(corpus_file), str(old_root)))
+            new.append(_time_in(str(ROOT), str(corpus_file), str(ROOT)))
+    if not old[0]["module"].startswith(str(old_root)):
+        raise RuntimeError(f"the old extractor was not the exported one: {old[0]['module']}")
+    best_old = min(r["seconds"] for r in old)
+    best_new = min(r["seconds"] for r in new)
+    r_old, r_new = rate(len(corpus), best_old), rate(len(corpus), best_new)
+    print(f"old extractor {FROZEN_COMMIT[:7]}  : {r_old:>14,.0f} chars/s/core ({old[0]['figures']:,} figures, "
+          f"best of {rounds} x 3)")
+    print(f"restructured extractor  : {r_new:>14,.0f} chars/s/core ({new[0]['figures']:,} figures, "
+          f"best of {rounds} x 3)")
+    ratio = r_new / r_old
+    # Each round times old then new back to back; on a shared, noisy machine the median of those paired
+    # ratios is steadier than either best time alone.
+    median = statistics.median(o["seconds"] / n["seconds"] for o, n in zip(old, new, strict=True))
+    print(f"ratio restructured / old   : {median:.3f} median of {rounds} paired rounds, {ratio:.3f} best against best "
+          f"(target >= 0.95 on the median: {'met' if median >= 0.95 else 'NOT met'})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="figure extraction throughput")
     ap.add_argument("--mb", type=float, default=4.0, help="corpus size in millions of characters")
     ap.add_argument("--quantulum-sentences", type=int, default=300, help="lines of the corpus given to quantulum3")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds of the old-against-new timing")
     args = ap.parse_args()
     corpus = build_corpus(int(args.mb * 1_000_000))
     n = len(corpus)
@@ -120,6 +196,8 @@ def main() -> int:
     print(f"ratio extract / bare regex : {r_extract / r_bare:.4f}")
     print(f"ratio extract / quantulum3 : {r_extract_sample / r_quant:.1f}x (same sample)")
     print(f"target 1,000,000 chars/s/core: {'met' if r_extract >= 1_000_000 else 'NOT met'}")
+    old_against_new(corpus, args.rounds)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

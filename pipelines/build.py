@@ -1,4 +1,4 @@
-"""Per-report processing and assembly of the three published datasets, without Dagster.
+"""Per-report processing and assembly of the published datasets, without Dagster.
 
 The Dagster assets call these functions stage by stage; ``process_report`` runs the same stages in
 one call for tests and tools. A stage that fails raises ``ReportError``; callers record it per
@@ -17,7 +17,7 @@ import pyarrow as pa
 from pipelines.errors import ReportError
 from pipelines.ids import observation_ids
 from pipelines.model import Figure, ParsedDocument, Snapshot, SourceSpec
-from pipelines.schema import OBSERVATIONS, REPORTS, TABLES, Dataset
+from pipelines.schema import BENCHMARKS, OBSERVATIONS, REPORTS, TABLES, Dataset
 
 
 @dataclass
@@ -83,11 +83,11 @@ def clean_stage(spec: SourceSpec, parsed: ParsedDocument) -> CleanedReport:
 
 def figures_stage(spec: SourceSpec, snapshot: Snapshot, parsed: ParsedDocument, cleaned: CleanedReport) -> ReportRows:
     from pipelines.figures import extract_figures
-    from pipelines.tables import table_figures
+    from pipelines.tables import table_figures, table_section
 
     figures: list[Figure] = list(extract_figures(cleaned.doc, cleaned.survey_year, cleaned.language))
     for table in parsed.tables:
-        figures.extend(table_figures(table))
+        figures.extend(table_figures(table, section=table_section(table, cleaned.doc)))
     figures.extend(parsed.charts)
     observations = observation_rows(spec.report_id, figures, cleaned.language, cleaned.survey_year)
     cells = [
@@ -148,15 +148,13 @@ def observation_rows(
     report_id: str, figures: Iterable[Figure], language: str, survey_year: int | None
 ) -> list[dict]:
     """Attach report-level fields and a stable observation_id (``pipelines.ids``) to each figure."""
+    from pipelines.figures.period import published_period
+
     figures = list(figures)
     rows = []
     for fig, oid in zip(figures, observation_ids(report_id, figures), strict=True):
         row = asdict(fig)
-        if row["year"] is None and survey_year is not None and row["period"] == "current":
-            row["year"] = survey_year
-        elif fig.source == "table" and fig.year is not None and survey_year is not None:
-            # a year column or row header places the cell in time against the survey
-            row["period"] = "previous" if fig.year < survey_year else "current"
+        row["period"], row["year"] = published_period(fig.period, fig.year, fig.source, survey_year)
         row.update(observation_id=oid, report_id=report_id, language=language)
         rows.append(row)
     return rows
@@ -249,6 +247,16 @@ def assemble(results: Iterable[ReportRows]) -> dict[str, pd.DataFrame]:
         "observations": frame(OBSERVATIONS, [o for r in results for o in r.observations]),
         "tables": frame(TABLES, [t for r in results for t in r.tables]),
     }
+
+
+def add_benchmarks(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``frames`` with the ``benchmarks`` dataset (``pipelines.semantics.benchmarks``) built from its
+    observations. Call it on what will be published, after the quarantine split: a held-back figure
+    then never stands behind a benchmark (the gate checks every id resolves)."""
+    from pipelines.semantics import benchmarks
+
+    rows = benchmarks(frames["observations"]).to_dict("records") if len(frames["observations"]) else []
+    return {**frames, BENCHMARKS.name: frame(BENCHMARKS, rows)}
 
 
 # Integers and booleans keep their type when nulls appear (plain pandas would turn them into floats).

@@ -7,8 +7,10 @@ pyarrow imports (a test asserts no Dagster or Great Expectations module is loade
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from pipelines.source_changes import PROJECT_ROOT
 
@@ -76,11 +78,22 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with build_progress(instance, store, console=Console(stderr=True)) if show else nullcontext():
             outcome = launch_build(
-                sources, args.catalogue, engine=engine, instance=instance, full=args.full, reports=args.report
+                sources,
+                args.catalogue,
+                engine=engine,
+                instance=instance,
+                full=args.full,
+                reports=args.report,
+                console_level="CRITICAL",  # the summary names every failure; the UI keeps the tracebacks
             )
     except ValueError as exc:  # no reports, an unknown --report id: one clear line
         print(f"cxbench: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the Dagster home or work store cannot be written (read-only, disk full)
+        from pipelines.errors import describe_os_error
+
+        print(f"cxbench: nothing published: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
     print(render_summary(outcome))
     if outcome.release and outcome.release.get("path"):
         print(outcome.release["path"])
@@ -120,8 +133,44 @@ def headline(outcome) -> str:
     if release:
         return f"nothing new to publish: catalogue {release.get('version')} is current{tail}"
     gate = outcome.gate
-    why = "the quality gate failed" if gate is not None and gate.failed() else "the run failed"
-    return f"nothing published ({why}){tail}"
+    why = "the quality gate failed" if gate is not None and gate.failed() else failure_cause(outcome.error)
+    if why.startswith("published "):  # the release is out; only a pointer file could not be updated
+        return f"{why}{tail}"
+    return f"nothing published: {why}{tail}"
+
+
+_ERRNO = re.compile(r"\[Errno (\d+)\] ([^:\n]+)(?:: '([^'\n]*)')?")
+_OWN_ERRORS = {"CatalogueError", "SourcesError", "ReportError", "RunBusy"}  # their messages are for people
+
+
+def _short(error: Any) -> str:
+    return str(getattr(error, "cls_name", None) or "").rsplit(".", 1)[-1]
+
+
+def failure_cause(error: Any) -> str:
+    """One line naming why a run failed, from its first failed step's error.
+
+    ``error`` is a ``dg.Failure`` description (text) or Dagster's serialized error, whose innermost
+    cause is the exception our code raised. An operating-system error is put in plain words (``no
+    space left on device (writing /x)``); a traceback never reaches the person.
+    """
+    if error is None:
+        return "the run failed (see the run in the Dagster UI)"
+    if isinstance(error, str):
+        return error.strip().splitlines()[0] if error.strip() else "the run failed"
+    while _short(error) not in _OWN_ERRORS and getattr(error, "cause", None) is not None:
+        error = error.cause  # down to the exception our code raised (Dagster wraps it in its own)
+    name = _short(error) or "Error"
+    message = str(getattr(error, "message", "") or "").strip()
+    message = re.sub(rf"^[\w.]*\b{re.escape(name)}:\s*", "", message) or name  # "pkg.mod.Error: text"
+    message = message.splitlines()[0]
+    errno_match = _ERRNO.search(message)
+    if errno_match:
+        from pipelines.errors import describe_os_error
+
+        number, text, filename = errno_match.groups()
+        return describe_os_error(OSError(int(number), text, filename) if filename else OSError(int(number), text))
+    return message if name in _OWN_ERRORS else f"{name}: {message}"
 
 
 def render_summary(outcome) -> str:
@@ -141,6 +190,12 @@ def render_summary(outcome) -> str:
                 else ""
             )
         )
+        unreadable = stats.get("recomputed_unreadable") or {}
+        if unreadable:
+            lines.append(
+                f"extracted again {len(unreadable)} report(s) whose stored extract could not be loaded: "
+                + ", ".join(f"{k} ({why})" for k, why in unreadable.items())
+            )
     release = outcome.release
     if release:
         counts = release.get("counts", {})
@@ -164,8 +219,8 @@ def render_summary(outcome) -> str:
             f"  {f['report_id']}: {f['stage']}: {f['error']}: {f['message']} ({f.get('source')})"
             for f in outcome.failures
         ]
-    if not release:
-        lines.append("nothing published: the previous release is untouched")
+    if not release and not outcome.skipped and "untouched" not in lines[0]:
+        lines.append("the previous release is untouched")
     return "\n".join(lines)
 
 

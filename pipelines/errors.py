@@ -28,3 +28,24 @@ class SourcesError(ValueError):
 
     One line for the person running cxbench; the CLI prints it without a traceback.
     """
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An operating-system error as a few words a person can act on: what went wrong, and where.
+
+    ``[Errno 28] No space left on device: '/x/y'`` becomes ``no space left on device (writing
+    /x/y)``; a permission error on a folder names the folder as read-only for this user.
+    """
+    import errno
+
+    where = exc.filename if exc.filename is not None else ""
+    reason = {
+        errno.ENOSPC: "no space left on device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied (the folder is read-only for this user)",
+        errno.EPERM: "operation not permitted",
+        errno.ENOENT: "no such file or folder",
+        errno.EIO: "input/output error (a failing disk?)",
+    }.get(exc.errno or 0, (exc.strerror or str(exc) or type(exc).__name__).lower())
+    return f"{reason} ({where})" if where else reason

@@ -48,6 +48,8 @@ class ExtractRun:
     wall_seconds: float = 0.0  # the map's wall time (computed reports only)
     startup_seconds: float = 0.0  # part of it spent starting the engine (e.g. a Dask LocalCluster)
     engine: str = ""
+    # Reports whose stored extract could not be loaded (truncated, damaged): computed again, and why.
+    unreadable: dict[str, str] = field(default_factory=dict)
     # The fingerprint each report's extract is stored under: its rows are read back from the store by
     # ``assemble_datasets``, not kept in ``extracts`` (whose values carry no rows).
     prints: dict[str, str] = field(default_factory=dict)
@@ -86,6 +88,7 @@ def run_extracts(
             run.reused.add(report_id)
         else:
             todo.append((report_id, task))
+    run.unreadable = {key: why for stage, key, why in store.unreadable if stage == EXTRACTS and key in tasks}
     store.discard(EXTRACTS, set(store.keys(EXTRACTS)) - set(tasks))
     started = time.perf_counter()
     for done, outcome in enumerate(engine.map(extract_report, todo), start=1):

@@ -180,15 +180,19 @@ TABLES = Dataset(
     ),
 )
 
-# issue 15: the benchmarks dataset (pipelines.semantics.benchmarks). Joins DATASETS when the build
-# produces it (the coordinator wires pipelines.semantics into the build).
 BENCHMARKS = Dataset(
     name="benchmarks",
     title="One row per measure, population, year and report: the same measure lined up across reports",
-    primary_key=("topic", "measure", "population", "year", "report_id"),
+    primary_key=("benchmark_id",),
     sort_key=("topic", "measure", "population", "year", "report_id"),
     foreign_keys=(("report_id", "reports", "report_id"),),
     fields=(
+        Field(
+            "benchmark_id",
+            pa.string(),
+            "Stable id of the row: a digest of (topic, measure, population, year, report_id).",
+            False,
+        ),
         Field("topic", pa.string(), "CX taxonomy class.", False, TOPICS),
         Field("measure", pa.string(), "What is measured (observations.measure).", False),
         Field(
@@ -204,11 +208,16 @@ BENCHMARKS = Dataset(
             "Distinct values under this key: above 1, the measure is not specific enough.",
             False,
         ),
-        Field("observation_ids", pa.list_(pa.string()), "The observations behind this row.", False),
+        Field(
+            "observation_ids",
+            pa.list_(pa.string()),
+            "The observations behind this row (every id is published in observations: a quality gate rule).",
+            False,
+        ),
     ),
 )
 
-DATASETS: dict[str, Dataset] = {d.name: d for d in (REPORTS, OBSERVATIONS, TABLES)}
+DATASETS: dict[str, Dataset] = {d.name: d for d in (REPORTS, OBSERVATIONS, TABLES, BENCHMARKS)}
 """The benchmark datasets: what the quality gate judges."""
 
 HELD_BACK = ("row", "report")

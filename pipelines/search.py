@@ -29,7 +29,9 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable
+from contextlib import closing
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -42,6 +44,7 @@ _LATIN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _BRITISH = re.compile(r"is(ation|ations|e|ed|es|ing|er|ers)$")  # personalisation = personalization
 DEFAULT_LIMIT = 10
 CONCEPT_WEIGHT = 1.0  # measured: 1.0 beat 2.0-4.0 on the dev questions (scripts/compare_search.py)
+CONTEXT_WEIGHT = 0.3  # borrowed words count less than its own (dev questions: 0.3-1.0 gave 37/40, 0.1 gave 36)
 FUSION_K = 60  # reciprocal rank fusion constant (the usual 60; 5-60 gave the same hit@3)
 FUSION_DEPTH = 200  # how deep each ranking is read before fusing
 
@@ -129,14 +132,24 @@ def _fts_query(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(terms))
 
 
-def documents(observations: pd.DataFrame, reports: pd.DataFrame | None = None) -> list[tuple[list[str], list[str]]]:
-    """(text tokens, concept tokens) per observation (same order): the clause twice, the quote and the
-    metadata; the glossary concepts of the quote and metadata."""
+class Doc(NamedTuple):
+    """One figure's search document: its own words, the glossary concepts, and borrowed context
+    (the sentence its chart shows, ``chart_sentences``), ranked in three FTS5 columns."""
+
+    body: list[str]
+    concepts: list[str]
+    context: list[str]
+
+
+def documents(observations: pd.DataFrame, reports: pd.DataFrame | None = None) -> list[Doc]:
+    """One ``Doc`` per observation (same order): the clause twice, the quote and the metadata; the
+    glossary concepts of the quote and metadata; the chart's sentence."""
     titles = {}
     if reports is not None and "title" in reports:
         titles = dict(zip(reports["report_id"], reports["title"], strict=False))
+    explained = chart_sentences(observations)
     docs = []
-    for rec in observations.to_dict("records"):
+    for key, rec in zip(observations.index, observations.to_dict("records"), strict=True):
         ctx = locate(rec.get("quote"), rec.get("stated_as"))
         meta = " ".join(
             str(rec[c])
@@ -147,33 +160,90 @@ def documents(observations: pd.DataFrame, reports: pd.DataFrame | None = None) -
         title = titles.get(rec.get("report_id"))
         clause = ctx.clause_text
         quote, extra = tokens(rec.get("quote")), f"{meta} {topic} {title or ''}"
-        docs.append((tokens(clause) * 2 + quote + tokens(extra), concepts(rec.get("quote"), quote) + concepts(extra)))
+        docs.append(
+            Doc(
+                tokens(clause) * 2 + quote + tokens(extra),
+                concepts(rec.get("quote"), quote) + concepts(extra),
+                tokens(explained.get(key)),
+            )
+        )
     return docs
 
 
-def _fts(docs: list[tuple[list[str], list[str]]], queries: list[list[str]], depth: int) -> list[list[int]]:
+def chart_sentences(observations: pd.DataFrame) -> dict:
+    """For each chart label, the sentences that labels of its chart restate (``restates``), keyed by index.
+
+    A chart label's own quote is the chart's caption ("Percentage of respondents who agree"); the
+    sentence one of its labels restates says what the chart shows, for its other labels too (the
+    2019 bar beside the 2022 one that "81% of respondents agreed that ..." states). A chart is the
+    labels of one report, page and caption.
+    """
+    if "restates" not in observations.columns:
+        return {}
+    charts = observations[(observations["source"] == "chart") & observations["page"].notna()]
+    if charts.empty:
+        return {}
+    quotes = dict(zip(observations["observation_id"], observations["quote"], strict=False))
+    out: dict = {}
+    for _, chart in charts.groupby(["report_id", "page", "quote"], sort=False):
+        said = [quotes.get(t) for t in chart["restates"].dropna().unique()]
+        text = " ".join(dict.fromkeys(q for q in said if isinstance(q, str)))
+        if text:
+            out.update(dict.fromkeys(chart.index, text))
+    return out
+
+
+_SCHEMA = (
+    "CREATE VIRTUAL TABLE docs USING fts5(body, concepts, context, population UNINDEXED, year UNINDEXED, "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
+)
+
+
+def _fill(con: sqlite3.Connection, docs: list[Doc], observations: pd.DataFrame | None = None) -> None:
+    """One FTS5 row per document (rowid = the figure's position), with its population and year to filter on."""
+    con.execute(_SCHEMA)
+    n = len(docs)
+    populations = [None] * n if observations is None else _column(observations, "population")
+    years = [None] * n if observations is None else _column(observations, "year")
+    con.executemany(
+        "INSERT INTO docs(rowid, body, concepts, context, population, year) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (i, " ".join(d.body), " ".join(d.concepts), " ".join(d.context), populations[i], years[i])
+            for i, d in enumerate(docs)
+        ),
+    )
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    if name not in frame.columns:
+        return [None] * len(frame)
+    return [None if pd.isna(v) else (int(v) if name == "year" else str(v)) for v in frame[name]]
+
+
+def _ranked(
+    con: sqlite3.Connection, query: list[str], depth: int, population: str | None = None, year: int | None = None
+) -> list[int]:
+    """Document positions in BM25 order for one query, filtered on population and year."""
+    if not query:
+        return []
+    where, args = "docs MATCH ?", [_fts_query(query)]
+    if population is not None:
+        where, args = where + " AND population = ?", [*args, population]
+    if year is not None:
+        where, args = where + " AND year = ?", [*args, int(year)]
+    rows = con.execute(
+        f"SELECT rowid, bm25(docs, 1.0, ?, ?, 0.0, 0.0) AS s FROM docs WHERE {where} ORDER BY s, rowid LIMIT ?",
+        (CONCEPT_WEIGHT, CONTEXT_WEIGHT, *args, depth),
+    ).fetchall()
+    return [int(i) for i, _ in rows]
+
+
+def _fts(docs: list[Doc], queries: list[list[str]], depth: int) -> list[list[int]]:
     """Document indices in BM25 order (SQLite FTS5) for each query, over one in-memory index."""
     con = sqlite3.connect(":memory:")
     try:
-        con.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(body, concepts, "
-            "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
-        )
-        con.executemany(
-            "INSERT INTO docs(rowid, body, concepts) VALUES (?, ?, ?)",
-            ((i, " ".join(body), " ".join(cons)) for i, (body, cons) in enumerate(docs)),
-        )
-        out = []
-        for query in queries:
-            if not query:
-                out.append([])
-                continue
-            rows = con.execute(
-                "SELECT rowid, bm25(docs, 1.0, ?) AS s FROM docs WHERE docs MATCH ? ORDER BY s, rowid LIMIT ?",
-                (CONCEPT_WEIGHT, _fts_query(query), depth),
-            ).fetchall()
-            out.append([int(i) for i, _ in rows])
-        return out
+        _fill(con, docs)
+        return [_ranked(con, query, depth) for query in queries]
     finally:
         con.close()
 
@@ -183,7 +253,16 @@ def language_neutral(query: list[str]) -> list[str]:
     return [t for t in query if not _CJK_RUN.search(t)]
 
 
-def rank(docs: list[tuple[list[str], list[str]]], query: list[str], limit: int) -> list[tuple[int, float]]:
+def _fuse(rankings: Iterable[list[int]], limit: int) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for position, i in enumerate(ranking):
+            scores[i] = scores.get(i, 0.0) + 1.0 / (FUSION_K + position + 1)
+    best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+    return [(i, scores[i]) for i in best]
+
+
+def rank(docs: list[Doc], query: list[str], limit: int) -> list[tuple[int, float]]:
     """(document index, score) of the best ``limit`` documents, best first.
 
     Two BM25 rankings are fused by reciprocal rank (score = sum of 1 / (FUSION_K + rank)): one of
@@ -194,12 +273,80 @@ def rank(docs: list[tuple[list[str], list[str]]], query: list[str], limit: int) 
     """
     if not query or not docs:
         return []
-    scores: dict[int, float] = {}
-    for ranking in _fts(docs, [query, language_neutral(query)], FUSION_DEPTH):
-        for position, i in enumerate(ranking):
-            scores[i] = scores.get(i, 0.0) + 1.0 / (FUSION_K + position + 1)
-    best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
-    return [(i, scores[i]) for i in best]
+    return _fuse(_fts(docs, [query, language_neutral(query)], FUSION_DEPTH), limit)
+
+
+class SearchIndex:
+    """The FTS5 index of one catalogue's figures in an SQLite file: built once, queried many times.
+
+    ``cxbench search`` keeps one per published version, named by the release's content hash and
+    the search code's own digest (``index_key``), so a version is tokenised once, not at every query
+    (``benchmarks/bench_search.py`` measures both).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+
+    @classmethod
+    def build(cls, path: str | os.PathLike[str], observations: pd.DataFrame, reports: pd.DataFrame | None = None):
+        """Write the index of ``observations`` (annotated) to ``path``, atomically (a reader never sees half)."""
+        import tempfile
+
+        folder = os.path.dirname(os.fspath(path)) or "."
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".sqlite", dir=folder)
+        os.close(fd)
+        try:
+            con = sqlite3.connect(tmp)
+            try:
+                _fill(con, documents(observations, reports), observations)
+                con.execute("CREATE TABLE meta(rows INTEGER)")
+                con.execute("INSERT INTO meta VALUES (?)", (len(observations),))
+                con.commit()
+            finally:
+                con.close()
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+        return cls(path)
+
+    def rows(self) -> int:
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as con:
+            return int(con.execute("SELECT rows FROM meta").fetchone()[0])
+
+    def rank(
+        self, query: list[str], limit: int, population: str | None = None, year: int | None = None
+    ) -> list[tuple[int, float]]:
+        """``rank`` over the stored index, filtered on population and year."""
+        if not query:
+            return []
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as con:
+            return _rank_con(con, query, population, year)[:limit]
+
+
+@lru_cache(maxsize=1)
+def index_key() -> str:
+    """Digest of everything an index depends on besides the data: this module and the lexicons."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in [Path(__file__).resolve(), *sorted((here / "semantics").rglob("*.py")),
+                 *sorted((here / "semantics" / "lexicon").glob("*.yaml"))]:  # fmt: skip
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> str:
+    """Where search indexes live: $CXBENCH_CACHE, else $XDG_CACHE_HOME/cxbench, else ~/.cache/cxbench."""
+    explicit = os.environ.get("CXBENCH_CACHE")
+    if explicit:
+        return os.path.join(explicit, "search")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cxbench", "search")
 
 
 def prefer_restated(pool: pd.DataFrame, hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -223,6 +370,13 @@ def prefer_restated(pool: pd.DataFrame, hits: list[tuple[int, float]]) -> list[t
     return out
 
 
+def _rank_con(
+    con: sqlite3.Connection, query: list[str], population: str | None, year: int | None
+) -> list[tuple[int, float]]:
+    rankings = [_ranked(con, q, FUSION_DEPTH, population, year) for q in (query, language_neutral(query))]
+    return _fuse(rankings, FUSION_DEPTH)
+
+
 def search(
     observations: pd.DataFrame,
     query: str,
@@ -231,21 +385,36 @@ def search(
     limit: int = DEFAULT_LIMIT,
     population: str | None = None,
     year: int | None = None,
+    index: SearchIndex | None = None,
 ) -> pd.DataFrame:
     """The observations that best answer ``query``, best first, with a ``score`` column.
 
-    Observations without the semantic columns (a catalogue published before the build filled them)
-    are annotated on the fly by ``pipelines.semantics.annotate``.
+    ``index`` is the stored index of exactly these observations (``SearchIndex.build``); without
+    one, an in-memory index is built for this call. Observations without the semantic columns (a
+    catalogue published before the build filled them) are annotated on the fly by
+    ``pipelines.semantics.annotate``.
     """
     if not annotated(observations):
         observations = annotate(observations, reports)
-    pool = observations
-    if population is not None:
-        pool = pool[pool["population"] == population]
-    if year is not None:
-        pool = pool[pool["year"] == year]
-    pool = pool.reset_index(drop=True)
-    hits = prefer_restated(pool, rank(documents(pool, reports), query_tokens(query), FUSION_DEPTH))[:limit]
+    pool = observations.reset_index(drop=True)
+    terms = query_tokens(query)
+    if index is not None:
+        ranked = index.rank(terms, FUSION_DEPTH, population, year)
+    elif terms and len(pool):
+        with closing(sqlite3.connect(":memory:")) as con:
+            _fill(con, documents(pool, reports), pool)
+            ranked = _rank_con(con, terms, population, year)
+    else:
+        ranked = []
+    hits = prefer_restated(pool, ranked)
+    if population is not None or year is not None:  # the restated figure must pass the filters too
+        hits = [
+            (i, score)
+            for i, score in hits
+            if (population is None or pool.at[i, "population"] == population)
+            and (year is None or (pd.notna(pool.at[i, "year"]) and int(pool.at[i, "year"]) == int(year)))
+        ]
+    hits = hits[:limit]
     out = pool.iloc[[i for i, _ in hits]].copy()
     out["score"] = [s for _, s in hits]
     if reports is not None and "title" in reports:
@@ -294,14 +463,44 @@ def _catalogue(root: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return observations, reports
 
 
+@lru_cache(maxsize=4)
+def _index(root: str, version: str) -> SearchIndex | None:
+    """The stored search index of one published version, built on its first query and kept in
+    ``cache_dir()`` under the release's content hash; None (search in memory) where it cannot be written."""
+    from pipelines.catalogue import reader
+
+    observations, reports = _catalogue(root, version)
+    content = str(reader.read_manifest(root, reader.resolve(root, version)).get("content_hash", ""))
+    if not content:
+        return None
+    path = os.path.join(cache_dir(), f"{content.split(':')[-1][:32]}-{index_key()}.sqlite")
+    try:
+        if os.path.exists(path):
+            index = SearchIndex(path)
+            if index.rows() == len(observations):
+                return index
+        return SearchIndex.build(path, observations, reports)
+    except (OSError, sqlite3.Error):
+        return None
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     try:
         observations, reports = _catalogue(str(args.catalogue), args.version)
+        index = _index(str(args.catalogue), args.version)
     except LookupError as exc:
         print(f"cxbench search: {exc}", file=sys.stderr)
         return 2
-    hits = search(observations, query, reports=reports, limit=args.limit, population=args.population, year=args.year)
+    hits = search(
+        observations,
+        query,
+        reports=reports,
+        limit=args.limit,
+        population=args.population,
+        year=args.year,
+        index=index,
+    )
     try:
         if args.json:
             print(hits_json(hits))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from pipelines.model import Figure, RawTable
 
@@ -19,9 +20,6 @@ _NUMBER = re.compile(
 )
 _POINTS = re.compile(r"\bpp\b|\bp\.p\.|\bpts?\b|percentage points?|百分点|百分點", re.IGNORECASE)
 _PERCENT = re.compile(r"%|％|\bper ?cent\b|百分比")
-_CHANGE = re.compile(
-    r"\bchange\b|\bvs\.?\b|\bdifference\b|\bgrowth\b|变化|變化|增减|增減|增长|增長", re.IGNORECASE
-)
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # Cells that count as data when telling a data table from a layout grid: "2 million", "(4.1)", "-", "n/a".
 _NUMBERISH = re.compile(r"^\(?[-+−–]?\s*[$€£¥]?\s*\d|^[-–—.…:]+$|^n/?a$", re.IGNORECASE)
@@ -62,6 +60,38 @@ def parse_number(text: str | None) -> CellNumber | None:
     else:
         stated = "percentage_points"
     return CellNumber(value, stated, bool(match["sign"]))
+
+
+_NUM = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"\s*(?:%|％)"
+# "0%-15%", "16–30%", "10 to 20": the bounds of one quantity (DORA's change failure rate by cluster)
+_RANGE = re.compile(rf"^(?P<lo>(?:{_NUM})(?:{_UNIT})?)\s*(?:[-–—~]|to)\s*(?P<hi>(?:{_NUM})(?:{_UNIT})?)$",
+                    re.IGNORECASE)
+# "129 / 4.6%", "129 (4.6%)": a count and its share in one cell (Puppet's respondents by department)
+_PAIR = re.compile(rf"^(?P<a>(?:{_NUM})(?:{_UNIT})?)\s*"
+                   rf"(?:/\s*(?P<b>(?:{_NUM}){_UNIT})|\(\s*(?P<c>(?:{_NUM}){_UNIT})\s*\))$")
+
+
+def cell_numbers(text: str | None) -> list[tuple[CellNumber, str]]:
+    """Every number a cell states, with its qualifier: one number ("="), a range's two bounds
+    (">=" and "<="; a unit on either end applies to both: "16–30%"), or a count with its share
+    ("129 / 4.6%", "129 (4.6%)": two "=" numbers). Empty when the cell is not numbers only."""
+    single = parse_number(text)
+    if single is not None or not text:
+        return [(single, "=")] if single is not None else []
+    cell = text.strip().replace("\u00a0", " ")
+    match = _RANGE.match(cell)
+    if match:
+        lo, hi = parse_number(match["lo"]), parse_number(match["hi"])
+        if lo and hi and lo.value < hi.value and not is_year(match["lo"]) and not is_year(match["hi"]):
+            unit = lo.unit or hi.unit
+            return [(CellNumber(lo.value, unit, False), ">="), (CellNumber(hi.value, unit, False), "<=")]
+        return []
+    match = _PAIR.match(cell)
+    if match:
+        parts = [parse_number(part) for part in (match["a"], match["b"] or match["c"])]
+        return [(part, "=") for part in parts if part is not None]
+    return []
 
 
 def is_year(text: str | None) -> bool:
@@ -129,31 +159,41 @@ def row_label(table: RawTable, row: int) -> str | None:
     return _path(table.cells[row][: table.header_cols])
 
 
-def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[Figure]:
-    """One Figure(source="table") per numeric data cell, labelled by its row and column headers."""
+def row_sentence(row: list[str | None]) -> str:
+    """A table row as printed, its cells in reading order ("Phone 62 58 -4 1,200"); a cell spanning
+    columns is read once."""
+    return _path(list(row)).replace(" / ", " ") if any(row) else ""
+
+
+def table_figures(table: RawTable, *, section: str | None = None) -> list[Figure]:
+    """One Figure(source="table") per numeric data cell, labelled by its row and column headers.
+
+    The quote is what the report prints: the table's caption, else the cell's row as printed
+    (``row_sentence``), never a string made up here; ``section`` is the nearest heading above the
+    table (``table_section``).
+    """
+    from pipelines.figures.kind import cell_kind
+
     figures = []
-    context = quote_context or table.caption or f"Table {table.table_id}"
     for r in range(table.header_rows, len(table.cells)):
         row = table.cells[r]
         r_label = row_label(table, r)
-        for c in range(table.header_cols, len(row)):
-            cell = (row[c] or "").strip()
-            number = parse_number(cell)
-            if number is None:
-                continue
+        quote = table.caption or row_sentence(row)
+        for c, cell, number, qualifier in _cell_numbers(row, table.header_cols):
             c_label = column_label(table, c)
             unit = number.unit or header_unit(c_label) or header_unit(r_label) or header_unit(table.caption)
             if unit is None:
                 unit = "count" if number.value.is_integer() else "other"
-            change = unit == "percentage_points" or bool(_CHANGE.search(f"{c_label or ''} {r_label or ''}"))
-            parts = [p for p in (r_label, c_label) if p]
+            change = cell_kind(unit, r_label, c_label) == "change"  # the kind resolver's table rules
             figures.append(Figure(
                 source="table",
                 value=number.value,
                 unit=unit,
                 stated_as=cell,
-                quote=f"{context}: {', '.join(parts)}: {cell}" if parts else f"{context}: {cell}",
+                quote=quote,
+                section=section,
                 kind="change" if change else "level",
+                qualifier=qualifier,
                 page=table.page,
                 table_id=table.table_id,
                 row_label=r_label,
@@ -163,13 +203,56 @@ def table_figures(table: RawTable, *, quote_context: str | None = None) -> list[
     return figures
 
 
+def _cell_numbers(row: list[str | None], start: int) -> list[tuple[int, str, CellNumber, str]]:
+    """(column, cell text, number, qualifier) for every number in the row's cells from ``start``."""
+    return [(c, cell, number, qualifier) for c in range(start, len(row))
+            for cell in [(row[c] or "").strip()] for number, qualifier in cell_numbers(cell)]
+
+
+class _Document(Protocol):
+    """What ``table_section`` reads of a cleaned document (``pipelines.figures.CleanDocument``)."""
+
+    text: str
+    page_spans: list[tuple[int, int, int | None]]
+    headings: list[tuple[int, str]]
+
+    def section_at(self, offset: int) -> str | None: ...
+
+
+def table_section(table: RawTable, doc: _Document) -> str | None:
+    """The nearest heading above ``table`` in the cleaned document, in this order:
+
+    1. where the table's caption, else its first row label, stands in the document text (HTML and
+       text tables keep their words in it): the heading in force there, not the caption itself;
+    2. a PDF table (its words are left out of the page text, and headings carry no position on the
+       page): the first heading on its page, else the heading in force where the page starts.
+    """
+    spans = [(s, e) for s, e, p in doc.page_spans if table.page is None or p == table.page]
+    if not spans:
+        return None
+    start, end = spans[0][0], spans[-1][1]
+    probes = [table.caption] + [row[0] for row in table.cells[table.header_rows : table.header_rows + 1] if row]
+    for probe in (p.strip() for p in probes if p and p.strip()):
+        at = doc.text.find(probe, start, end)
+        if at >= 0:
+            heading = doc.section_at(at)
+            return doc.section_at(at - 1) if heading == table.caption and at > 0 else heading
+    if table.page is None:
+        return None
+    on_page = [h for o, h in doc.headings if start <= o < end]
+    return on_page[0] if on_page else doc.section_at(start)
+
+
 def data_table(grid: list[list[str | None]], page: int | None,
-               bbox: tuple[float, float, float, float] | None) -> RawTable | None:
-    """Fill spanning cells, count header rows, and reject grids that are not mostly numbers."""
-    header_rows = 0
-    while header_rows < len(grid) - 1 and _is_header_row(grid[header_rows]):
-        header_rows += 1
-    header_rows = max(header_rows, 1)
+               bbox: tuple[float, float, float, float] | None,
+               min_numeric: float = MIN_NUMERIC_SHARE, header_rows: int | None = None) -> RawTable | None:
+    """Fill spanning cells, count header rows (unless the caller knows them), and reject grids
+    that are not mostly numbers (``min_numeric``: the share of numeric body cells needed)."""
+    if header_rows is None:
+        header_rows = 0
+        while header_rows < len(grid) - 1 and _is_header_row(grid[header_rows]):
+            header_rows += 1
+        header_rows = max(header_rows, 1)
     filled = [list(row) for row in grid]
     for r, row in enumerate(filled):
         for c, cell in enumerate(row):
@@ -184,7 +267,7 @@ def data_table(grid: list[list[str | None]], page: int | None,
     if len(filled) - header_rows < 2 or not body:
         return None
     numeric = sum(1 for cell in body if is_numberish(cell)) / len(body)
-    if numeric < MIN_NUMERIC_SHARE:
+    if numeric < min_numeric:
         return None
     return RawTable(table_id="", page=page, cells=filled, header_rows=header_rows, header_cols=1,
                     bbox=tuple(bbox) if bbox else None)

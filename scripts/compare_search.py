@@ -31,7 +31,7 @@ from scripts.search_questions import QUESTIONS, answers  # noqa: E402
 
 
 def _flat(docs):
-    return [body + concepts for body, concepts in docs]
+    return [d.body + d.concepts + d.context for d in docs]
 
 
 def engine_fts5(docs):

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from scripts.score_corpus import run_scorer, write_observations  # noqa: E402
+from pipelines.figures.evaluate import run_scorer, write_observations  # noqa: E402
 
 REPO_GOLD = ROOT / "tests" / "data" / "real_pdfs" / "gold"
 SOURCES = ROOT / "sources"

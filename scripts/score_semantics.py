@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipelines.catalogue import reader  # noqa: E402
+from pipelines.figures.evaluate import clean_for_match  # noqa: E402
 from pipelines.semantics import annotate, annotated  # noqa: E402
-from scripts.score_corpus import clean_for_match  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "semantics_gold"
 

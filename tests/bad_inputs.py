@@ -34,6 +34,7 @@ Key findings
 In our 2024 survey of 900 shoppers, 64% said quick replies mattered most, up from 58% in 2023.
 Only 27% of firms answered e-mail within one hour, and average wait time fell to 4.5 minutes.
 """
+INDEX_POINTS_SENTENCE = "Markets were calm: the Dow lost 190 points on Monday, and 45% of investors held on."
 HANS_REPORT = """2024 年客服体验观察
 
 主要发现
@@ -366,6 +367,9 @@ def hostile_local_cases(folder: Path) -> list[Case]:
         cases.append(Case(name, f"PDF bomb in disguise: {name}", "parse", ("inflate", "MiB")))
     (folder / "big-table.html").write_bytes(big_table_html(1000, 1000))
     cases.append(Case("big-table", "HTML table of 1000 x 1000 cells (capped, with a warning)", None, min_figures=3))
+    # Issue 14: index points read as percentage points broke a row rule and (before quarantine) the release.
+    (folder / "index-points.txt").write_text(EN_REPORT + INDEX_POINTS_SENTENCE + "\n")
+    cases.append(Case("index-points", "'the Dow lost 190 points' among good figures", None, min_figures=3))
     (folder / "brackets.md").write_bytes(markdown_report("[" * 40_000))
     cases.append(Case("brackets", "Markdown line of 40,000 '['", None, min_figures=3))
     (folder / "unclosed-strong.md").write_bytes(markdown_report("**a " * 10_000))

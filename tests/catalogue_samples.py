@@ -98,7 +98,8 @@ SOURCES = [{"report_id": "acme-2024", "title": "Acme service pulse", "path": "ht
 
 
 def build_folder(folder) -> dict[str, pd.DataFrame]:
-    """The three datasets of a real sources folder, through the same pure stages the assets call.
+    """The three extracted datasets of a real sources folder, through the same pure stages the assets
+    call (``pipelines.build.add_benchmarks`` derives benchmarks from what the quarantine keeps).
 
     Reports that fail a stage are left out, as a run records and skips them.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 
 import pytest
 from support import SOURCES
@@ -11,6 +12,9 @@ from support import SOURCES
 # The fault-injecting servers of the fetch tests listen on 127.0.0.1, which fetching refuses by
 # default (pipelines.ingest.urls); tests that check the refusal ask for it explicitly.
 os.environ.setdefault("CXBENCH_ALLOW_PRIVATE_URLS", "1")
+# `cxbench search` stores a search index per published version (pipelines.search.cache_dir): in a
+# temporary folder of this run, not the user's ~/.cache.
+os.environ.setdefault("CXBENCH_CACHE", tempfile.mkdtemp(prefix="cxbench-test-cache-"))
 
 
 @pytest.fixture(scope="session")

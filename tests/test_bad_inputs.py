@@ -50,7 +50,7 @@ EXPECTED_CASES = [
     "bomb-image-word", "bomb-fake-image", "bomb-long-dict", "bomb-double-flate", "bomb-hex-flate",
     "bomb-flate-runlength", "bomb-indirect-length",
     # issue 14: sizes and shapes that were quadratic or unbounded
-    "big-table", "brackets", "unclosed-strong",
+    "big-table", "brackets", "unclosed-strong", "index-points",
     # issue 14: file names and registry entries
     *(report_id_from_name(n) for n in ("报告.txt", "调查.txt", "乙.txt")), short_id("x" * 247),
     "symlink-loop", "symlink-loop-b", short_id("clash-report", "Clash Report.txt"),
@@ -177,6 +177,16 @@ def test_oversized_tables_are_cut_with_a_visible_warning(builds: Builds) -> None
     assert "1001 rows x 1001 cells cut to 200 rows and 50 cells" in warnings, warnings
     tables = published(builds.mixed, "tables")
     assert 0 < (tables.report_id == "big-table").sum() <= MAX_REPORT_CELLS
+
+
+def test_index_points_are_not_a_share_and_nothing_is_quarantined(builds: Builds) -> None:
+    """"the Dow lost 190 points" is not 190 percentage points: no such figure, nothing held back."""
+    obs = published(builds.mixed, "observations")
+    mine = obs[obs.report_id == "index-points"]
+    assert 190.0 not in set(mine["value"]), mine[["value", "unit", "quote"]]
+    assert 45.0 in set(mine["value"]) and 64.0 in set(mine["value"])  # the sentence's own share is kept
+    quarantine = published(builds.mixed, "quarantine")
+    assert "index-points" not in set(quarantine["report_id"]), quarantine
 
 
 def test_credentials_in_a_url_are_stored_nowhere(builds: Builds) -> None:

@@ -27,7 +27,7 @@ from pipelines.catalogue import (
 )
 from pipelines.schema import CATALOGUE_DATASETS, OBSERVATIONS
 
-RESOURCES = ("reports", "observations", "tables", "quarantine", "changes")
+RESOURCES = ("reports", "observations", "tables", "benchmarks", "quarantine", "changes")
 TESTS = Path(__file__).resolve().parent
 
 

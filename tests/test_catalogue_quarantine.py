@@ -18,6 +18,7 @@ import yaml
 from catalogue_samples import BUILD, SOURCES, VALIDATION, build_folder
 from support import SOURCES as SOURCES_DIR
 
+from pipelines.build import add_benchmarks
 from pipelines.catalogue import load, publish, read_manifest
 from pipelines.quality import gx_adapter, run_gate
 from pipelines.quality.quarantine import default_rules, split
@@ -102,6 +103,17 @@ def test_the_gate_blocks_without_quarantine_and_passes_with_it(assembled: dict[s
     kept, _ = split(assembled)
     after = run_gate(kept)
     assert after.success, after.summary()
+
+
+def test_benchmarks_of_what_is_kept_name_no_held_back_figure(assembled: dict[str, pd.DataFrame]) -> None:
+    """Benchmarks are derived after the split: a held-back figure stands behind no benchmark."""
+    kept, quarantine = split(assembled)
+    kept = add_benchmarks(kept)
+    listed = {i for ids in kept["benchmarks"]["observation_ids"] for i in ids}
+    held_ids = set(quarantine["observation_id"].dropna())
+    assert listed and held_ids and not listed & held_ids
+    assert listed <= set(kept["observations"]["observation_id"])
+    assert run_gate(kept).success
 
 
 def test_quarantine_is_published_and_the_package_validates(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.pdf import Segment
+from pipelines.parse.segments import Segment
 
 
 def test_horizontal_bar_labels_sit_left_of_their_values():

@@ -113,12 +113,16 @@ def test_injected_fault_blocks_the_release(first_release, tmp_path, monkeypatch,
     expected_key = (expected_check.split(".")[0], check_name(expected_check))
     assert evaluations[expected_key] is False, evaluations
     failed = sorted(name for name, passed in evaluations.items() if not passed)
-    # Moving a row to an unknown report also changes that report's count: the only co-failure allowed.
-    also = (
-        {("reports", check_name("reports.n_observations_matches[observations]"))}
-        if fault == "orphan_report_id"
-        else set()
-    )
+    # Moving a row to an unknown report also changes that report's count, and the benchmark derived
+    # from a faulty row carries its fault (an unknown report, a unit outside the list): the only
+    # co-failures allowed.
+    also = {
+        "orphan_report_id": {
+            ("reports", check_name("reports.n_observations_matches[observations]")),
+            ("benchmarks", check_name("benchmarks.foreign_key[report_id->reports]")),
+        },
+        "unit_outside_list": {("benchmarks", check_name("benchmarks.expect_column_values_to_be_in_set[unit]"))},
+    }.get(fault, set())
     assert set(failed) - also == {expected_key}, failed
     gate = outcome.gate
     assert expected_check in {r.name for r in gate.failed()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.parse.layout import axis_ticks, join_runs
-from pipelines.parse.pdf import Segment
+from pipelines.parse.segments import Segment
 
 
 def test_a_figure_in_another_font_stays_in_its_sentence():
@@ -275,3 +275,108 @@ def test_a_word_fraction_callout_reads_as_its_sentence_in_reading_order():
     assert [(n.text, [s.text for s in c]) for n, c in callouts(runs)] == [
         ("2 in 5", ["customers have left a brand after a single", "slow reply in the past year."])
     ]
+
+
+def _two_columns(left_lines: list[str], right_lines: list[str], top: float = 700) -> list[Segment]:
+    lines = [Segment(t, 45, top - 14 * i, 45 + 5 * len(t), top - 14 * i + 10, 10) for i, t in enumerate(left_lines)]
+    lines += [Segment(t, 318, top - 14 * i, 318 + 5 * len(t), top - 14 * i + 10, 10) for i, t in enumerate(right_lines)]
+    return lines
+
+
+def test_a_heading_and_chart_labels_across_the_gutter_do_not_merge_two_columns():
+    """TrustArc p. 15: a 26 pt heading and a chart's short labels cross the gutter; the prose
+    lines of both columns still mark it, so each column is read down, not line by line across."""
+    from pipelines.parse.pdf import page_text
+
+    left = ["All of these measures are summarized into", "a single metric, the Global Privacy Index.",
+            "It assesses how well companies perform", "on data privacy for their stakeholders."]
+    right = ["Scores on the Global Privacy Index are", "informative and intuitive. The mean score",
+             "in 2020 and 2021 were 62% and 70% each;", "in 2022 the mean dropped down to 50%."]
+    page = _two_columns(left, right)
+    page.append(Segment("The Global Privacy Index", 45, 740, 329, 766, 26))  # heading over both
+    page += [Segment(label, x, 500, x + 70, 508, 8) for label, x in
+             (("Europe", 120), ("United Kingdom", 250), ("Canada", 420))]  # chart labels
+    text = page_text(page)
+    assert "stakeholders. Scores" not in text
+    assert ("It assesses how well companies perform on data privacy for their stakeholders." in text
+            and "in 2020 and 2021 were 62% and 70% each; in 2022 the mean dropped down to 50%." in text)
+
+
+def test_a_footnote_mark_on_a_full_width_line_stays_in_its_paragraph():
+    """Cisco p. 11: a raised "2" after "act responsibly" on a full-width line, above two columns."""
+    from pipelines.parse.pdf import page_text
+
+    wide = ["Some AI applications use personal data for automated decisions, and most organizations (92%)",
+            "as well as consumers (77%) agree that organizations must act responsibly",
+            "in this area. However, there is a disconnect on how well this is working today for them."]
+    page = [Segment(t, 45, 760 - 14 * i, 45 + 5.5 * len(t), 770 - 14 * i, 10) for i, t in enumerate(wide)]
+    page.append(Segment("2", page[1].x1 + 1, 749, page[1].x1 + 4, 753, 6))  # superscript, raised
+    page += _two_columns(["Support for AI Use is broad among", "43% Believe AI can be useful in",
+                          "improving our lives and our work"],
+                         ["Concerns About Current AI Use are", "60% Concerned about the business",
+                          "use of AI by organizations today"], top=600)
+    text = page_text(page)
+    assert "act responsibly 2 in this area." in text
+    assert "43% Believe AI can be useful in improving our lives and our work" in text
+
+
+def test_a_big_number_under_its_lead_in_finishes_the_sentence():
+    """Rule 6, Microsoft p. 12 and p. 10: the caption sits above the number, and may go on below."""
+    from pipelines.parse.layout import lead_ins
+
+    above = [Segment("Infosys saw a", 955, 518, 1086, 540, 22), Segment("year-over-year", 953, 492, 1100, 509, 22),
+             Segment("sales increase of", 954, 471, 1111, 488, 22)]
+    number = Segment("87%", 955, 420, 1044, 455, 48)
+    heading = Segment("The Infosys story:", 713, 527, 819, 540, 13)
+    assert lead_ins([heading, *above, number]) == [(above, number, [])]
+
+    caption = [Segment("Dynamics 365 can reduce", 773, 418, 1026, 439, 22),
+               Segment("administrative time by", 787, 388, 1007, 409, 22)]
+    ranged = Segment("15–20%", 763, 299, 1030, 357, 80)
+    tail = [Segment("which means each seller", 779, 242, 1020, 259, 22),
+            Segment("would gain an average", 786, 207, 1013, 228, 22),
+            Segment("of 53 minutes each day.", 779, 177, 1007, 198, 22)]
+    assert lead_ins([*caption, ranged, *tail]) == [(caption, ranged, tail)]
+
+
+def test_a_heading_or_a_finished_sentence_over_a_big_number_is_no_lead_in():
+    from pipelines.parse.layout import lead_ins
+
+    number = Segment("87%", 955, 420, 1044, 455, 48)
+    assert lead_ins([Segment("The result:", 955, 471, 1080, 488, 22), number]) == []
+    assert lead_ins([Segment("Sales grew last year.", 955, 471, 1111, 488, 22), number]) == []
+    assert lead_ins([Segment("sales increase of", 954, 471, 1111, 488, 40), number]) == []  # not smaller
+
+
+def test_a_lead_in_callout_is_read_in_its_own_column_of_a_three_column_page():
+    """Microsoft p. 10: two columns of prose and a callout column; the callout becomes one line
+    and still holds its column, and each prose column is read down."""
+    from pipelines.parse.pdf import read_page
+
+    left = [f"Even the most talented sales reps line {i} of the challenge" for i in range(6)]
+    middle = [f"Send InMail messages directly from here line {i} of advantage" for i in range(6)]
+    page = [Segment(t, 65, 430 - 14 * i, 300, 440 - 14 * i, 10) for i, t in enumerate(left)]
+    page += [Segment(t, 357, 430 - 14 * i, 590, 440 - 14 * i, 10) for i, t in enumerate(middle)]
+    page += [Segment("Dynamics 365 can reduce", 773, 418, 1026, 439, 22),
+             Segment("administrative time by", 787, 388, 1007, 409, 22), Segment("15–20%", 763, 299, 1030, 357, 80),
+             Segment("which means each seller", 779, 242, 1020, 259, 22),
+             Segment("would gain an average", 786, 207, 1013, 228, 22),
+             Segment("of 53 minutes each day.", 779, 177, 1007, 198, 22)]
+    text, _ = read_page(page, 1, 10.0)
+    assert ("Dynamics 365 can reduce administrative time by 15–20% which means each seller would gain an "
+            "average of 53 minutes each day.") in text
+    assert " ".join(left) in text and " ".join(middle) in text
+
+
+def test_an_axis_from_zero_by_a_custom_step_and_a_flush_left_axis_are_scales():
+    """CAICT p. 10: "0% 15% 30% 45%" up a y axis; p. 19: a right-hand axis set flush left,
+    whose narrower "0%" ends short of the others."""
+    custom = [Segment(f"{v}%", 468, 365 + 44.7 * i, 485 if v else 480, 372 + 44.7 * i, 9)
+              for i, v in enumerate((0, 15, 30, 45))]
+    assert axis_ticks(custom) == {id(s) for s in custom}
+    flush_left = [Segment(f"{v}%", 470, 505 + 37.5 * i, 482 if v == 0 else 488, 512 + 37.5 * i, 9)
+                  for i, v in enumerate((0, 20, 40, 60, 80))]
+    assert axis_ticks(flush_left) == {id(s) for s in flush_left}
+    # data labels stepping by 15 from a non-zero start stay figures
+    labels = [Segment(f"{v}%", 468, 365 + 44.7 * i, 485, 372 + 44.7 * i, 9) for i, v in enumerate((12, 27, 42))]
+    assert axis_ticks(labels) == set()

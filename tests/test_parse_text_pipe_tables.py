@@ -60,3 +60,17 @@ def test_a_table_of_words_leaves_the_text_but_is_no_data_table():
     text = "| Term | Meaning |\n| --- | --- |\n| CSAT | satisfaction score |\n| NPS | net promoter score |\nEnd.\n"
     body, tables = split_pipe_tables(text)
     assert tables == [] and "CSAT" not in body and "End." in body
+
+
+def test_a_table_cell_quotes_the_caption_and_sits_under_the_heading_above():
+    """Table cells quote what the report prints (the caption) and take the nearest heading as section."""
+    from pipelines.build import clean_stage
+    from pipelines.model import SourceSpec
+    from pipelines.tables import table_section
+
+    parsed = parse_document(MARKDOWN.encode(), filename="report.md")
+    cleaned = clean_stage(SourceSpec(report_id="r", file="report.md"), parsed)
+    table = parsed.tables[0]
+    figures = table_figures(table, section=table_section(table, cleaned.doc))
+    assert {f.quote for f in figures} == {"表 2:各渠道的满意度(%)"}
+    assert {f.section for f in figures} == {"门店体验调查"}

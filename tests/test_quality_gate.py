@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.build import add_benchmarks
 from pipelines.quality import GateResult, run_gate, suite_names
 from pipelines.quality.rules import all_rules
 from pipelines.quality.synthetic import release_frames
@@ -116,6 +117,7 @@ FAULTS: list[tuple[Callable[[Frames], str], str]] = [
 def test_each_fault_fails_its_own_check_only(clean: Frames, inject: Callable[[Frames], str], check_name: str) -> None:
     frames = copy(clean)
     observation_id = inject(frames)
+    del frames["benchmarks"]  # derived from the faulty rows: judged in the benchmarks tests below
     result = run_gate(frames)
 
     assert not result.success
@@ -158,7 +160,15 @@ def drop_share_of(frames: Frames, report_id: str, share: float) -> Frames:
     out["observations"] = obs.drop(rows[: int(len(rows) * share)]).reset_index(drop=True)
     counts = out["observations"]["report_id"].value_counts()
     out["reports"]["n_observations"] = out["reports"]["report_id"].map(counts).fillna(0).astype("int32")
-    return out
+    return add_benchmarks(out)
+
+
+def test_a_benchmark_naming_an_unpublished_figure_fails_the_benchmarks_check_only(clean: Frames) -> None:
+    frames = copy(clean)
+    frames["benchmarks"].at[3, "observation_ids"] = [*frames["benchmarks"].at[3, "observation_ids"], "held-back-1"]
+    result = run_gate(frames)
+    assert failed_names(result) == {"benchmarks.observation_ids_exist[observations]"}
+    assert result.failed()[0].sample[0]["missing_ids"] == ["held-back-1"]
 
 
 def test_vanished_report_fails_unless_its_source_changed(clean: Frames) -> None:
@@ -311,7 +321,7 @@ def test_unchanged_reports_reuse_their_row_verdicts_and_every_rule_still_judges_
 ) -> None:
     again = run_gate(clean, row_verdicts=clean_result.row_verdicts)
     assert clean_result.rechecked_reports["observations"] == clean["reports"]["report_id"].nunique()
-    assert again.rechecked_reports == {"reports": 0, "observations": 0, "tables": 0}
+    assert again.rechecked_reports == dict.fromkeys(again.datasets, 0)
     assert comparable(again) == comparable(clean_result)
 
 

@@ -59,7 +59,7 @@ TARGETS = {
 # None: nothing to score for that bar (no table gold; no matched figure with a stated period).
 FLOORS: dict[str, dict[str, float | None]] = {
     "caict-computing-power-index-2021": {
-        "text_f1": 0.939, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": None, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "caict-ott-data-security-2022": {
@@ -75,9 +75,9 @@ FLOORS: dict[str, dict[str, float | None]] = {
         "text_f1": 0.95, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
-    # Below target: ranges (gold: two figures, 0%-15%) and DORA's p. 9 table (0 of 8 cells).
+    # Below target: text F1, ranges (gold: two figures, "0%-15%"; a figure rule).
     "dora-state-of-devops-2021": {
-        "text_f1": 0.945, "chart_recall": 0.95, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
+        "text_f1": 0.945, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.95,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "jakarta-ee-developer-survey-2018": {
@@ -85,11 +85,11 @@ FLOORS: dict[str, dict[str, float | None]] = {
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "microsoft-sales-relationships-ebook": {
-        "text_f1": 0.829, "chart_recall": 0.95, "table_f1": None, "kind": 0.941, "qualifier": 0.882, "period": None,
+        "text_f1": 0.856, "chart_recall": 0.95, "table_f1": None, "kind": 0.944, "qualifier": 0.888, "period": None,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     "puppet-state-of-devops-2014": {
-        "text_f1": 0.918, "chart_recall": 0.95, "table_f1": 0.0, "kind": 0.95, "qualifier": 0.95, "period": 0.923,
+        "text_f1": 0.95, "chart_recall": 0.95, "table_f1": 0.9, "kind": 0.95, "qualifier": 0.95, "period": 0.923,
         "text_f1_vs_regex": 0.0, "chart_recall_vs_regex": 0.0,
     },
     # Chart recall 0.998 against the regex's 1.000: one label of 551.

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 
 def test_shared_corpus_meets_the_bar():
     sys.path.insert(0, str(ROOT))
-    from scripts.score_corpus import score
+    from pipelines.figures.evaluate import score
 
     done = score(as_json=True, shared=SHARED)
     assert done.returncode == 0, done.stderr

@@ -29,14 +29,13 @@ SHARED = ROOT.parent / "shared"
 PDFS = ("cisco-consumer-privacy-survey-2022", "caict-ott-data-security-2022", "dora-state-of-devops-2021")
 LINKS = ROOT / "tests" / "data" / "semantics_gold" / "links" / "shared_gold_links.jsonl"
 
-# Measured after the PDF layout layer (issue 12) and the per-report semantics in the build: search found
-# 35/40 (corpus 20/20, PDFs 15/20, was 13/20). The layout layer brings 96 more gold figures into reach
-# (390 matched, was 294), most from PDF pages the population rules were not tuned on, so population fell
-# from 0.92 to 0.85 (PDFs 0.99 -> 0.84) and on search hits from 0.91 to 0.86: below issue 15's 0.9,
-# recorded as floors, not targets. Raise them as the rules improve.
-FLOOR_HIT_AT_3 = {"all": 0.875, "corpus": 0.95, "pdf": 0.75}
-FLOOR_POPULATION_ON_HITS = 0.85
-FLOOR_POPULATION, FLOOR_TOPIC = 0.85, 0.85
+# Issue 15's bars: the expected figure in the top 3 for >= 90% of the questions, its population right
+# on >= 90% of those; population >= 0.9 and topic >= 0.85 on the annotated gold. Measured in session 4
+# (build of this module's fixture): 37/40 (corpus 20/20, PDFs 17/20), population on hits 0.973;
+# gold population 0.967, topic 0.874 (a training score: the held-out gold is scored apart).
+FLOOR_HIT_AT_3 = {"all": 0.9, "corpus": 0.95, "pdf": 0.85}
+FLOOR_POPULATION_ON_HITS = 0.9
+FLOOR_POPULATION, FLOOR_TOPIC = 0.9, 0.85
 
 FIGURES = [
     ("acme-2024", "en", 31.0, "First-response times fell below one hour for 31% of contacts."),
@@ -221,7 +220,7 @@ def test_population_and_topic_on_the_annotated_gold(shared_catalogue):
 def _fold(text: object) -> str:
     """score.py's folding (NFKC, pinyin glosses out, quotes folded, no whitespace, lower case)."""
     sys.path.insert(0, str(ROOT))
-    from scripts.score_corpus import clean_for_match
+    from pipelines.figures.evaluate import clean_for_match
 
     return clean_for_match(text)
 
@@ -252,3 +251,34 @@ def test_restates_and_previous_of_on_every_shared_gold_case(shared_catalogue):
             wrong.append(case)
     assert not wrong, wrong
     assert len(cases) == 25
+
+
+def test_the_index_is_built_once_per_published_version(catalogue, capsys, tmp_path, monkeypatch):
+    """The first query of a version stores its index (named by the release's content hash); later
+    queries read it and rank exactly as an index built for the query does."""
+    from pipelines import search as S
+
+    monkeypatch.setenv("CXBENCH_CACHE", str(tmp_path))
+    S._index.cache_clear()
+    first = top(capsys, catalogue, "satisfied consumers", "--limit", "5")
+    stored = list((tmp_path / "search").glob("*.sqlite"))
+    assert len(stored) == 1
+    built = stored[0].stat().st_mtime_ns
+    S._index.cache_clear()  # a new process: finds the stored index instead of building it
+    assert top(capsys, catalogue, "satisfied consumers", "--limit", "5") == first
+    assert stored[0].stat().st_mtime_ns == built
+    observations, reports = S._catalogue(str(catalogue), "latest")
+    in_memory = S.search(observations, "satisfied consumers", reports=reports, limit=5)
+    assert in_memory["observation_id"].tolist() == [r["observation_id"] for r in first]
+    S._index.cache_clear()
+
+
+def test_an_unwritable_cache_searches_in_memory(catalogue, capsys, tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CXBENCH_CACHE", str(blocked))
+    from pipelines import search as S
+
+    S._index.cache_clear()
+    assert top(capsys, catalogue, "recommend", "--limit", "1")[0]["value"] == 44.0
+    S._index.cache_clear()

@@ -65,11 +65,70 @@ def one(quote: str, stated_as: str, value: float = 40.0, reports: pd.DataFrame |
         ("Executives were clear: 58% named budget as the main barrier.", "58%", "en", "leaders", "sentence_owner"),
         ("75% 的被测电视存在已知安全漏洞。", "75%", "zh-Hans", "other", "owner_after"),
         ("88% of surveyed organizations saw extra costs.", "88%", "en", "businesses", "owner_after"),
+        ("該機器人同時保持了 81% 的高客戶滿意度 (CSAT)。", "81%", "zh-Hant", "consumers", "measured_after"),
+        ("然而,近一半(48%)的組織表示團隊有時會合作。", "48%", "zh-Hant", "businesses", "owner_after"),
+        ("组织规模也是一个因素。45% 的小型公司提到这是一个挑战。", "45%", "zh-Hans", "businesses", "owner_after"),
+        ("The vast majority of organizations (92%) agree.", "92%", "en", "businesses", "owner_bracketed"),
+        ("新规下企业可能面临罚款,数额高达其全球营业额的 4%。", "4%", "zh-Hans", "other", "owner_before"),
+        ("2021 年全年互联网异常广告流量占比为 10.1%。", "10.1%", "zh-Hans", "other", "owner_before"),
     ],
 )
 def test_population_rules(quote, figure, language, expected, rule):
     got = one(quote, figure, language=language)
     assert (got["population"], got["population_rule"]) == (expected, rule)
+
+
+def test_quoted_answers_and_company_sizes_name_no_one():
+    """An answer option in quotation marks and a company size are not whom the figure counts."""
+    got = one(
+        "其次是“解放员工,让他们从事更高级别的工作”(51%)。",
+        "51%",
+        language="zh-Hans",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "CX leaders survey"}]),
+    )
+    assert got["population"] != "employees"
+    got = one(
+        "22% of respondents are at companies with more than 10,000 employees and 7% are at companies "
+        "with 5,000-9,999 employees.",
+        "7%",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "DevOps report"}]),
+    )
+    assert got["population"] == "it_developers"
+
+
+def test_respondents_of_a_report_naming_none_are_the_sentence_people():
+    got = one(
+        "消费者对智能手机的使用增加了 29 个百分点,而 59% 的受访者更加保护自己的个人数据。",
+        "59%",
+        language="zh-Hans",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "数字支持"}]),
+    )
+    assert (got["population"], got["population_rule"]) == (
+        "consumers",
+        "owner_after+report_respondents+sentence_people",
+    )
+
+
+def test_a_practice_heading_makes_a_leaders_figure_a_business_one():
+    got = one(
+        "36% 的受访者提到了聊天机器人和情感分析。",
+        "36%",
+        language="zh-Hans",
+        section="投资于技术和工具",
+        reports=pd.DataFrame([{"report_id": "r1", "title": "数字客户体验领导者调查"}]),
+    )
+    assert got["population"] == "businesses" and got["population_rule"].endswith("practice_is_business")
+
+
+def test_the_earlier_value_of_a_pair_counts_whom_the_later_counts():
+    quote = "只有 12% 的组织认为团队“不经常合作”,比 13% 略有下降。"
+    rows = [
+        row(quote, "12%", 12.0, language="zh-Hans"),
+        row(quote, "13%", 13.0, char_start=23, language="zh-Hans", period="previous", year=2023),
+    ]
+    got = annotate(pd.DataFrame(rows), pd.DataFrame([{"report_id": "r1", "title": "领导者调查"}]), explain=True)
+    assert got.iloc[1]["previous_of"] is None and got.iloc[0]["previous_of"] == got.iloc[1]["observation_id"]
+    assert (got.iloc[1]["population"], got.iloc[1]["population_rule"]) == ("businesses", "paired_value")
 
 
 def test_customer_experience_names_no_customers():
@@ -301,3 +360,31 @@ def test_benchmarks_are_readable_by_every_reader(tmp_path):
     assert len(pd.read_parquet(path)) == len(bench) == pq.read_table(path).num_rows
     assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall() == [(len(bench),)]
     assert pl.read_parquet(path)["observation_ids"].list.len().sum() == sum(len(i) for i in bench["observation_ids"])
+
+
+def test_a_callout_read_as_prose_restates_the_sentence_on_its_page():
+    sentence = "Nonetheless, 65% said they have already lost some trust in organizations as a result of their AI use."
+    callout = "Use of AI by 65% organizations has already eroded trust in them"
+    rows = [row(sentence, "65%", 65.0, page=11), row(callout, "65%", 65.0, page=11, char_start=500)]
+    rows.append(row("Elsewhere, 65% of respondents said so.", "65%", 65.0, page=12, char_start=900))
+    got = annotate(pd.DataFrame(rows))
+    assert got["restates"].tolist() == [None, got.iloc[0]["observation_id"], None]
+
+
+def test_a_benchmark_of_a_figure_whose_population_is_unknown_is_typed_and_published():
+    """A null key part (no population, no year) stays a null, not a float NaN the Arrow schema refuses."""
+    from pipelines.build import add_benchmarks
+
+    rows = [row("Revenue grew to 40% of sales.", "40%", 40.0, observation_id="x1", year=None)]
+    observations = annotate(pd.DataFrame(rows)).assign(population=None)
+    bench = add_benchmarks({"observations": observations})["benchmarks"]
+    assert len(bench) == 1 and pd.isna(bench.iloc[0]["population"]) and pd.isna(bench.iloc[0]["year"])
+    assert list(bench.iloc[0]["observation_ids"]) == ["x1"]
+    assert pa.Table.from_pandas(bench, preserve_index=False).cast(schema.BENCHMARKS.arrow_schema()).num_rows == 1
+
+
+def test_a_report_without_text_figures_links_nothing():
+    """No text figure at all (a PDF of tables and chart labels): the restatement rules find nothing to link."""
+    rows = [row("Share of contacts", "38%", 38.0, source="chart", page=2, char_start=None)]
+    frame = pd.DataFrame(rows).astype({"quote": "large_string[pyarrow]"})  # as the catalogue reads it back
+    assert annotate(frame)["restates"].tolist() == [None]

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines.model import RawTable
 from pipelines.parse.html_tables import html_tables
-from pipelines.tables import data_table, parse_number, table_figures
+from pipelines.tables import cell_numbers, data_table, parse_number, table_figures
 
 
 @pytest.mark.parametrize(("text", "value", "unit", "signed"), [
@@ -30,6 +30,30 @@ def test_parse_number_rejects_text(text):
     assert parse_number(text) is None
 
 
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("41%", [(41.0, "percent", "=")]),
+    ("0%-15%", [(0.0, "percent", ">="), (15.0, "percent", "<=")]),  # a range: its two bounds
+    ("16–30%", [(16.0, "percent", ">="), (30.0, "percent", "<=")]),  # one unit for both ends
+    ("10 to 20", [(10.0, None, ">="), (20.0, None, "<=")]),
+    ("129 / 4.6%", [(129.0, None, "="), (4.6, "percent", "=")]),  # a count and its share
+    ("1,485 (16%)", [(1485.0, None, "="), (16.0, "percent", "=")]),
+    ("2019-2020", []),  # years, not a range of values
+    ("30-16%", []),  # bounds the wrong way round
+    ("3/4", []),  # a ratio is not a count with its share
+    ("6 months", []),
+])
+def test_cell_numbers(text, numbers):
+    assert [(n.value, n.unit, q) for n, q in cell_numbers(text)] == numbers
+
+
+def test_range_and_composite_cells_become_one_figure_per_number():
+    table = RawTable("p9t1", 9, [["Metric", "Elite", "High"], ["Change failure rate", "0%-15%", "129 / 4.6%"],
+                                 ["Deploys", "On-demand", "Weekly"]], header_rows=1)
+    got = [(f.value, f.unit, f.qualifier, f.column_label, f.stated_as) for f in table_figures(table)]
+    assert got == [(0.0, "percent", ">=", "Elite", "0%-15%"), (15.0, "percent", "<=", "Elite", "0%-15%"),
+                   (129.0, "count", "=", "High", "129 / 4.6%"), (4.6, "percent", "=", "High", "129 / 4.6%")]
+
+
 TABLE = RawTable("p2t1", 2, [
     ["Channel", "Satisfied (%)", "Satisfied (%)", "Change (pp)", "Replies"],
     ["", "2024", "2025", "", ""],
@@ -39,7 +63,7 @@ TABLE = RawTable("p2t1", 2, [
 
 
 def test_table_figures_labels_units_and_quotes():
-    figures = table_figures(TABLE, quote_context="Table 1: Satisfaction by channel")
+    figures = table_figures(TABLE, section="Satisfaction by channel")
     got = [(f.value, f.unit, f.kind, f.row_label, f.column_label, f.stated_as) for f in figures]
     assert got == [
         (62.0, "percent", "level", "Phone", "Satisfied (%) / 2024", "62"),
@@ -50,7 +74,11 @@ def test_table_figures_labels_units_and_quotes():
         (8.0, "percentage_points", "change", "Chat", "Change (pp)", "+8"),
         (950.0, "count", "level", "Chat", "Replies", "950"),
     ]
-    assert figures[0].quote == "Table 1: Satisfaction by channel: Phone, Satisfied (%) / 2024: 62"
+    # the quote is the row as printed (the table has no caption), the section the heading above it
+    assert {f.quote for f in figures[:4]} == {"Phone 62 58 -4 1,200"}
+    assert {f.section for f in figures} == {"Satisfaction by channel"}
+    captioned = RawTable("t1", None, TABLE.cells, header_rows=2, caption="Table 1: Satisfaction by channel")
+    assert {f.quote for f in table_figures(captioned)} == {"Table 1: Satisfaction by channel"}
     assert {(f.source, f.page, f.table_id) for f in figures} == {("table", 2, "p2t1")}
 
 

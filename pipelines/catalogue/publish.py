@@ -12,6 +12,7 @@ never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -32,7 +33,8 @@ from pipelines.catalogue.manifest import build_manifest, resource_entry, schema_
 from pipelines.catalogue.reader import format_checksums, verify_folder
 from pipelines.catalogue.state import CatalogueError, Released, json_bytes, released, repair_hint
 from pipelines.catalogue.storage import Store, sha256_hex
-from pipelines.schema import CATALOGUE_DATASETS, QUARANTINE, Dataset
+from pipelines.errors import describe_os_error
+from pipelines.schema import BENCHMARKS, CATALOGUE_DATASETS, QUARANTINE, Dataset
 
 if TYPE_CHECKING:
     import pandas as pd  # frames come in as DataFrames; pandas itself is not needed here
@@ -71,14 +73,16 @@ def publish(
 
     ``datasets`` defaults to ``pipelines.schema.CATALOGUE_DATASETS`` (tests pass altered schemas to
     exercise the bump rules). ``frames["quarantine"]`` holds the rows ``quality.quarantine.split``
-    held back; absent, nothing was held back and an empty quarantine is published. ``created``
+    held back; absent, nothing was held back and an empty quarantine is published; likewise an
+    absent ``frames["benchmarks"]`` (``pipelines.build.add_benchmarks`` derives it) publishes empty. ``created``
     defaults to $SOURCE_DATE_EPOCH or now, in UTC.
     """
     datasets = dict(datasets or CATALOGUE_DATASETS)
-    if QUARANTINE.name in datasets and QUARANTINE.name not in frames:
-        import pandas as pd
+    for derived in (QUARANTINE, BENCHMARKS):  # absent: nothing held back / no benchmarks derived
+        if derived.name in datasets and derived.name not in frames:
+            import pandas as pd
 
-        frames = {**frames, QUARANTINE.name: pd.DataFrame(columns=QUARANTINE.columns)}
+            frames = {**frames, derived.name: pd.DataFrame(columns=derived.columns)}
     missing = sorted(set(datasets) - set(frames))
     if missing:
         raise ValueError(f"frames missing for {missing}")
@@ -88,6 +92,52 @@ def publish(
     release_hash = combined_hash(hashes)
     counts = {n: t.num_rows for n, t in tables.items()}
     store = Store(root)
+    progress: dict[str, Any] = {}  # what is on disk so far, to say truthfully what a failure left behind
+    try:
+        return _publish_locked(
+            store, tables, datasets, hashes, release_hash, counts, progress,
+            validation=validation, build_info=build_info, sources=sources, failures=failures, name=name,
+            licenses=licenses, created=created,
+        )  # fmt: skip
+    except OSError as exc:  # a read-only folder, a full disk: one line that says what happened
+        raise _write_failure(store, exc, progress) from exc
+
+
+def _write_failure(store: Store, exc: OSError, progress: Mapping[str, Any]) -> CatalogueError:
+    """The error to report when writing failed part-way, after removing the half-written staging copy."""
+    staging = progress.get("staging")
+    if staging and not progress.get("moved"):
+        with contextlib.suppress(OSError):
+            store.remove_tree(staging)  # frees the space a full disk needs back
+    why = describe_os_error(exc)
+    if exc.filename is None and staging and not progress.get("moved"):
+        why += f" (writing version {progress['version']})"
+    if progress.get("released"):  # latest.json names the new version: it is out, only the index lags
+        return CatalogueError(
+            f"published {progress['version']} to {store.url}, but could not update {layout.INDEX} ({why});"
+            f" readers take the new version from {layout.LATEST}, the next publish or {repair_hint(store.url)}"
+            " rewrites the index"
+        )
+    return CatalogueError(f"cannot write to the catalogue {store.url}: {why}; the previous release is untouched")
+
+
+def _publish_locked(
+    store: Store,
+    tables: dict[str, pa.Table],
+    datasets: dict[str, Dataset],
+    hashes: dict[str, str],
+    release_hash: str,
+    counts: dict[str, int],
+    progress: dict[str, Any],
+    *,
+    validation: Mapping[str, Any],
+    build_info: Mapping[str, Any],
+    sources: Sequence[Mapping[str, Any]],
+    failures: Sequence[Mapping[str, Any]],
+    name: str,
+    licenses: Sequence[Mapping[str, Any]] | None,
+    created: dt.datetime | None,
+) -> PublishResult:
     with store.lock():
         _checkpoint("locked")
         state = released(store)
@@ -177,6 +227,7 @@ def publish(
         files[layout.CHECKSUMS] = format_checksums(files).encode()
 
         staging = f"{layout.STAGING}/{version}-{uuid.uuid4().hex}"
+        progress.update(staging=staging, version=version)
         for i, (file_name, data) in enumerate(files.items()):
             store.write_bytes(f"{staging}/{file_name}", data)
             if i == 0:
@@ -189,6 +240,7 @@ def publish(
         if store.exists(target):  # named by no pointer file: an unreleased leftover, replace it
             store.move_dir(target, f"{layout.STAGING}/leftover-{uuid.uuid4().hex}")
         store.move_dir(staging, target)
+        progress["moved"] = True
         _checkpoint("renamed")
         entry = {
             "version": version,
@@ -200,6 +252,7 @@ def publish(
             "content_hash": f"sha256:{release_hash}",
         }
         store.replace_file(layout.LATEST, json_bytes({"name": name, **entry}))
+        progress["released"] = True
         _checkpoint("released")
         _write_index(store, name, state, entry)
         _checkpoint("indexed")

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 import pandas as pd
 
-from pipelines.build import ExtractTask, Failure
+from pipelines.build import ExtractTask, Failure, add_benchmarks
 from pipelines.defs.resources import CxbenchSettings, ReportEngine
 from pipelines.incremental import (
     STATUS_COLUMNS,
@@ -157,6 +157,8 @@ def report_extracts(
     computed = [run.extracts[k] for k in run.computed]
     for key in sorted(run.ended)[:METADATA_ROWS]:
         context.log.warning(f"{key}: {run.extracts[key].failure.message}")
+    for key, why in sorted(run.unreadable.items())[:METADATA_ROWS]:
+        context.log.warning(f"{key}: stored extract {why}: extracted again")
     for extract in sorted(computed, key=lambda e: e.report_id)[:METADATA_ROWS]:
         for warning in extract.warnings:
             context.log.warning(f"{extract.report_id}: {warning}")
@@ -172,6 +174,7 @@ def report_extracts(
             "reused": len(run.reused),
             "failed": sum(1 for e in run.extracts.values() if not e.ok),
             "ended_by_limits": len(run.ended),
+            "recomputed_unreadable": dg.MetadataValue.json(dict(sorted(run.unreadable.items())[:METADATA_ROWS])),
             "extraction_seconds": round(seconds, 3),
             "map_wall_seconds": round(run.wall_seconds, 3),
             "engine_startup_seconds": round(run.startup_seconds, 3),
@@ -214,6 +217,10 @@ class GateWarmUp:
         "reports": dg.AssetOut(description="Published dataset: one row per report.", group_name="datasets"),
         "observations": dg.AssetOut(description="Published dataset: one row per stated figure.", group_name="datasets"),
         "tables": dg.AssetOut(description="Published dataset: raw cells of every table.", group_name="datasets"),
+        "benchmarks": dg.AssetOut(
+            description="Published dataset: one row per topic, measure, population, year and report.",
+            group_name="datasets",
+        ),
         "quarantine": dg.AssetOut(
             description="Rows held back by a row-level quality rule (an impossible percentage, a 1950 survey "
             "year): published beside the datasets instead of blocking the release.",
@@ -236,6 +243,7 @@ def datasets(
     # One odd figure never blocks the release: rows breaking a row-level rule are held back first, so the
     # blocking checks judge only what will be published (dataset-level rules still block).
     frames, quarantine = split(assemble_datasets(cxbench.work_store(), report_extracts))
+    frames = add_benchmarks(frames)  # from the kept figures only: no benchmark names a held-back one
     problems = registry_failures(source_registry)
     rows = status_rows(source_registry.specs, raw_snapshots, report_extracts, problems)
     status = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
@@ -246,7 +254,7 @@ def datasets(
         {"rows": len(quarantine), "preview": dg.MetadataValue.md(_preview(quarantine))}, output_name="quarantine"
     )
     context.add_output_metadata(status_metadata(status), output_name="report_status")
-    return frames["reports"], frames["observations"], frames["tables"], quarantine, status
+    return frames["reports"], frames["observations"], frames["tables"], frames["benchmarks"], quarantine, status
 
 
 def status_metadata(status: pd.DataFrame) -> dict:

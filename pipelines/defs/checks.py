@@ -23,7 +23,8 @@ from pipelines.quality import suite_names
 from pipelines.source_changes import code_version, latest_content_hash
 from pipelines.workstore import fingerprint
 
-DATASET_NAMES = ("reports", "observations", "tables")
+DATASET_NAMES = ("reports", "observations", "tables", "benchmarks")
+PREVIOUS_NAMES = ("reports", "observations", "tables")  # what the regression checks compare with
 GATE_STAGE = "quality_gate"
 GATE_RESULTS_KEPT = 50  # one per distinct input; older ones are history
 LAST_RUN = "_last_run"  # (run id, result) of the latest run's gate, overwritten each run
@@ -85,7 +86,7 @@ def run_quality_gate(settings: CxbenchSettings, frames: dict[str, pd.DataFrame],
 
     previous, changed = None, set()
     if latest_version(settings.catalogue_root):
-        previous = {n: load(n, version="latest", root=settings.catalogue_root) for n in DATASET_NAMES}
+        previous = {n: load(n, version="latest", root=settings.catalogue_root) for n in PREVIOUS_NAMES}
         before = dict(zip(previous["reports"]["report_id"], previous["reports"]["content_sha256"], strict=True))
         now = dict(zip(frames["reports"]["report_id"], frames["reports"]["content_sha256"], strict=True))
         changed = {rid for rid in before.keys() | now.keys() if before.get(rid) != now.get(rid)}
@@ -121,9 +122,11 @@ def quality_gate(
     reports: pd.DataFrame,
     observations: pd.DataFrame,
     tables: pd.DataFrame,
+    benchmarks: pd.DataFrame,
 ):
     """One Great Expectations / integrity check per Dagster asset check; the gate runs once."""
-    result = gate_result(cxbench, {"reports": reports, "observations": observations, "tables": tables})
+    frames = {"reports": reports, "observations": observations, "tables": tables, "benchmarks": benchmarks}
+    result = gate_result(cxbench, frames)
     rechecked = ", ".join(f"{k} {v}" for k, v in getattr(result, "rechecked_reports", {}).items())
     context.log.info(
         f"quality gate: {len(result.results)} checks, {len(result.failed())} failed; "

@@ -26,12 +26,13 @@ def catalogue_release(
     reports: pd.DataFrame,
     observations: pd.DataFrame,
     tables: pd.DataFrame,
+    benchmarks: pd.DataFrame,
     quarantine: pd.DataFrame,
     report_status: pd.DataFrame,
 ) -> dict[str, Any]:
     from pipelines.catalogue import publish
 
-    frames = {"reports": reports, "observations": observations, "tables": tables}
+    frames = {"reports": reports, "observations": observations, "tables": tables, "benchmarks": benchmarks}
     quality_gate = gate_result(cxbench, frames)
     if reports.empty:
         raise dg.Failure(description="no report got through every stage; nothing to publish")

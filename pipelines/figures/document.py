@@ -1,5 +1,7 @@
 """The cleaned document that figure extraction reads: one home for its shape and offset lookups.
 
+Belongs here: ``CleanDocument`` and lookups by offset (page, section); nothing that reads words.
+
 Offsets everywhere (figures' char_start/char_end, headings, page spans) refer to ``text``; the
 matching copy ``norm`` has exactly the same length so a match found in it is an offset into
 ``text`` as well.

@@ -1,33 +1,24 @@
-"""The answer option a figure belongs to: “極其重要”(40%), 19% 的受訪者希望投資“…”, "very important" (41%).
+"""Label resolver: the answer option a share belongs to: “極其重要”(40%), "very important" (41%).
 
-Rules, in order, within the figure's sentence (only percent-like figures take part):
-1. a quote right before the figure (“X”(40%), “X”以 36%)                              -> X
-2. the nearest quote between the previous figure and this one, with no ; or sentence end
-   between, not already the previous figure's label, and not one of several options joined
-   by 或/和/or/and (“非常重要”或“比較重要” has no single label)                             -> X
-3. a quote after it, before the next ; or sentence end, with no other figure between and
-   not owned by a figure after it in its clause (“Y”(36%), “Y”上升了 9%)              -> X
-4. a figure that continues the previous one (a change, an earlier level, 达到 N% / 上升到今年的 N%,
-   the second of a parenthesised pair, 这一比例 N%: the same share of another group) takes the
-   previous figure's label
-5. a figure restated in brackets right after it in the same clause (将近一半的受访者(49%)) and
-   its restatement share one label, whichever of the two found it
-Quoted statements longer than ``MAX_LABEL`` characters are not answer options; punctuation
-inside the closing quote ("excellent,") is not part of the option.
+Belongs here: the label rules, which read a sentence's quoted phrases (only percent-like figures
+take part). ``RULES`` lists them in the order they apply: the first four per figure, the first
+that answers decides; then two passes over the sentence; then one across sentences.
+Quoted statements longer than ``MAX_LABEL`` characters are not answer options; punctuation inside
+the closing quote ("excellent,") is not part of the option.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipelines.figures.quotes import QUOTED
+from pipelines.figures.clauses import HARD_BREAK, OPTION_CLAUSE
 
 MAX_LABEL = 40  # as long as ``QUOTED`` reads: "agents who don't have my history" is an option
 MAX_GAP = 60  # 'only 21% of consumers rated their most recent experience as "excellent"'
 _RIGHT_BEFORE = re.compile(r"\s*(?:[((]|以|占|为|at|with|:)?\s*")
 _OWNED = re.compile(r"\s*[((]?\s*[\d一二三四五六七八九十百半]")
-_HARD_BREAK = re.compile(r"[;。!?!?\n]")
-_CLAUSE_BREAK = re.compile(r"[,;。!?!?\n—–]")
+# Quoted phrases that may be answer options (read on the matching copy: full-width quotes stay as they are)
+QUOTED = re.compile(r"“([^“”\n]{1,40})”|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』|\"([^\"\n]{1,40})\"")
 _PAIR_OPEN = re.compile(r"\s*[((]\s*")
 _PAIR_SECOND = re.compile(r"[((][^()()]*[,、/][^()()]*$")
 _REACH = re.compile(
@@ -80,8 +71,159 @@ def _subject_of_next(norm: str, quote_end: int, figures: list[tuple[int, int, bo
         return False  # '"excellent," a figure that…': the comma inside the quote closes its clause
     for fs, _, _ in figures[i + 1 :]:
         if fs >= quote_end:
-            return not _CLAUSE_BREAK.search(norm, quote_end, fs) and not _CONJUNCTION.match(norm, quote_end, fs)
+            return not OPTION_CLAUSE.breaks_between(norm, quote_end, fs) and not _CONJUNCTION.match(norm, quote_end, fs)
     return False
+
+
+class _Sentence:
+    """What the label rules read about one sentence: its quotes, its figures and the labels found so far."""
+
+    __slots__ = ("claimed", "e", "figures", "labels", "norm", "quotes", "s", "text")
+
+    def __init__(self, text: str, norm: str, sentence: tuple[int, int], figures: list[tuple[int, int, bool]]) -> None:
+        self.text, self.norm = text, norm
+        self.s, self.e = sentence
+        self.quotes = quoted_spans(norm, self.s, self.e)
+        self.figures = figures  # (start, end, continues_previous)
+        self.labels: list[str | None] = []
+        self.claimed: set[tuple[int, int]] = set()
+
+    def quotes_before(self, i: int) -> list[int]:
+        """Indexes of the quotes between the previous figure (or the sentence start) and figure ``i``."""
+        prev_end = self.figures[i - 1][1] if i > 0 else self.s
+        fs = self.figures[i][0]
+        return [k for k, q in enumerate(self.quotes) if prev_end <= q[0] and q[1] <= fs]
+
+
+def quote_right_before(st: _Sentence, i: int) -> tuple[int, int] | None:
+    """A quote right before the figure (“X”(40%), “X”以 36%, "X": 40%) is its option.
+
+    Example: 認為“極其重要”(40%)的企業最多。 -> 40%: label=極其重要
+    """
+    before = st.quotes_before(i)
+    if before and _RIGHT_BEFORE.fullmatch(st.norm, st.quotes[before[-1]][1], st.figures[i][0]):
+        return st.quotes[before[-1]]
+    return None
+
+
+def nearest_quote_since_previous(st: _Sentence, i: int) -> tuple[int, int] | None:
+    """The nearest quote since the previous figure, with no ; or sentence end between.
+
+    Not the previous figure's own option, and not one of several options joined by 或/和/or/and
+    (“非常重要”或“比較重要” has no single label).
+
+    Example: 選擇“線上客服”的受訪者佔 35%。 -> 35%: label=線上客服
+    """
+    before = st.quotes_before(i)
+    if not before:
+        return None
+    k = before[-1]
+    q = st.quotes[k]
+    if q in st.claimed or _joined(st.norm, st.quotes, k) or HARD_BREAK.breaks_between(st.norm, q[1], st.figures[i][0]):
+        return None
+    return q
+
+
+def quote_after_in_clause(st: _Sentence, i: int) -> tuple[int, int] | None:
+    """A quote after the figure, before the next ; or sentence end, with no other figure between it.
+
+    Not owned by a figure after it in its clause (“Y”(36%), “Y”上升了 9%); English states the option
+    after its figure ('46% were "very satisfied"').
+
+    Example: Only 21% rated their experience as "excellent". -> 21%: label=excellent
+    """
+    norm, figures, quotes = st.norm, st.figures, st.quotes
+    _fs, fe, _ = figures[i]
+    after = [k for k, q in enumerate(quotes) if q[0] >= fe]
+    if not after:
+        return None
+    next_start = figures[i + 1][0] if i + 1 < len(figures) else st.e
+    paired_next = i + 1 < len(figures) and _PAIR_OPEN.fullmatch(norm, fe, next_start)
+    qs, qe = quotes[after[0]]
+    limit = st.e
+    if i + 1 < len(figures):
+        limit = figures[i + 2][0] if paired_next and i + 2 < len(figures) else next_start
+        limit = st.e if paired_next and i + 2 >= len(figures) else limit
+    gap = norm[fe:qs]
+    if (
+        qs <= limit
+        and len(gap) <= MAX_GAP
+        and not HARD_BREAK.breaks_in(gap)
+        and not _OWNED.match(norm, qe)
+        and not _subject_of_next(norm, qe, figures, i)
+        and not _joined(norm, quotes, after[0])
+    ):
+        return qs, qe
+    return None
+
+
+def continues_previous(st: _Sentence, i: int) -> str | None:
+    """A figure that continues the previous one takes the previous figure's label.
+
+    A change or an earlier level, 达到 N% / 上升到今年的 N%, the second of a parenthesised pair,
+    这一比例 N% (the same share of another group). Applies only where no quote rule found a quote.
+
+    Example: 選擇“線上客服”的比例從 35% 上升到 41%。 -> 41%: label=線上客服
+    """
+    if i == 0:
+        return None
+    norm, s = st.norm, st.s
+    fs, _, continues = st.figures[i]
+    prev_end = st.figures[i - 1][1]
+    if (
+        continues
+        or _REACH.search(norm, max(s, fs - 16), fs)
+        or _PAIR_SECOND.search(norm, max(s, fs - 12), fs)
+        or _refers_to_share(norm, OPTION_CLAUSE.clause_start(norm, prev_end, fs), fs)
+    ):
+        return st.labels[i - 1]
+    return None
+
+
+def listed_respectively(st: _Sentence) -> None:
+    """Options listed, then figures tied to them in order by 分别/各自/respectively.
+
+    The first run of figures must match the options one to one; a later run in its own clause
+    (分别比去年上升 3%、下降 2% 和持平) may be shorter, as a list ends with a word (持平) for no change.
+
+    Example: “价格”“质量”“服务”分别被 71%、66% 和 49% 的受访者选中。 -> 66%: label=质量
+    """
+    _pair_respectively(st.text, st.norm, (st.s, st.e), st.quotes, st.figures, st.labels)
+
+
+def restated_in_brackets(st: _Sentence) -> None:
+    """A figure restated in brackets right after it in the same clause shares one label with its restatement.
+
+    Example: 将近一半的受访者(49%)选择“自助服务”。 -> 一半: label=自助服务
+    """
+    labels, figures = st.labels, st.figures
+    for i in range(len(figures) - 1):
+        one_unlabelled = (labels[i] is None) != (labels[i + 1] is None)
+        if one_unlabelled and _RESTATED.fullmatch(st.norm, figures[i][1], figures[i + 1][0]):
+            labels[i] = labels[i + 1] = labels[i] or labels[i + 1]
+
+
+def carried_from_previous_sentence(norm: str, sentence_start: int, first_start: int, carried: tuple[int, str] | None,
+                                   first_label: str | None) -> str | None:
+    """A sentence that opens by restating a share (这个比例, this share) takes the previous sentence's last label.
+
+    Only when the previous sentence ends right before it, in the same paragraph.
+
+    Example: 有 35% 的人选择“线上客服”。50 岁以上的受访者里,这个比例高达 41%。 -> 41%: label=线上客服
+    """
+    if (
+        first_label is None and carried and sentence_start - carried[0] <= _CARRY_REACH
+        and norm.find("\n", carried[0], sentence_start) < 0
+        and restates_previous_share(norm, sentence_start, first_start)
+    ):
+        return carried[1]
+    return None
+
+
+_QUOTE_RULES = (quote_right_before, nearest_quote_since_previous, quote_after_in_clause)
+OTHERWISE = "no label"
+RULES = (*_QUOTE_RULES, continues_previous, listed_respectively, restated_in_brackets, carried_from_previous_sentence)
+_CARRY_REACH = 40  # a label carries into the next sentence only when it follows right after, same paragraph
 
 
 def assign_labels(
@@ -91,68 +233,38 @@ def assign_labels(
     figures: list[tuple[int, int, bool]],
 ) -> list[str | None]:
     """Labels for the figures of one sentence; ``figures`` are (start, end, continues_previous)."""
-    s, e = sentence
-    quotes = quoted_spans(norm, s, e)
-    if not quotes:
+    st = _Sentence(text, norm, sentence, figures)
+    if not st.quotes:
         return [None] * len(figures)
-    labels: list[str | None] = []
-    claimed: set[tuple[int, int]] = set()
-    for i, (fs, fe, continues) in enumerate(figures):
-        label_at: tuple[int, int] | None = None
-        prev_end = figures[i - 1][1] if i > 0 else s
-        next_start = figures[i + 1][0] if i + 1 < len(figures) else e
-        paired_next = i + 1 < len(figures) and _PAIR_OPEN.fullmatch(norm, fe, next_start)
-        before = [k for k, q in enumerate(quotes) if prev_end <= q[0] and q[1] <= fs]
-        after = [k for k, q in enumerate(quotes) if q[0] >= fe]
-        # 1. quote right before
-        if before and _RIGHT_BEFORE.fullmatch(norm, quotes[before[-1]][1], fs):
-            label_at = quotes[before[-1]]
-        # 2. nearest quote since the previous figure, same clause run, not the previous figure's own
-        if label_at is None and before:
-            k = before[-1]
-            if (
-                quotes[k] not in claimed
-                and not _joined(norm, quotes, k)
-                and not _HARD_BREAK.search(norm, quotes[k][1], fs)
-            ):
-                label_at = quotes[k]
-        # 3. quote after in the same clause run
-        if label_at is None and after:
-            qs, qe = quotes[after[0]]
-            limit = e
-            if i + 1 < len(figures):
-                limit = figures[i + 2][0] if paired_next and i + 2 < len(figures) else next_start
-                limit = e if paired_next and i + 2 >= len(figures) else limit
-            gap = norm[fe:qs]
-            if (
-                qs <= limit
-                and len(gap) <= MAX_GAP
-                and not _HARD_BREAK.search(gap)
-                and not _OWNED.match(norm, qe)
-                and not _subject_of_next(norm, qe, figures, i)
-                and not _joined(norm, quotes, after[0])
-            ):
-                label_at = (qs, qe)
-        if label_at is not None:
-            claimed.add(label_at)
+    for i in range(len(figures)):
+        label_at = None
+        for rule in _QUOTE_RULES:
+            label_at = rule(st, i)
+            if label_at is not None:
+                st.claimed.add(label_at)
+                break
         label = text[label_at[0] + 1 : label_at[1] - 1].strip().rstrip(_LABEL_PUNCT) if label_at else None
-        # 4. continuation of the previous figure
-        if label is None and i > 0 and (
-            continues
-            or _REACH.search(norm, max(s, fs - 16), fs)
-            or _PAIR_SECOND.search(norm, max(s, fs - 12), fs)
-            or _refers_to_share(norm, _clause_start(norm, prev_end, fs), fs)
-        ):
-            label = labels[i - 1]
-        labels.append(label or None)
-    # 6. “A”“B”“C”分别被 71%、66% 和 49%…: options listed, then figures tied to them in order
-    _pair_respectively(text, norm, (s, e), quotes, figures, labels)
-    # 5. a figure and its bracketed restatement share one label
-    for i in range(len(figures) - 1):
-        one_unlabelled = (labels[i] is None) != (labels[i + 1] is None)
-        if one_unlabelled and _RESTATED.fullmatch(norm, figures[i][1], figures[i + 1][0]):
-            labels[i] = labels[i + 1] = labels[i] or labels[i + 1]
-    return labels
+        if label is None:
+            label = continues_previous(st, i)
+        st.labels.append(label or None)
+    listed_respectively(st)
+    restated_in_brackets(st)
+    return st.labels
+
+
+def label_sentences(
+    text: str, norm: str, by_sentence: dict[tuple[int, int], list[tuple[int, int, bool, int]]], figures: list
+) -> None:
+    """Set ``label`` on the figures of each sentence (members: start, end, continues_previous, index)."""
+    carried: tuple[int, str] | None = None  # (end, label) of the last sentence whose figures ended labelled
+    for sentence, members in by_sentence.items():
+        labels = assign_labels(text, norm, sentence, [(s, e, cont) for s, e, cont, _ in members])
+        carry = carried_from_previous_sentence(norm, sentence[0], members[0][0], carried, labels[0])
+        if carry is not None:
+            labels[0] = carry
+        for (_, _, _, idx), label in zip(members, labels, strict=True):
+            figures[idx].label = label
+        carried = (sentence[1], labels[-1]) if labels[-1] else None
 
 
 def _option_lists(norm: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -199,7 +311,8 @@ def _pair_respectively(
         for run in runs:
             lo = figures[run[0]][0]
             hi = figures[run[-1]][1]  # English lists its figures with commas: "62%, 58% and 37% respectively"
-            clause = norm[_clause_start(norm, quotes[last][1], lo) : _clause_end(norm, hi, stop)]
+            lo, hi = OPTION_CLAUSE.clause_start(norm, quotes[last][1], lo), OPTION_CLAUSE.clause_end(norm, hi, stop)
+            clause = norm[lo:hi]
             tied = _RESPECTIVELY.search(clause) is not None
             if tied and (len(run) == len(options) or (matched and 2 <= len(run) < len(options))):
                 for i, option in zip(run, options, strict=False):
@@ -207,23 +320,11 @@ def _pair_respectively(
                 matched = True
 
 
-def _clause_end(norm: str, lo: int, hi: int) -> int:
-    """Offset of the first clause break in norm[lo:hi] (or hi)."""
-    m = _CLAUSE_BREAK.search(norm, lo, hi)
-    return m.start() if m else hi
-
-
 def restates_previous_share(norm: str, sentence_start: int, fs: int) -> bool:
     """Whether the figure's clause refers back to a share (这个比例, this share) stated before it."""
-    return _refers_to_share(norm, _clause_start(norm, sentence_start, fs), fs)
+    return _refers_to_share(norm, OPTION_CLAUSE.clause_start(norm, sentence_start, fs), fs)
 
 
 def _refers_to_share(norm: str, clause_start: int, fs: int) -> bool:
     """这一比例 N%, or a clause opening on 比例在/占比为: the figure restates the previous figure's share."""
     return bool(_SAME_SHARE.search(norm, clause_start, fs) or _SHARE_OPENS_CLAUSE.match(norm, clause_start, fs))
-
-
-def _clause_start(norm: str, lo: int, hi: int) -> int:
-    """Offset after the last clause break in norm[lo:hi] (or lo): where the figure's clause starts."""
-    breaks = list(_CLAUSE_BREAK.finditer(norm, lo, hi))
-    return breaks[-1].end() if breaks else lo

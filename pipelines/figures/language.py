@@ -1,4 +1,8 @@
-"""Document-level facts read from the text itself: language and script, survey year."""
+"""Document-level facts read from the text itself: language and script, survey year.
+
+Belongs here: facts about a whole document, used when its registry entry does not state them; the
+detected language then picks the lexicons the figure rules read (``lexicons.files_for``).
+"""
 
 from __future__ import annotations
 

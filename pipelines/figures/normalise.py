@@ -1,5 +1,8 @@
 """The matching copy of a text: width-folded, Simplified, lower-case, and exactly as long as the text.
 
+Belongs here: the character-level normalisation every rule and lexicon relies on (so a lexicon
+spells each word once: Simplified, lower case, half width), nothing language-specific beyond it.
+
 Keeping the length lets every rule run on one spelling (％ -> %, 個 -> 个, Percent -> percent)
 while the offsets it finds still point into the original-script text users see in quotes.
 """

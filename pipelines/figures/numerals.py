@@ -1,5 +1,7 @@
 """Numbers written in words or digits -> float: Chinese numerals (through cn2an), English number words.
 
+Belongs here: turning a captured number into a value; where numbers stand is ``patterns``' concern.
+
 Only ever applied to spans the figure patterns captured, so a parser failure means "not a figure"
 (None), never an exception.
 """

@@ -1,5 +1,7 @@
 """Which word list ends a short text window: the fast way to read the words right before a figure.
 
+Belongs here: the ``EndsWith`` matcher the lexicons compile their word lists into; no words.
+
 A regex searched over a window with a trailing ``$`` retries every start position; matching the
 reversed window against reversed word lists is one anchored ``match`` instead (about 20x faster
 here), which is what keeps the context rules near regex-scan speed.

@@ -26,8 +26,10 @@ import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from pipelines.errors import ReportError
@@ -37,6 +39,7 @@ from pipelines.ingest.sniff import SNIFF_HEAD_BYTES, is_pdf, sniff_format
 from pipelines.ingest.urls import (
     FETCHED_SCHEMES,
     AllowedPrivate,
+    checked_addresses,
     private_addresses_allowed,
     refuse_private_host,
     require_fetchable,
@@ -146,7 +149,9 @@ def _download_with_retries(
 ) -> tuple[_Download, int]:
     headers = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate", **validators}
     hooks = {"response": [_refuse_foreign_redirect]}
-    with httpx.Client(follow_redirects=False, headers=headers, event_hooks=hooks, verify=_tls_context()) as client:
+    with httpx.Client(
+        follow_redirects=False, headers=headers, event_hooks=hooks, transport=_transport(policy)
+    ) as client:
         for attempt in range(1, policy.retries + 2):
             try:
                 return _download_once(client, url, policy, deadline), attempt
@@ -189,6 +194,49 @@ def _download_once(client: httpx.Client, url: str, policy: FetchPolicy, deadline
             raise ReportError("fetch", f"{current}: the body cannot be decompressed: {exc}") from exc
         except httpx.InvalidURL as exc:
             raise ReportError("fetch", f"invalid URL {current}: {exc}") from exc
+
+
+class _CheckedNetwork(httpcore.SyncBackend):
+    """Connections that go only where the private-address check looked (no DNS rebinding).
+
+    The client would otherwise resolve the host a second time to connect, and a hostile name can
+    answer a public address to the check and 127.0.0.1 to the connection. Here each connection
+    resolves its host once, checks every address, and connects to one of those; TLS still verifies
+    the certificate against the host name (httpcore passes it as the server name, not the address).
+    """
+
+    def __init__(self, allowed: AllowedPrivate) -> None:
+        self.allowed = allowed
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        error: Exception | None = None
+        for address in checked_addresses(host, self.allowed, f"{host}:{port}"):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:  # e.g. no IPv6 route: try the next checked address
+                error = exc
+        raise error or httpcore.ConnectError(f"no address for {host}")
+
+
+def _transport(policy: FetchPolicy) -> httpx.HTTPTransport:
+    """httpx's transport, connecting through ``_CheckedNetwork`` unless every address is allowed.
+
+    httpx does not take a network backend itself; its transport is a thin layer over an httpcore
+    pool, so the pool is rebuilt with the backend (httpcore's public ``network_backend``).
+    """
+    transport = httpx.HTTPTransport(verify=_tls_context())
+    if policy.allow_private_addresses is not True:
+        transport._pool = httpcore.ConnectionPool(  # private attribute: see the docstring
+            ssl_context=_tls_context(), network_backend=_CheckedNetwork(policy.allow_private_addresses)
+        )
+    return transport
 
 
 @functools.cache

@@ -96,26 +96,37 @@ def refuse_private_host(url: str, allowed: AllowedPrivate = False) -> None:
     loopback, link-local, multicast, reserved or unspecified address.
 
     Every address the name resolves to must be public: an attacker's DNS name may return a public
-    and a private address and let the connection pick. (A name that resolves differently a moment
-    later can still slip through; the addresses are checked, not pinned.)
+    and a private address and let the connection pick. This early check names the URL in the
+    error; the fetch itself connects only to addresses ``checked_addresses`` passed at connect
+    time (``pipelines.ingest.fetch``), so a name that answers differently a moment later (DNS
+    rebinding) cannot reach a private address either.
     """
-    if allowed is True:
-        return
-    networks = [ipaddress.ip_network(n, strict=False) for n in allowed or ()]
-    host = split_url(url).hostname or ""
+    if allowed is not True:
+        checked_addresses(split_url(url).hostname or "", allowed, url)
+
+
+def checked_addresses(host: str, allowed: AllowedPrivate, what: str) -> list[str]:
+    """Resolve ``host`` once and return its addresses, all of them public (or in ``allowed``);
+    ``ReportError("fetch", ...)`` naming ``what`` otherwise. Connect only to what this returns."""
+    networks = [] if allowed is True else [ipaddress.ip_network(n, strict=False) for n in allowed or ()]
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise ReportError("fetch", f"cannot resolve host {host!r} of {url}: {exc}") from None
+        raise ReportError("fetch", f"cannot resolve host {host!r} of {what}: {exc}") from None
+    found: list[str] = []
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        raw = str(info[4][0])
+        address = ipaddress.ip_address(raw.split("%", 1)[0])
         mapped = getattr(address, "ipv4_mapped", None)
         address = mapped or address
-        if any(address in network for network in networks):
+        if raw not in found:
+            found.append(raw)
+        if allowed is True or any(address in network for network in networks):
             continue
         if not address.is_global or address.is_multicast:
             raise ReportError(
                 "fetch",
-                f"{url} points at {address}, a private, loopback or link-local address: refused "
+                f"{what} points at {address}, a private, loopback or link-local address: refused "
                 f"(set {ALLOW_PRIVATE_ENV}=1, or to a list of networks, to fetch from your own network)",
             )
+    return found

@@ -1,6 +1,6 @@
 """Chart data labels and big-number callouts: numbers standing alone on a PDF page.
 
-Works on the positioned segments of one page (``pipelines.parse.pdf.Segment``). A segment that is
+Works on the positioned segments of one page (``pipelines.parse.segments.Segment``). A segment that is
 nothing but a percentage (or percentage points) and does not sit inside a paragraph is a chart
 figure. Its quote and section are the nearest heading above it; its label is the category text
 beside it (under the bar, or left of it on the same line). Callouts whose words finish the
@@ -14,13 +14,10 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pipelines.model import Figure
+from pipelines.parse.segments import Segment
 from pipelines.tables import parse_number
-
-if TYPE_CHECKING:
-    from pipelines.parse.pdf import Segment
 
 STATED_SHARE = re.compile(r"\d\s*[%％]")
 FIGURE_TITLE = re.compile(r"^(figure|fig\.|chart|exhibit|graph|图|圖|表)\s*\S*", re.IGNORECASE)

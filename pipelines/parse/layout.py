@@ -17,6 +17,9 @@ person reads, before charts and prose are told apart (``pipelines.parse.charts``
 5. ``callouts``: a big bare number with smaller words starting right of it or under it
    ("73%" over "of respondents used / on-demand self-service, / a 16% increase from 2019") is
    one sentence, read as prose, so its quote is the caption and not a heading nearby.
+6. ``lead_ins``: a big bare number right under smaller lines whose sentence it finishes
+   ("Infosys saw a / year-over-year / sales increase of" over "87%") is that sentence, read
+   as prose, caption first, with any lower-case lines under the number that finish it.
 
 What is left goes to the chart reader (bare numbers as data labels) and to the page text.
 Each rule is a pure function of segments; an example stands in each docstring and in
@@ -29,13 +32,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from pipelines.figures.meaning import BOUND_WORDS
+from pipelines.figures.qualifier import BOUND_WORDS
+from pipelines.parse.segments import CJK, Segment
 from pipelines.tables import parse_number
-
-if TYPE_CHECKING:
-    from pipelines.parse.pdf import Segment
 
 WORD_SPACE = 0.8  # widest gap inside a line, in units of the font size (justified text stretches spaces)
 GLUED = 0.25  # a gap narrower than this (font size units) is kerning, not a space: "1" "0%" -> "10%"
@@ -44,7 +44,6 @@ CONTINUATION_RATIO = 1.3  # ... or this many times, when its caption goes on in 
 CAPTION_LINES = 6  # a callout caption longer than this is prose that happens to sit under a number
 SENTENCE_END = re.compile(r"[.!?。！？]$")
 _BARE = re.compile(r"[-+]?\d[\d,.]*\s*(?:%|％|x|×)?|\d{1,2}\s+(?:in|out of)\s+\d{1,3}")  # "73%", "2 in 5"
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def join_runs(segments: Sequence[Segment]) -> list[Segment]:
@@ -54,8 +53,6 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
     1 pt apart on one baseline become one run; "73%" at 40 pt beside "of respondents" at 12 pt
     stays two runs, since the callout rule reads them together later.
     """
-    from pipelines.parse.pdf import Segment
-
     out: list[Segment] = []
     first: list[int] = []  # input position of each output run, so the content order survives
     rows: dict[int, list[int]] = {}  # runs by the 4 pt band of their first segment's centre
@@ -82,7 +79,7 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
             continue
         left = out[target]
         size = max(min(_size(left), _size(segment)), 1.0)
-        cjk = _CJK.search(left.text[-1]) and _CJK.search(segment.text[0])
+        cjk = CJK.search(left.text[-1]) and CJK.search(segment.text[0])
         glue = "" if segment.x0 - left.x1 < GLUED * size or cjk else " "
         # the run takes the size most of its width is set in: digits and Latin words in
         # another font inside Chinese prose have other glyph boxes, and must not make the line
@@ -130,16 +127,19 @@ def axis_ticks(segments: Sequence[Segment]) -> set[int]:
             numbers.append((segment, number.value))
     ticks: set[int] = set()
     rows: dict[int, list] = {}
-    cols: dict[int, list] = {}
+    rights: dict[int, list] = {}  # a y axis left of its plot is set flush right ...
+    lefts: dict[int, list] = {}  # ... and one right of it flush left ("0%" under "20%" on CAICT p. 19)
     for segment, value in numbers:
         rows.setdefault(round((segment.y0 + segment.y1) / 2 / 2), []).append((segment, value))
-        cols.setdefault(round(segment.x1 / 3), []).append((segment, value))
+        rights.setdefault(round(segment.x1 / 3), []).append((segment, value))
+        lefts.setdefault(round(segment.x0 / 3), []).append((segment, value))
     for key, group in rows.items():
         near = group + rows.get(key + 1, []) + rows.get(key - 1, [])
         ticks |= _even_scale(near, lambda s: (s.x0 + s.x1) / 2)
-    for key, group in cols.items():
-        near = group + cols.get(key + 1, []) + cols.get(key - 1, [])
-        ticks |= _even_scale(near, lambda s: (s.y0 + s.y1) / 2)
+    for cols in (rights, lefts):
+        for key, group in cols.items():
+            near = group + cols.get(key + 1, []) + cols.get(key - 1, [])
+            ticks |= _even_scale(near, lambda s: (s.y0 + s.y1) / 2)
     return ticks
 
 
@@ -176,10 +176,11 @@ def _round_scale(step: float, values: list[float]) -> bool:
 
     Data labels of neighbouring bars can step evenly by chance ("74%" "75%" "76%" in a column);
     axis scales step by 1, 2, 2.5 or 5 times a power of ten, and three ticks alone step by 5 or more.
+    A scale of four or more ticks from zero may take any whole step ("0% 15% 30% 45%", CAICT p. 10).
     """
     exponent = 10 ** math.floor(math.log10(step))
     if not any(math.isclose(step, m * exponent) for m in (1, 2, 2.5, 5)):
-        return False
+        return len(values) >= 4 and values[0] == 0 and step.is_integer()
     if not all(math.isclose(v / step, round(v / step), abs_tol=1e-6) for v in values):
         return False
     return len(values) >= 5 or step >= 5
@@ -227,9 +228,73 @@ def callouts(segments: Sequence[Segment]) -> list[tuple[Segment, list[Segment]]]
     return found
 
 
+_OPEN_END = re.compile(r"[a-z\u3400-\u9fff,\-–—]$")  # a line that stops mid-sentence
+
+
+_RANGE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*%?\s*[-–—]\s*\d+(?:\.\d+)?\s*[%％]")  # "15–20%"
+
+
+def lead_ins(segments: Sequence[Segment],
+             taken: set[int] | None = None) -> list[tuple[list[Segment], Segment, list[Segment]]]:
+    """Rule 6: big bare numbers that finish the sentence of the smaller lines right above them.
+
+    Example: "Infosys saw a" / "year-over-year" / "sales increase of" (22 pt, flush left) over
+    "87%" (48 pt) reads "Infosys saw a year-over-year sales increase of 87%" (Microsoft p. 12),
+    not a chart label under the page's last heading. The line right above the number is
+    aligned with it (flush left or centred), stops mid-sentence (a lower-case word or a
+    comma, never a heading's colon), and is at most 1/1.6 of the number's size; lines above it
+    join while they are aligned, the same size, a line apart and do not end a sentence. Lines
+    under the number that go on in lower case finish the sentence ("administrative time by" /
+    "15–20%" / "which means each seller / would gain ... each day.", Microsoft p. 10).
+    """
+    taken = set(taken or ())
+    found = []
+    open_ended = [s for s in segments if _OPEN_END.search(s.text.strip())]
+    lower = [s for s in segments if s.text[:1].islower()]
+    smallest = min((_size(s) for s in open_ended), default=0.0)
+    for number in segments:
+        text = number.text.strip()
+        if id(number) in taken or _size(number) < CALLOUT_RATIO * smallest \
+                or not (_BARE.fullmatch(text) or _RANGE_FIGURE.fullmatch(text)):
+            continue
+        above = [s for s in open_ended if _beside(s, number, taken)
+                 and 0 <= s.y0 - number.y1 < 1.5 * _size(s) + 0.25 * _size(number)]
+        if not above:
+            continue
+        lines = [min(above, key=lambda s: s.y0)]
+        while len(lines) < CAPTION_LINES:
+            top = lines[0]
+            up = [s for s in segments if id(s) not in taken and s not in lines and _aligned(s, top)
+                  and 0 <= s.y0 - top.y1 < 1.2 * top.height and abs(_size(s) - _size(top)) < 1.5
+                  and not SENTENCE_END.search(s.text.strip()) and not s.text.strip().endswith(":")]
+            if not up:
+                break
+            lines.insert(0, min(up, key=lambda s: s.y0))
+        tail = [s for s in lower if _beside(s, number, taken)
+                and 0 <= number.y0 - s.y1 < 1.5 * _size(s) + 0.25 * _size(number)]
+        after = [max(tail, key=lambda s: s.y1)] if tail else []
+        while after and not SENTENCE_END.search(after[-1].text.strip()) and len(after) < CAPTION_LINES:
+            last = after[-1]
+            below = [s for s in segments if id(s) not in taken and s not in after and _aligned(s, last)
+                     and 0 <= last.y0 - s.y1 < 1.2 * last.height and abs(_size(s) - _size(last)) < 1.5]
+            if not below:
+                break
+            after.append(max(below, key=lambda s: s.y1))
+        taken.update(id(s) for s in (number, *lines, *after))
+        found.append((lines, number, after))
+    return found
+
+
+def _beside(s: Segment, number: Segment, taken: set[int]) -> bool:
+    """A free caption line for a big number: much smaller, flush left with it or spanning its centre."""
+    centre = (number.x0 + number.x1) / 2
+    return (id(s) not in taken and s is not number and _size(number) >= CALLOUT_RATIO * _size(s)
+            and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1))
+
+
 def _aligned(a: Segment, b: Segment) -> bool:
-    """Lines of one caption: flush left, or centred under each other."""
-    return abs(a.x0 - b.x0) < 4 or abs((a.x0 + a.x1) - (b.x0 + b.x1)) < 8
+    """Lines of one caption: flush left, or centred under each other (within half a letter)."""
+    return abs(a.x0 - b.x0) < 4 or abs((a.x0 + a.x1) - (b.x0 + b.x1)) < max(8.0, min(_size(a), _size(b)))
 
 
 def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]) -> Segment | None:
@@ -259,8 +324,6 @@ def drop_caps(segments: Sequence[Segment]) -> list[Segment]:
     at the line's own size. "A" and "I" are words of their own: they keep a space before a
     word longer than two letters ("A recent survey"), and join a short rest ("I" + "n" -> "In").
     """
-    from pipelines.parse.pdf import Segment
-
     out = list(segments)
     for cap in segments:
         if len(cap.text) != 1 or not cap.text.isalpha() or not cap.text.isupper():

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -26,38 +25,15 @@ from pipelines.errors import ReportError
 from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
-from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs
+from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs, lead_ins
 from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
+from pipelines.parse.segments import CJK, Segment
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
 PAGE_LABEL = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$",
                         re.IGNORECASE)
-CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 SOFT_HYPHEN = "\x02"  # pdfium marks a hyphen it judged to be a line-end word break with U+0002
 SOFT_HYPHEN_RANGE = "\ufffe"  # ... but with U+FFFE in whole-page text
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of text on one line as pdfium groups it; PDF coordinates (y grows upwards)."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    size: float = 0.0  # rendered size of the first character: tells headings and callouts from body
-    bold: bool = False
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-    def inside(self, bbox: tuple[float, float, float, float], height: float, slack: float = 2) -> bool:
-        """Whether the segment lies in a top-left-origin bbox (pdfplumber's convention)."""
-        x0, top, x1, bottom = bbox
-        return (self.x0 >= x0 - slack and self.x1 <= x1 + slack
-                and height - self.y1 >= top - slack and height - self.y0 <= bottom + slack)
 
 
 def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None = None) -> ParsedDocument:
@@ -97,19 +73,29 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
             table.table_id = f"p{index + 1}t{len(tables) + 1}"
             tables.append(table)
         body = [s for s in body if not any(t.bbox and s.inside(t.bbox, heights[index]) for t in on_page)]
-        body = join_runs(body)
-        body = drop_caps(body)
-        ticks = axis_ticks(body) | category_labels(body)
-        said = callouts(body)
-        read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
-        body = [s for s in body if id(s) not in read]
-        figures, used = chart_figures(body, page=index + 1, body_size=body_size)
+        text, figures = read_page(body, index + 1, body_size)
         charts.extend(figures)
-        body = [s for s in body if id(s) not in used]
-        body.extend(_callout_line(number, caption) for number, caption in said)
-        pages.append(page_text(body))
+        pages.append(text)
     return ParsedDocument(format="pdf", pages=pages, page_numbers=list(range(1, n_pages + 1)), title=title,
                           tables=tables, charts=charts, warnings=warnings)
+
+
+def read_page(body: list[Segment], page: int, body_size: float) -> tuple[str, list[Figure]]:
+    """One page's runs (tables taken out) through the layout rules in order: its text in
+    reading order and its chart figures (see ``pipelines.parse.layout``)."""
+    body = join_runs(body)
+    body = drop_caps(body)
+    ticks = axis_ticks(body)
+    said = callouts(body)
+    read = ticks | {id(s) for number, caption in said for s in (number, *caption)}
+    led = lead_ins(body, read)  # before share bands: "by" / "15–20%" states a range, names no category
+    read |= {id(s) for caption, number, tail in led for s in (*caption, number, *tail)} | category_labels(body)
+    body = [s for s in body if id(s) not in read]
+    figures, used = chart_figures(body, page=page, body_size=body_size)
+    body = [s for s in body if id(s) not in used]
+    body.extend(_callout_line(number, caption) for number, caption in said)
+    body.extend(_lead_in_line(caption, number, tail) for caption, number, tail in led)
+    return page_text(body), figures
 
 
 def _callout_line(number: Segment, caption: list[Segment]) -> Segment:
@@ -122,6 +108,14 @@ def _callout_line(number: Segment, caption: list[Segment]) -> Segment:
     text = _join([number.text + " " + first.text, *(s.text for s in caption[1:])])
     return Segment(text, min(number.x0, first.x0), first.y0, max(s.x1 for s in (number, *caption)), first.y1,
                    first.size, first.bold)
+
+
+def _lead_in_line(caption: list[Segment], number: Segment, tail: list[Segment]) -> Segment:
+    """A lead-in callout read as one line of prose, caption first, where its caption starts."""
+    first = caption[0]
+    text = _join([s.text for s in caption]) + " " + number.text + (" " + _join([s.text for s in tail]) if tail else "")
+    return Segment(text, min(s.x0 for s in caption), first.y0, max(s.x1 for s in (number, *caption, *tail)),
+                   first.y1, first.size, first.bold)
 
 
 def _content_span(body: list[Segment], height: float) -> tuple[float, float]:
@@ -282,26 +276,32 @@ def page_text(segments: list[Segment]) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
+def _column_blocks(segments: list[Segment], depth: int = 0) -> list[list[Segment]]:
     """Split the page at a vertical gutter, if one exists; full-width lines break the columns.
 
-    Consecutive full-width lines stay one block, with the short last line of their paragraph,
-    so a full-width paragraph above a two-column chart legend keeps its lines together.
+    The gutter is a gap no narrow run crosses or, failing that, one no prose line crosses
+    (``_prose_lines``). Consecutive full-width lines stay one block, with the runs set beside
+    them on their lines (``_full_width``) and the short last line of their paragraph, so a
+    full-width paragraph above a two-column chart legend keeps its lines together.
     """
     left = min(s.x0 for s in segments)
     right = max(s.x1 for s in segments)
     width = right - left
     narrow = [s for s in segments if s.x1 - s.x0 < 0.55 * width]
-    gutter = _gutter(narrow, left + 0.3 * width, left + 0.7 * width)
+    lo, hi = left + 0.3 * width, left + 0.7 * width
+    gutter = _gutter(narrow, lo, hi)
+    if gutter is None:
+        gutter = _gutter(_prose_lines(narrow), lo, hi)
     if gutter is None:
         return [segments]
+    full = _full_width(segments, gutter)
     blocks: list[list[Segment]] = []
     region: list[Segment] = []
     wide: list[Segment] = []
     for segment in sorted(segments, key=lambda s: -s.y1):
-        if segment.x0 < gutter < segment.x1:
+        if id(segment) in full:
             if region:
-                blocks.extend(_split(region, gutter))
+                blocks.extend(_sides(region, gutter, depth))
                 region, wide = [], []
             if not wide:
                 blocks.append(wide)
@@ -311,8 +311,52 @@ def _column_blocks(segments: list[Segment]) -> list[list[Segment]]:
             wide.append(segment)  # the short last line of a full-width paragraph
         else:
             region.append(segment)
-    blocks.extend(_split(region, gutter))
+    blocks.extend(_sides(region, gutter, depth))
     return [b for b in blocks if b]
+
+
+def _full_width(segments: list[Segment], gutter: float) -> set[int]:
+    """Runs that belong to full-width lines: those crossing the gutter, and the runs set on the
+    same line right beside one (a footnote mark "2" raised after "act responsibly", a word in
+    bold), which would otherwise cut the full-width paragraph in two (Cisco p. 11)."""
+    crossing = [s for s in segments if s.x0 < gutter < s.x1]
+    full = {id(s) for s in crossing}
+    for segment in segments:
+        if id(segment) in full:
+            continue
+        reach = 1.5 * max(segment.size, segment.height)
+        if any(min(w.y1, segment.y1) > max(w.y0, segment.y0)
+               and segment.x0 - w.x1 < reach and w.x0 - segment.x1 < reach for w in crossing):
+            full.add(id(segment))
+    return full
+
+
+def _prose_lines(segments: list[Segment]) -> list[Segment]:
+    """Lines of prose in the page's prose size: where no gutter runs between all narrow runs,
+    one between these still splits the columns.
+
+    A prose line has four words or eight CJK characters, in the size most such characters are
+    set in. Anything else may stand across the gutter without closing it: a chart's "United
+    Kingdom" under a bar, a heading over both columns, a footnote centred under them
+    (TrustArc p. 15, whose two columns were read line by line across).
+    """
+    wordy = [s for s in segments if s.text.count(" ") >= 3 or len(CJK.findall(s.text)) >= 8]
+    weights: Counter[float] = Counter()
+    for segment in wordy:
+        weights[segment.size] += len(segment.text)
+    if not weights:
+        return []
+    size = weights.most_common(1)[0][0]
+    return [s for s in wordy if abs(s.size - size) <= 0.15 * size]
+
+
+def _sides(region: list[Segment], gutter: float, depth: int) -> list[list[Segment]]:
+    """The columns left and right of a gutter, each split again at a gutter of its own (a
+    three-column page: Microsoft p. 10), to two levels."""
+    sides = _split(region, gutter)
+    if depth >= 1:
+        return sides
+    return [block for side in sides for block in (_column_blocks(side, depth + 1) if side else [side])]
 
 
 def _split(region: list[Segment], gutter: float) -> list[list[Segment]]:
@@ -331,9 +375,11 @@ def _gutter(segments: list[Segment], lo: float, hi: float) -> float | None:
         reach = max(reach, x1)
     if best is None:
         return None
-    sides = [sum(1 for s in segments if s.x1 <= best), sum(1 for s in segments if s.x0 >= best)]
+    # each side holds three runs, or one long one: a callout read into one line (Microsoft p. 10)
+    sides = [[s for s in segments if s.x1 <= best], [s for s in segments if s.x0 >= best]]
     long_lines = sum(1 for s in segments if len(s.text) > 25)
-    return best if min(sides) >= 3 and long_lines >= 4 else None
+    filled = all(len(side) >= 3 or sum(len(s.text) for s in side) >= 100 for side in sides)
+    return best if filled and long_lines >= 4 else None
 
 
 def _lines(segments: list[Segment]) -> list[list[Segment]]:

@@ -20,17 +20,15 @@ import re
 import statistics
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page
 
 from pipelines.model import RawTable
-from pipelines.tables import data_table, is_numberish, is_year, parse_number
-
-if TYPE_CHECKING:
-    from pipelines.parse.pdf import Segment
+from pipelines.parse.segments import Segment
+from pipelines.tables import cell_numbers, data_table, is_numberish, is_year
 
 Bbox = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber, origin top left)
 _GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?$")
@@ -42,13 +40,29 @@ RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
 
 
 def looks_tabular(segments: Sequence[Segment]) -> bool:
-    """Cheap pre-check on pdfium segments: three or more lines holding a number beside other cells."""
+    """Cheap pre-check on pdfium segments: is the table finder worth its time on this page?
+
+    Yes when three or more lines hold a number beside other cells; or two lines hold two number
+    cells each (Puppet p. 8: two rows of "129 / 4.6%" cells); or one such line sits in a grid
+    of three or more lines of four or more cells (DORA p. 9: a ruled table whose one numeric
+    row, "0%-15% 16%-30% ...", stands under rows of words). A lone "%" segment is read with
+    the number before it.
+    """
     rows: dict[int, list[Segment]] = {}
     for segment in segments:
         rows.setdefault(round((segment.y0 + segment.y1) / 4), []).append(segment)  # 2 pt buckets
-    hits = sum(1 for row in rows.values()
-               if len(row) >= 2 and any(_numeric_text(s.text) for s in row))
-    return hits >= 3
+    hits = pairs = wide = 0
+    for row in rows.values():
+        hits += len(row) >= 2 and any(_numeric_text(s.text, ranges=True) for s in row)
+        cells: list[str] = []
+        for segment in sorted(row, key=lambda s: s.x0):
+            if cells and segment.text in ("%", "％"):
+                cells[-1] += segment.text
+            else:
+                cells.append(segment.text)
+        pairs += sum(_numeric_text(cell, ranges=True) for cell in cells) >= 2
+        wide += len(cells) >= 4
+    return hits >= 3 or pairs >= 2 or (pairs >= 1 and wide >= 3)
 
 
 def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
@@ -61,12 +75,14 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
     ruled = _ruled(page, number, RULED)
     # rotated words (axis ticks, side labels) are not table rows
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP) if w["upright"]]
-    bars = [r for r in page.objects.get("rect", []) if r["width"] > 2 and r["height"] > 2]
+    rects = page.objects.get("rect", [])
+    bars = [r for r in rects if r["width"] > 2 and r["height"] > 2]
     # a ruled grid can be the outline of stacked bars: all shares, lying on bars (TrustArc p. 14)
     ruled = [t for t in ruled if not (_all_shares(t) and bar_rows(_word_lines([w for w in words if _within(w, t.bbox)]),
                                                                   bars))]
     aligned = []
-    for region in aligned_regions(_word_lines(words)):
+    for region in (r for group in sidebars(words, rects, page.width, page.height)
+                   for r in aligned_regions(_word_lines(group))):
         if bar_rows(region, bars):
             continue  # data labels beside drawn bars: a chart
         raw = to_raw_table(aligned_grid(region), number, _bbox([w for line in region for w in line]))
@@ -82,6 +98,36 @@ def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
         aligned = [a for a in aligned if a not in rivals]
         tables.append(table)
     return sorted(tables + aligned, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def sidebars(words: list[dict[str, Any]], rects: list[dict[str, Any]], width: float,
+             height: float) -> list[list[dict[str, Any]]]:
+    """The page's words split into the main flow and one group per sidebar panel.
+
+    A sidebar is a drawn panel (a rectangle at least a fifth of the page wide and a sixth tall,
+    not the page background) beside the main flow: words lie inside it, words lie outside it at
+    the same heights, and no word crosses its edge. Its lines would otherwise continue the rows
+    of a table beside it (Puppet p. 8: "DevOps Engineer 129 / 4.6% 144 / 5.4%" and the panel's
+    "Tooling Engineer 10.5%" on one line) and lump the two into one grid.
+    """
+    groups: list[list[dict[str, Any]]] = []
+    rest = words
+    for panel in rects:
+        if not (0.2 * width <= panel["width"] <= 0.8 * width and panel["height"] >= height / 6):
+            continue
+        inside = [w for w in rest if _within(w, (panel["x0"], panel["top"], panel["x1"], panel["bottom"]))]
+        if len(inside) < 3:
+            continue
+        ids = {id(w) for w in inside}
+        outside = [w for w in rest if id(w) not in ids]
+        crossing = any(w["x0"] < edge < w["x1"] and w["bottom"] > panel["top"] and w["top"] < panel["bottom"]
+                       for w in outside for edge in (panel["x0"], panel["x1"]))
+        beside = any(w["bottom"] > panel["top"] and w["top"] < panel["bottom"] for w in outside)
+        if crossing or not beside:
+            continue
+        groups.append(inside)
+        rest = outside
+    return [rest, *groups]
 
 
 def bar_rows(region: list[Line], bars: list[dict[str, Any]]) -> bool:
@@ -127,11 +173,62 @@ def _within(word: dict[str, Any], bbox: Bbox | None) -> bool:
 def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[RawTable]:
     found = []
     for table in page.find_tables(settings):
+        frame = open_frame(page, table.bbox, table.cells, table.rows)
+        if frame:
+            # icons in the label column (DORA's) would snap the new left edge onto themselves
+            closed = page.find_tables({**settings, "explicit_vertical_lines": frame, "edge_min_length_prefilter": 10})
+            table = next((t for t in closed if _overlap(t.bbox, table.bbox) > 0.5), table)
         grid = table.extract()
-        raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox)
+        raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox, verbal_ok=quantity_grid(grid))
         if raw is not None:
             found.append(raw)
     return found
+
+
+def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Vertical edges that close a table ruled by rows only, or none when it is closed.
+
+    Many report tables draw full-width rules between rows and shade some cells, but draw no
+    sides: the line finder then loses the cells without vertical edges, often the row labels
+    (DORA p. 9: rules from x 50 to 561, only the header band and the shaded column boxed, every
+    body row's label missing). The tell: rules across the table's width (or past the cells
+    found) with cells missing from body rows. The frame is then closed at the rules' ends,
+    and every column edge found in some row runs the table's full height, unless a word
+    crosses it there (a cell spanning columns keeps its span).
+    """
+    x0, top, x1, bottom = bbox
+    rules = [e for e in page.objects.get("line", []) + page.objects.get("rect", [])
+             if e["height"] < 2 and e["width"] > 2 and top - 2 <= e["top"] <= bottom + 2
+             and e["x1"] > x0 and e["x0"] < x1]
+    if len(rules) < 2:
+        return []
+    left, right = min(e["x0"] for e in rules), max(e["x1"] for e in rules)
+    if not (left <= x0 + 3 and right >= x1 - 3 and _open_sides(page, cells, list(rows)[1:], x1)):
+        return []
+    words = [w for w in page.extract_words(x_tolerance=WORD_GAP)
+             if w["bottom"] > top and w["top"] < bottom and w["x1"] > left and w["x0"] < right]
+    xs = sorted({round(x, 1) for c in cells for x in (c[0], c[2])} | {left, right})
+    return [{"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0,
+             "height": bottom - top} for x in xs
+            if x in (left, right) or not any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in words)]
+
+
+def _open_sides(page: Page, cells: list[Bbox], rows: list[Any], right: float) -> bool:
+    """Whether a body row misses a cell for want of a drawn side (not a cell spanning rows or
+    columns, whose sides are all drawn: CAICT's 表2 row labels spanning several checks)."""
+    xs = [*sorted({c[0] for c in cells}), right]
+    sides = [(e["x0"], e["top"], e["bottom"]) for e in page.objects.get("line", []) if e["width"] < 2] + \
+        [(x, e["top"], e["bottom"]) for e in page.objects.get("rect", []) for x in (e["x0"], e["x1"])]
+    for row in rows:
+        present = [c for c in row.cells if c is not None]
+        if not present or all(c is not None for c in row.cells):
+            continue
+        top, bottom = min(c[1] for c in present), max(c[3] for c in present)
+        for i, cell in enumerate(row.cells):
+            if cell is None and not all(any(abs(x - sx) < 3 and st <= top + 2 and sb >= bottom - 2
+                                            for sx, st, sb in sides) for x in (xs[i], xs[i + 1])):
+                return True
+    return False
 
 
 def _width(table: RawTable) -> int:
@@ -497,12 +594,34 @@ def _bbox(words: list[dict[str, Any]]) -> Bbox:
             max(w["x1"] for w in words), max(w["bottom"] for w in words))
 
 
-def _numeric_text(text: str) -> bool:
-    return parse_number(text) is not None and not is_year(text)
+def _numeric_text(text: str, ranges: bool = False) -> bool:
+    """A cell of numbers only: "41%", a count with its share "129 / 4.6%", and with ``ranges``
+    a range "0%-15%". Alignment alone does not take ranges for data: a row of share bands
+    under bars ("-75% to -51%  -50% to -26% ...", TrustArc p. 15) is a chart's category axis."""
+    numbers = cell_numbers(text)
+    return bool(numbers) and (ranges or numbers[0][1] == "=") and not is_year(text)
 
 
-def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | None) -> RawTable | None:
-    """Clean an extracted grid and keep it only if it is a data table (see the module docstring)."""
+def quantity_grid(grid: list[list[str | None]]) -> bool:
+    """A ruled grid of quantities in words with a row of numbers: a data table all the same.
+
+    DORA's performance table states three of its four metrics in words ("Less than one hour",
+    "Between once per week and once per month") and one in numbers ("0%-15%", "16%-30%"). Its
+    grid is complete, which a page laid out in ruled boxes rarely is: three or more columns,
+    every body row labelled and every body cell filled, and one body row all numbers.
+    """
+    body = grid[1:]
+    if len(grid[0]) < 3 or len(body) < 2 or not all(row[0] for row in body):
+        return False
+    if not all(cell and cell.strip() for row in body for cell in row[1:]):
+        return False
+    return any(all(_numeric_text(" ".join(cell.split()), ranges=True) for cell in row[1:] if cell) for row in body)
+
+
+def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | None,
+                 verbal_ok: bool = False) -> RawTable | None:
+    """Clean an extracted grid and keep it only if it is a data table (see the module docstring;
+    ``verbal_ok``: a ``quantity_grid``, kept however few of its cells are numbers)."""
     rows = _unfuse_header(rows)
     grid = [[" ".join(c.split()) if c is not None else None for c in row] for row in rows]
     grid = [row for row in grid if any(row)]
@@ -512,7 +631,7 @@ def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | No
     grid = [[row[c] for c in keep] for row in grid]
     if len(grid) < 3 or len(keep) < 2:
         return None
-    table = data_table(grid, page, bbox)
+    table = data_table(grid, page, bbox, min_numeric=0.0, header_rows=1) if verbal_ok else data_table(grid, page, bbox)
     if table is not None:
         table.header_cols = label_columns(table)
     return table

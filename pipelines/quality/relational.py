@@ -227,6 +227,17 @@ def _plain(value: object) -> object:
     return None if pd.isna(value) else value
 
 
+def _benchmark_ids_exist(inputs: GateInputs, check: RelationalCheck) -> CheckResult:
+    """Every observation id a benchmark row lists is a published observation (dataset level: ids are a list)."""
+    bench, known = inputs.frames["benchmarks"], set(inputs.frames["observations"]["observation_id"])
+    missing = bench["observation_ids"].map(lambda ids: [i for i in ids if i not in known] if ids is not None else [])
+    offending = bench.index[missing.map(len) > 0]
+    result = _rows(check, bench, offending, ["observation_ids"])
+    for row, label in zip(result.sample, offending[: len(result.sample)], strict=True):
+        row["missing_ids"] = missing.loc[label][:5]
+    return result
+
+
 def _build_checks() -> list[RelationalCheck]:
     checks = [
         RelationalCheck(
@@ -284,6 +295,13 @@ def _build_checks() -> list[RelationalCheck]:
             "reports.n_observations equals the observations published for the report.",
             ("reports", "observations"),
             _count_matches,
+        ),
+        RelationalCheck(
+            "benchmarks",
+            "benchmarks.observation_ids_exist[observations]",
+            "Every observation id a benchmark lists is published in observations: no benchmark without its figures.",
+            ("benchmarks", "observations"),
+            _benchmark_ids_exist,
         ),
         RelationalCheck(
             "reports",

@@ -305,7 +305,16 @@ def _table_rules() -> list[Rule]:
     ]
 
 
-_EXTRA = {"reports": _report_rules, "observations": _observation_rules, "tables": _table_rules}
+def _benchmark_rules() -> list[Rule]:
+    return [_between("benchmarks", "n_values", None, "A benchmark holds at least one value.", min_value=1)]
+
+
+_EXTRA = {
+    "reports": _report_rules,
+    "observations": _observation_rules,
+    "tables": _table_rules,
+    "benchmarks": _benchmark_rules,
+}
 
 
 def rules_for(dataset: str) -> list[Rule]:

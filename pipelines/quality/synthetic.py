@@ -11,8 +11,10 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from pipelines.build import add_benchmarks
 from pipelines.schema import DATASETS, FORMATS, KINDS, LANGUAGES, PERIODS, QUALIFIERS, SOURCES, UNITS
 
+_MEASURES = ("very satisfied with service", "would recommend the brand", "felt heard")
 _QUOTES = {
     "en": "Customers who felt heard were far more likely to return.",
     "zh-Hans": "感到被倾听的顾客更有可能再次光顾。",
@@ -21,14 +23,15 @@ _QUOTES = {
 
 
 def release_frames(n_observations: int = 1_000, n_reports: int = 20, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """Return {"reports", "observations", "tables"} frames that pass every gate check."""
+    """Return {"reports", "observations", "tables", "benchmarks"} frames that pass every gate check."""
     rng = np.random.default_rng(seed)
     reports = _reports(n_reports, rng)
     observations = _observations(reports, n_observations, rng)
     counts = observations["report_id"].value_counts()
     reports["n_observations"] = reports["report_id"].map(counts).fillna(0).astype("int32")
     frames = {"reports": reports, "observations": observations, "tables": _tables(reports)}
-    return {name: frame.reindex(columns=DATASETS[name].columns) for name, frame in frames.items()}  # new columns: null
+    frames = {name: frame.reindex(columns=DATASETS[name].columns) for name, frame in frames.items()}  # new: null
+    return add_benchmarks(frames)
 
 
 def _reports(n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -92,6 +95,9 @@ def _observations(reports: pd.DataFrame, n: int, rng: np.random.Generator) -> pd
             "row_label": None,
             "column_label": None,
             "language": language,
+            "population": "consumers",
+            "topic": "satisfaction",
+            "measure": np.array(_MEASURES)[rng.integers(0, len(_MEASURES), n)],
         }
     ).astype({c: "str" for c in ("observation_id", "report_id", "stated_as", "quote")})
 

@@ -9,6 +9,10 @@
    "63% (nearly two-thirds)": two-thirds restates 63%.
 2. ``chart_repeats_text``: a chart label with the value, unit and page of exactly one text figure
    of the same report restates it. Cisco p. 11 "65%" label restates "65% ... saying that".
+3. ``caption_repeats_text``: the same for a text figure whose quote is a caption, not a sentence (no
+   sentence end: a callout read as prose), and exactly one figure of a sentence on its page.
+   "Use of AI by 65% organizations has already eroded trust in them" restates "65% saying that
+   they have already lost some trust in organizations ...".
 
 ``previous_of`` (on the later figure: the id of its earlier value), rule:
 
@@ -30,7 +34,8 @@ import pandas as pd
 from pipelines.semantics.lexicon import load, word_pattern
 from pipelines.semantics.text import fold
 
-RULES_RESTATES = ("parenthesised", "chart_repeats_text")
+RULES_RESTATES = ("parenthesised", "chart_repeats_text", "caption_repeats_text")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"”’)）]?\s*$")
 RULES_PREVIOUS = ("from_to",)
 _EXACT_DIGITS = re.compile(r"\d")
 # Between a figure and its bracketed restatement: an opening bracket, perhaps after the noun of
@@ -67,6 +72,19 @@ def restates(df: pd.DataFrame) -> pd.Series:
     if len(charts) and len(texts):
         keyed = texts.groupby(["report_id", "page", "unit", "value"], dropna=False)["observation_id"].agg(list)
         for i, row in charts.iterrows():
+            ids = keyed.get((row["report_id"], row["page"], row["unit"], row["value"]))
+            if ids is not None and len(ids) == 1:
+                out[i] = ids[0]
+    sentence = pd.Series(
+        [bool(_SENTENCE_END.search(q)) if isinstance(q, str) else False for q in texts["quote"]],
+        index=texts.index,
+        dtype=bool,
+    )
+    captions = texts[~sentence & texts["page"].notna() & out.loc[texts.index].isna()]
+    if len(captions):
+        full = texts[sentence & texts["page"].notna()]
+        keyed = full.groupby(["report_id", "page", "unit", "value"])["observation_id"].agg(list)
+        for i, row in captions.iterrows():
             ids = keyed.get((row["report_id"], row["page"], row["unit"], row["value"]))
             if ids is not None and len(ids) == 1:
                 out[i] = ids[0]

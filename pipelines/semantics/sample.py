@@ -27,10 +27,7 @@ _PATTERNS = (
         "surveyed_n",
         re.compile(
             r"(?:surveyed|polled|interviewed|survey of|poll of|responses from|respondents included)\s+"
-            r"(?:more than |over |nearly )?"
-            + _N
-            + r"\s+"
-            + _EN_NOUN,
+            r"(?:more than |over |nearly )?" + _N + r"\s+" + _EN_NOUN,
             re.I,
         ),
     ),

@@ -2,21 +2,26 @@
 
 Several patterns are written so that re's search can skip to their first characters (see the
 comments at each); these tests keep the plain spelling next to the fast one and compare every
-match on random strings built from the characters that matter, with random search windows.
-"""
+match on random strings built from the characters that matter, with random search windows."""
 
 from __future__ import annotations
 
 import random
 import re
 
-from pipelines.figures.extract import _URL, _url_spans
-from pipelines.figures.meaning import _FORECAST
+from pipelines.figures.clauses import _SENTENCE_END
+from pipelines.figures.clauses import QUOTE_CUT as _CLAUSE_END
+from pipelines.figures.lexicons import lexicon
 from pipelines.figures.numerals import CN_DIGITS
 from pipelines.figures.patterns import CN_LOCATOR
-from pipelines.figures.quotes import _CLAUSE_END, _SENTENCE_END
+from pipelines.figures.units import _URL
+from pipelines.figures.units import url_spans as _url_spans
+
+_FORECAST = lexicon("zh-Hans").forecast  # the compiled forecast cues of the Chinese and English lexicons
 
 _CN = f"[{CN_DIGITS}]"
+
+
 PLAIN = {
     "cn_locator": (
         CN_LOCATOR,

@@ -1,4 +1,20 @@
-"""Sentences, quotes and quoted answer options: where a figure's quote starts and ends.
+"""The one sentence and clause model every figure rule reads: where sentences and clauses start and end.
+
+Belongs here: sentence boundaries (``Sentences``), the clause breaks rules cut a sentence at
+(``ClauseBreaks``: one class, a few named break sets, each saying why it differs) and the quote
+span a figure is published with. Rules elsewhere never define their own sentence or clause.
+
+Sentences never cross a line end. A clause is the part of a sentence after the last break
+character before a figure:
+
+- ``CLAUSE`` (, ; 。 ! ? line end): the clause a period, forecast or back-reference opens
+  (而去年这一比例为 63%, "last year, 40% ...").
+- ``OPTION_CLAUSE`` (``CLAUSE`` plus dashes): answer options and their figures ('"very important" — 41%'
+  states the option in its own clause).
+- ``HARD_BREAK`` (; and sentence ends, no comma): a quoted option reaches over commas to its figure.
+- ``YEAR_PART`` then ``COMMA``: a year opening the figure's sentence part (after the last ';', else after the
+  last ',').
+- ``QUOTE_CUT`` (, ; : 、 but no thousands comma): where the quote widening below cuts the previous sentence.
 
 Quote rule: the quote is the sentence holding the figure (split at 。!? and line ends, and at
 '. ' in English). When the figure opens its sentence (fewer than ``OPENING`` characters before
@@ -25,8 +41,45 @@ _SENTENCE_END = re.compile(
 _CLOSERS = "。!?!?.\n”」』\"'"  # characters that close a sentence, stripped as a set
 # On the matching copy (full-width forms are folded); every branch opens with a literal so that
 # re's search skips to those characters (an opening lookbehind makes it try every position).
-_CLAUSE_END = re.compile(r",(?<!\d,)|,(?!\d)|;|:|、")
-QUOTED = re.compile(r"“([^“”\n]{1,40})”|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』|\"([^\"\n]{1,40})\"")
+QUOTE_CUT = re.compile(r",(?<!\d,)|,(?!\d)|;|:|、")
+
+
+class ClauseBreaks:
+    """A named set of break characters and the clause questions asked with it (on the matching copy)."""
+
+    __slots__ = ("_re", "chars", "name")
+
+    def __init__(self, name: str, chars: str) -> None:
+        self.name = name
+        self.chars = chars
+        self._re = re.compile(f"[{re.escape(chars)}]")
+
+    def clause_start(self, norm: str, lo: int, hi: int) -> int:
+        """Offset after the last break in ``norm[lo:hi]`` (or ``lo``): where the clause holding ``hi`` starts.
+
+        e.g. ``CLAUSE.clause_start("增长了 5%,而去年为 3%", 0, 14)`` is 7, the start of 而去年为.
+        """
+        return max(lo, *(norm.rfind(ch, lo, hi) + 1 for ch in self.chars))
+
+    def clause_end(self, norm: str, lo: int, hi: int) -> int:
+        """Offset of the first break in ``norm[lo:hi]`` (or ``hi``)."""
+        m = self._re.search(norm, lo, hi)
+        return m.start() if m else hi
+
+    def breaks_between(self, norm: str, lo: int, hi: int) -> bool:
+        """Whether a break stands in ``norm[lo:hi]``."""
+        return self._re.search(norm, lo, hi) is not None
+
+    def breaks_in(self, text: str) -> bool:
+        """Whether a break stands in ``text``."""
+        return self._re.search(text) is not None
+
+
+CLAUSE = ClauseBreaks("clause", ",;。!?\n")
+OPTION_CLAUSE = ClauseBreaks("option clause", ",;。!?\n—–")
+HARD_BREAK = ClauseBreaks("hard break", ";。!?\n")
+YEAR_PART = ClauseBreaks("sentence part", ";")
+COMMA = ClauseBreaks("comma", ",")
 
 
 class Sentences:
@@ -67,7 +120,7 @@ class Sentences:
             self._ends(start)
             prev = self.norm[ps:s]
             body = prev.rstrip().rstrip(_CLOSERS)
-            cut = max((m.end() for m in _CLAUSE_END.finditer(body)), default=0)
+            cut = max((m.end() for m in QUOTE_CUT.finditer(body)), default=0)
             if prev.strip():
                 s = ps + cut
         return s, e

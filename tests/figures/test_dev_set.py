@@ -22,7 +22,7 @@ import json
 
 import pytest
 
-from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
+from pipelines.figures.evaluate import DEV, dev_documents, match_gold, score_dev
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,13 @@ from scripts.score_corpus import DEV, dev_documents, match_gold, score_dev
         # a comparison group's share inheriting an option (18-24 岁族群(12%)) is not followed yet
         ("held_out_5", 0.65, 0.95, 0.97),
         ("held_out_6", 0.80, 0.90, 0.95),
+        # blind score (803e8e5), unchanged since: text F1 0.984, kind 0.988, qualifier 1.000, period 0.983,
+        # label 0.866, other F1 0.718, table cells 27/27. Its misses are settled as known gaps, none a
+        # regression: a range after 缩短 written as two changes (20% 到 30%), a gambling spam line
+        # (勝率99%), 'although two-thirds', last-year levels inside brackets (与去年(38%、27%)), labels
+        # of comparison groups and quoted reasons after 被/低于, 高出 14 個百分點 and 相當於成長約四成 as
+        # changes, "78% in 2025:" read as a forecast. The bar guards what it reaches now.
+        ("held_out_7", 0.70, 0.85, 0.97),
     ],
 )
 def test_dev_set_meets_the_bar(split, other_f1, label, attributes):

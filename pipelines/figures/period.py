@@ -1,0 +1,196 @@
+"""Period and year resolver: does a figure describe the survey's year, an earlier one, or a forecast?
+
+Belongs here: every rule that places a figure in time, for text figures (``RULES``, read from the
+words around the figure) and for table cells (``TABLE_RULES``: a year column or row header), and
+``published_period``, which the catalogue build applies to every figure. Each text rule returns
+``(period, year)`` or None; the first that answers decides, else the figure is the survey year's.
+Words come from the document's lexicon (earlier_level_*, last_year, forecast); the shapes of a
+stated year (2023 年的 13%, 13% in 2023, (2023: 45%)) are patterns here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.figures.clauses import CLAUSE, COMMA, YEAR_PART
+from pipelines.figures.numerals import parse_chinese, parse_english
+from pipelines.figures.rules import Reading, first_answer, when
+from pipelines.figures.suffix import reversed_left
+
+# read on the reversed left window (one anchored match): "2023 年的 " reversed is " 的年 3202"
+# "2022 (20%)", "2022 年（20%）", "(2023: 45%)": a year right before a (bracketed) figure is that figure's year
+_YEAR_NEAR_REVERSED = re.compile(r"\s*(?::\s*)?(?:\(\s*)?(?:的|期同)?年?\s*(\d\d(?:91|02))(?!\d)")
+# A year that opens the figure's clause sets its time: 而在 2022 年,这一比例只有 32%; In 2022 only 21% ...;
+# also after a back-reference to the previous figure: 而 2022 年这一比例为 66%, 这一数字在 2021 年仅为 11%
+_BACK_REFERENCE = r"(?:(?:这一?|这个|该|此)(?:比例|数字|比率|数据|数值|占比)\s*)?"
+_YEAR_OPENS_CLAUSE = re.compile(
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}"
+    r"(?:(?:在|于|in|during)\s*(?:the\s+)?((?:19|20)\d\d)(?!\d)|((?:19|20)\d\d)\s*年)"
+)
+# Last year opening the clause: 而去年这一比例为 63%; last year, 40% ...
+_LAST_YEAR_OPENS_CLAUSE = re.compile(
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?"
+    r"(?:去年|上一年|上年|前一年|一年前|last year\b|a year ago\b)"
+)
+# N years ago opening the clause: 而两年前这一比例还不到 20%; three years ago, only 21% ...
+_YEARS_AGO_OPENS_CLAUSE = re.compile(
+    rf"\s*(?:(?:而|但)\s*|and\s+|but\s+)?{_BACK_REFERENCE}(?:在\s*)?"
+    r"(?:([一二两三四五六七八九十]{1,2}|\d{1,2})\s*年前"
+    r"|(two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b)"
+)
+_YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
+YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a sentence without one states no year: stated_year is not read
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int | None:
+    """A year written right next to the figure (2023 年的 13%, 13% in 2023) or opening its sentence part."""
+    m = _YEAR_NEAR_REVERSED.match(reversed_left(norm, start), 0, 12)
+    if m:
+        return int(m.group(1)[::-1])
+    m = _YEAR_RIGHT.match(norm, end, end + 12)
+    if m is None:
+        clause = YEAR_PART.clause_start(norm, sentence_start, start)
+        m = _YEAR_OPENS_CLAUSE.match(norm, clause, start)
+        if m is None and clause != (comma := COMMA.clause_start(norm, clause, start)):
+            m = _YEAR_OPENS_CLAUSE.match(norm, comma, start)  # ...,而 2022 年这一比例为 66%
+        return int(m.group(1) or m.group(2)) if m else None
+    return int(m.group(1))
+
+
+def _names_last_year(r: Reading) -> bool:
+    """Whether the figure's sentence names last year (去年, 同比); cached: few figures ask, sentences repeat."""
+    found = r.last_year_in.get(r.sentence)
+    if found is None:
+        found = r.last_year_in[r.sentence] = r.lex.last_year.search(r.norm, *r.sentence) is not None
+    return found
+
+
+def _last_year(r: Reading) -> int | None:
+    """The survey year minus one when the sentence names last year, else None."""
+    return r.survey_year - 1 if r.survey_year and _names_last_year(r) else None
+
+
+@when("r.previous")
+def earlier_level_marked(r: Reading) -> tuple[str, int | None] | None:
+    """A figure marked as an earlier level (``kind.earlier_level``): previous, of its stated year or last year.
+
+    Example: 满意度从去年的 32% 上升到 45%。 -> 32%: period=previous year=2023
+    """
+    return ("previous", r.explicit or _last_year(r)) if r.previous else None
+
+
+@when("r.explicit")
+def earlier_year_stated(r: Reading) -> tuple[str, int | None] | None:
+    """A level stated for a year before the survey's (2021 年的 51%, 31% in 2022) is that year's; not a multiple's base.
+
+    Example: The share was 31% in 2022. -> 31%: period=previous year=2022
+    """
+    explicit, survey = r.explicit, r.survey_year
+    if explicit and survey and explicit < survey and r.c.unit != "multiple":
+        return "previous", explicit
+    return None
+
+
+@when("r.sign == 0 and r.last_year_in.get(r.sentence) is not False")
+def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
+    """A clause opening on last year (而去年这一比例为 63%, "last year, 40%") holds last year's level.
+
+    Example: 今年有 70% 的企业采用,而去年这一比例为 63%。 -> 63%: period=previous year=2023
+    """
+    if r.sign != 0 or not _names_last_year(r):
+        return None
+    if _LAST_YEAR_OPENS_CLAUSE.match(r.norm, CLAUSE.clause_start(r.norm, r.ctx, r.c.start), r.c.start) is None:
+        return None
+    return "previous", r.explicit or _last_year(r)
+
+
+@when("r.sign == 0 and (r.norm.find('年前', r.ctx, r.c.start) >= 0 or r.norm.find('years ago', r.ctx, r.c.start) >= 0)")
+def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
+    """A clause opening on N years ago (两年前只有 44%, three years ago 20%) holds that year's level.
+
+    Example: 今年有 60% 的人使用,两年前只有 44%。 -> 44%: period=previous year=2022
+    """
+    norm, start = r.norm, r.c.start
+    if r.sign != 0 or (norm.find("年前", r.ctx, start) < 0 and norm.find("years ago", r.ctx, start) < 0):
+        return None  # few sentences date a figure that way
+    m = _YEARS_AGO_OPENS_CLAUSE.match(norm, CLAUSE.clause_start(norm, r.ctx, start), start)
+    if m is None:
+        return None
+    cn, en = m.groups()
+    n = (parse_chinese(cn) if not cn.isdigit() else float(cn)) if cn else parse_english(en)
+    back = int(n) if n and 1 <= n <= 30 else None
+    if not back:
+        return None
+    return "previous", (r.survey_year - back if r.survey_year else None) or _last_year(r)
+
+
+@when("r.lex.forecast.search(r.norm, r.ctx, r.c.start)")
+def forecast(r: Reading) -> tuple[str, int | None] | None:
+    """A projected change, or a level forecast for a later year: period unknown, no year.
+
+    将增加一倍, will double by 2025, 预计到 2026 年将达到 60%. A change in a sentence that plans for a
+    later year is projected even in its own clause (将在 2025 年增加预算,平均增幅为 8%).
+
+    Example: 预计到 2026 年,这一比例将增长 10%。 -> 10%: period=unknown year=None
+    """
+    norm, start, lex = r.norm, r.c.start, r.lex
+    if lex.forecast.search(norm, r.ctx, start) is None:
+        return None  # no forecast word anywhere earlier in the sentence: the cheap gate
+    changes = r.sign != 0
+    in_clause = lex.forecast.search(norm, CLAUSE.clause_start(norm, r.ctx, start), start) is not None
+    if (in_clause and (changes or r.c.unit == "multiple" or _later_year(r))) or (changes and _later_year(r)):
+        return "unknown", None
+    return None
+
+
+def _later_year(r: Reading) -> bool:
+    """Whether the sentence names a year after the survey's before the figure (预计到 2026 年, by 2026)."""
+    if r.survey_year is None:
+        return False
+    return any(int(y) > r.survey_year for y in _ANY_YEAR.findall(r.norm, r.ctx, r.c.start))
+
+
+OTHERWISE = "the survey year's (period current, year the survey year)"
+RULES = (earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause, forecast)
+# (period, year) of ``r.c``, else the survey year's (current; 今年有 45% 的企业采用 in a 2024 survey: 2024).
+# Reads ``r.previous``, ``r.sign`` (kind runs first) and ``r.explicit`` (the year stated next to the figure,
+# set by extraction with ``stated_year``).
+resolve_period = first_answer(RULES, None, "resolve_period", default_expr='("current", r.survey_year)')
+
+
+# --- table cells and publication ----------------------------------------------------------------------
+
+
+def year_header(period: str, year: int | None, source: str, survey_year: int | None) -> tuple[str, int | None] | None:
+    """A table cell under a year column or row header is placed in time against the survey year.
+
+    Example (table): a 2023 column in a 2024 survey -> 2023: period=previous year=2023
+    """
+    if source == "table" and year is not None and survey_year is not None:
+        return ("previous" if year < survey_year else "current"), year
+    return None
+
+
+def survey_year_of_current(
+    period: str, year: int | None, source: str, survey_year: int | None
+) -> tuple[str, int | None] | None:
+    """A current figure with no year of its own (a table cell, a chart) describes the survey year.
+
+    Example (table): a cell with no year header in a 2024 survey -> 38%: period=current year=2024
+    """
+    if year is None and survey_year is not None and period == "current":
+        return period, survey_year
+    return None
+
+
+TABLE_RULES = (survey_year_of_current, year_header)
+
+
+def published_period(period: str, year: int | None, source: str, survey_year: int | None) -> tuple[str, int | None]:
+    """(period, year) the catalogue publishes for a figure of any source, once the survey year is known."""
+    for rule in TABLE_RULES:
+        found = rule(period, year, source, survey_year)
+        if found is not None:
+            return found
+    return period, year

@@ -1,0 +1,197 @@
+"""Table finding on drawn PDF pages: tables designed the way real reports draw them.
+
+Each test draws one page with reportlab in the shape of a real report's page (named in the test)
+and checks what ``parse_pdf`` reads from it: which table, which cells, which labels.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen.canvas import Canvas
+
+from pipelines.parse.pdf import parse_pdf
+from pipelines.tables import table_figures
+
+WIDTH, HEIGHT = letter
+
+
+def _pdf(draw) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=letter, invariant=1)
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _prose(canvas: Canvas, x: float, top: float, lines: list[str], size: float = 10) -> None:
+    canvas.setFont("Helvetica", size)
+    for i, line in enumerate(lines):
+        canvas.drawString(x, top - i * 1.4 * size, line)
+
+
+def _rows_only_table(canvas: Canvas) -> None:
+    """DORA p. 9: a dark header band of one box per cell, rules between rows drawn cell by
+    cell and no sides; the first data column shaded cell by cell; an icon beside each row
+    label; quantities mostly in words."""
+    _prose(canvas, 50, 740, ["Software delivery performance is measured with four metrics that teams",
+                             "report for the primary application or service they work on."])
+    columns = [50, 278, 359, 430, 502, 561]
+    header = ["Performance metric", "Elite", "High", "Medium", "Low"]
+    rows = [
+        ("Deployment frequency", ["On-demand", "Weekly or", "Monthly or", "Fewer than"],
+         ["", "monthly", "yearly", "yearly"]),
+        ("Lead time for changes", ["Less than", "Between one", "Between one", "More than"],
+         ["one hour", "day and a week", "month and a year", "six months"]),
+        ("Time to restore service", ["Less than", "Less than", "Between one", "More than"],
+         ["one hour", "one day", "day and a week", "six months"]),
+        ("Change failure rate", ["0%-15%", "16%-30%", "16%-30%", "16%-30%"], ["", "", "", ""]),
+    ]
+    top = 680
+    canvas.setFillGray(0.1)
+    for x0, x1 in itertools.pairwise(columns):  # one dark band per header cell
+        canvas.rect(x0, top - 22, x1 - x0, 22, stroke=0, fill=1)
+    canvas.setFillGray(1)
+    canvas.setFont("Helvetica-Bold", 10)
+    for x, text in zip(columns, header, strict=False):
+        canvas.drawString(x + 8, top - 15, text)
+    y = top - 22
+    for label, first, second in rows:
+        canvas.setFillColorRGB(0.85, 0.9, 1)
+        canvas.rect(columns[1], y - 60, columns[2] - columns[1], 60, stroke=0, fill=1)
+        canvas.setFillGray(0)
+        canvas.circle(60, y - 14, 4, stroke=1, fill=0)  # the row's icon
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawString(70, y - 17, label)
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(52, y - 31, "For the primary application or service you work on,")
+        canvas.drawString(52, y - 41, "as asked in the survey.")
+        for x, a, b in zip(columns[1:], first, second, strict=False):
+            canvas.drawString(x + 8, y - 17, a)
+            canvas.drawString(x + 8, y - 27, b)
+        y -= 60
+        canvas.setLineWidth(0.8)
+        for x0, x1 in itertools.pairwise(columns):  # the rule is drawn cell by cell
+            canvas.line(x0, y, x1, y)
+
+
+def test_a_table_ruled_by_rows_only_keeps_its_row_labels_and_range_cells():
+    doc = parse_pdf(_pdf(_rows_only_table))
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert table.cells[0][1:] == ["Elite", "High", "Medium", "Low"]
+    labels = [row[0] for row in table.cells[1:]]
+    assert [label.split(" For ")[0] for label in labels] == [
+        "Deployment frequency", "Lead time for changes", "Time to restore service", "Change failure rate"]
+    figures = [(f.row_label.split(" For ")[0], f.column_label, f.value, f.qualifier, f.unit)
+               for f in table_figures(table)]
+    assert figures == [
+        ("Change failure rate", "Elite", 0.0, ">=", "percent"),
+        ("Change failure rate", "Elite", 15.0, "<=", "percent"),
+        ("Change failure rate", "High", 16.0, ">=", "percent"),
+        ("Change failure rate", "High", 30.0, "<=", "percent"),
+        ("Change failure rate", "Medium", 16.0, ">=", "percent"),
+        ("Change failure rate", "Medium", 30.0, "<=", "percent"),
+        ("Change failure rate", "Low", 16.0, ">=", "percent"),
+        ("Change failure rate", "Low", 30.0, "<=", "percent"),
+    ]
+    assert "Less than" not in "\n".join(doc.pages)  # the table's words are not prose
+
+
+def test_a_ruled_grid_of_words_only_is_not_a_table():
+    def words_only(canvas: Canvas) -> None:
+        top = 680
+        canvas.setFont("Helvetica", 10)
+        for r in range(4):
+            y = top - 40 * r
+            canvas.line(50, y, 561, y)
+            for c, x in enumerate((58, 286, 367, 438)):
+                canvas.drawString(x, y - 15, f"Item {'ABCD'[c]} of group {r + 1}")
+        canvas.line(50, top - 160, 561, top - 160)
+
+    assert parse_pdf(_pdf(words_only)).tables == []
+
+
+def _table_beside_sidebar(canvas: Canvas) -> None:
+    """Puppet p. 8: a borderless table of "count / share" cells left, a shaded sidebar panel
+    right whose "role share%" lines (a bar behind each share) run on the table's lines."""
+    _prose(canvas, 36, 700, ["Almost a third of respondents worked in IT operations departments, and a",
+                             "similar number worked in development or engineering departments. Out of all",
+                             "respondents, most identified as practitioners such as admins or developers."])
+    canvas.setFillColorRGB(0.15, 0.25, 0.6)
+    canvas.rect(125, 582, 267, 30, stroke=0, fill=1)
+    canvas.setFillGray(1)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(131, 594, "IT Operations Department")
+    canvas.drawString(270, 594, "Engineering Department")
+    canvas.setFillGray(0)
+    for i, (label, a, b) in enumerate([("DevOps Engineer", "129 / 4.6%", "144 / 5.4%"),
+                                       ("Systems Engineer", "503 / 17.8%", "240 / 9.0%")]):
+        y = 570 - 27 * i
+        canvas.drawString(37, y, label)
+        canvas.drawString(163, y, a)
+        canvas.drawString(303, y, b)
+        canvas.line(37, y - 9, 390, y - 9)
+    _prose(canvas, 36, 480, ["We wanted to see whether there are significant differences between people",
+                             "who work in named DevOps departments and those who do not work in them."])
+    canvas.setFillGray(0.93)
+    canvas.rect(405, 400, 207, 260, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(425, 635, "DevOps Roles")
+    canvas.setFont("Helvetica", 10)
+    roles = [("Architect", "10.3%"), ("Automation Engineer", "10.5%"), ("DevOps Engineer", "31.3%"),
+             ("Build Engineer", "5.2%"), ("Systems Engineer", "23.4%"), ("Manager", "8.3%"),
+             ("Director", "4.8%"), ("Other", "6.2%")]
+    for i, (role, share) in enumerate(roles):
+        y = 612 - 25 * i
+        canvas.setFillColorRGB(1, 0.8, 0.2)  # a bar behind the share, as long as the share
+        canvas.rect(577 - 1.6 * float(share[:-1]), y - 3, 1.6 * float(share[:-1]), 13, stroke=0, fill=1)
+        canvas.setFillGray(0)
+        canvas.drawString(425, y, role)
+        canvas.drawRightString(577, y, share)
+
+
+def test_a_sidebar_panel_does_not_join_the_table_beside_it():
+    doc = parse_pdf(_pdf(_table_beside_sidebar))
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert table.cells == [["", "IT Operations Department", "Engineering Department"],
+                           ["DevOps Engineer", "129 / 4.6%", "144 / 5.4%"],
+                           ["Systems Engineer", "503 / 17.8%", "240 / 9.0%"]]
+    cells = {(f.row_label, f.column_label, f.value, f.unit) for f in table_figures(table)}
+    assert ("DevOps Engineer", "IT Operations Department", 129.0, "count") in cells
+    assert ("DevOps Engineer", "IT Operations Department", 4.6, "percent") in cells
+    assert ("Systems Engineer", "Engineering Department", 9.0, "percent") in cells
+    assert len(cells) == 8
+    # the panel's shares are read as figures of their own, not as table cells
+    assert {f.value for f in doc.charts} >= {10.3, 31.3, 23.4}
+
+
+def test_share_bands_under_bars_are_a_chart_axis_not_a_table_row():
+    """TrustArc p. 15: data labels over grouped bars, share bands ("-75% to -51%") as categories."""
+    bands = ["< -75%", "-75% to -51%", "-50% to -26%", "-25% to -1%", "0% to 24%", "25% to 49%",
+             "50% to 74%", "75% +"]
+    values = [(0, 1), (1, 2), (2, 3), (4, 8), (7, 10), (12, 13), (31, 30), (43, 33)]
+
+    def draw(canvas: Canvas) -> None:
+        _prose(canvas, 50, 740, ["The distribution of results across this year's survey and the prior year",
+                                 "is shown below; the mean score dropped while the median held steady."])
+        base = 400
+        canvas.setFont("Helvetica", 8)
+        for i, (band, (a, b)) in enumerate(zip(bands, values, strict=True)):
+            x = 60 + 62 * i
+            for j, value in enumerate((a, b)):
+                h = 3 * value + 1
+                canvas.setFillGray(0.3 + 0.3 * j)
+                canvas.rect(x + 22 * j, base, 20, h, stroke=0, fill=1)
+                canvas.setFillGray(0)
+                canvas.drawCentredString(x + 22 * j + 10, base + h + 4, f"{value}%")
+            canvas.drawCentredString(x + 21, base - 14, band)
+
+    doc = parse_pdf(_pdf(draw))
+    assert doc.tables == []
+    assert {f.value for f in doc.charts} >= {43.0, 33.0, 12.0}
