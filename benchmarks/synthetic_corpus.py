@@ -1,9 +1,23 @@
 """Write a synthetic corpus of customer-experience reports for scale benchmarks and tests.
 
-Belongs here: generating many small, realistic-enough reports (HTML, plain text, Markdown and
-PDF; English, Simplified and Traditional Chinese) from sentence templates written for this
-project, deterministically from a seed, so a benchmark run at N reports is repeatable. It does
-not belong in the pipeline: nothing here is imported by ``pipelines``.
+Belongs here: generating many reports (HTML, plain text, Markdown and PDF; English, Simplified and
+Traditional Chinese) from sentence templates written for this project, deterministically from a
+seed, so a benchmark run at N reports is repeatable. It does not belong in the pipeline: nothing
+here is imported by ``pipelines``.
+
+How realistic, and after what: each report copies the length and the number of published figures
+of one real report, taken in turn from
+
+* ``../shared/corpus`` (5 scraped CX articles) for HTML, text and Markdown reports: 7.6-17.5 KB,
+  7-123 published figures (median 19);
+* ``../shared/real-pdfs`` (8 real survey PDFs) for PDF reports: 14-48 pages (median 30), 573-1,940
+  text characters a page, 30-594 published figures (median 166).
+
+Those profiles were measured on 2026-12-02 with ``pipelines.build.process_report`` and pypdfium2
+(``TEXT_PROFILES`` and ``PDF_PROFILES`` below). What is not copied: real PDFs also carry pictures,
+charts and tables, which cost more to read than the text lines drawn here, so a synthetic PDF is
+cheaper than the real one it follows. ``size="small"`` is the one-page, nine-sentence report of the
+first benchmarks, for quick runs.
 
 Usage: ``python benchmarks/synthetic_corpus.py OUT_DIR [--n 1000] [--pdf-share 0.1] [--seed 7] [--size small]``
 """
@@ -88,34 +102,62 @@ ORGS = {
 }
 SENTENCES = {"en": EN_SENTENCES, "zh-Hans": ZH_HANS_SENTENCES, "zh-Hant": ZH_HANT_SENTENCES}
 PROSE = {"en": EN_PROSE, "zh-Hans": ZH_HANS_PROSE, "zh-Hant": ZH_HANT_PROSE}
-# Report length: sections x (figure sentences + prose sentences). The default, 3 rounds of the
-# headings with 4 + 8 sentences each, gives documents of about 9-13 KB (the scraped CX articles in
-# ../shared/corpus are 7.5-17.5 KB, median 12 KB) and PDFs of 5-6 pages; "small" is the one-page
-# size the benchmark used before 2026-11-22.
-SIZES = {"small": (1, 3, 0), "realistic": (3, 4, 8)}
+# (bytes, figures published) of each article in ../shared/corpus, in file order.
+TEXT_PROFILES = ((17518, 123), (7595, 19), (12017, 10), (8430, 25), (13804, 7))
+# (pages, mean text characters a page, figures published) of each PDF in ../shared/real-pdfs.
+PDF_PROFILES = (
+    (48, 576, 117),
+    (42, 573, 100),
+    (19, 1499, 240),
+    (45, 1509, 262),
+    (28, 1046, 216),
+    (14, 1940, 30),
+    (31, 1535, 107),
+    (21, 1754, 594),
+)
+# Figures the pipeline publishes per figure sentence of the templates (measured on this corpus: a
+# sentence states one or two figures, sometimes with a year).
+FIGURES_PER_SENTENCE = 1.35
+SIZES = ("realistic", "small")
+SMALL = (3, 3)  # sections x figure sentences of a "small" report, no prose
 
 
-def _paragraphs(rng: random.Random, language: str, year: int, size: str = "realistic") -> list[tuple[str, list[str]]]:
-    """Sections of (heading, sentences) with figures drawn from ``rng``, padded with prose."""
-    rounds, with_figures, prose = SIZES[size]
-    sections = []
-    for heading in HEADINGS[language] * rounds:
-        picked = rng.sample(SENTENCES[language], k=min(with_figures, len(SENTENCES[language])))
-        sentences = [
-            s.format(
-                y=year,
-                p=year - 1,
-                a=rng.randint(5, 95),
-                b=rng.randint(5, 95),
-                d=rng.randint(1, 12),
-                m=f"{rng.randint(2, 15)}.{rng.randint(0, 9)}",
-            )
-            for s in picked
-        ]
-        sentences += [rng.choice(PROSE[language]) for _ in range(prose)]
-        rng.shuffle(sentences)
-        sections.append((heading, sentences))
-    return sections
+def _sentence(rng: random.Random, language: str, year: int) -> str:
+    return rng.choice(SENTENCES[language]).format(
+        y=year,
+        p=year - 1,
+        a=rng.randint(5, 95),
+        b=rng.randint(5, 95),
+        d=rng.randint(1, 12),
+        m=f"{rng.randint(2, 15)}.{rng.randint(0, 9)}",
+    )
+
+
+def _sentences(rng: random.Random, language: str, year: int, figures: int, chars: int) -> list[str]:
+    """Figure sentences for about ``figures`` published figures, padded with prose to ``chars`` characters."""
+    out = [_sentence(rng, language, year) for _ in range(max(1, round(figures / FIGURES_PER_SENTENCE)))]
+    length = sum(len(s) + 1 for s in out)
+    while length < chars:
+        out.append(rng.choice(PROSE[language]))
+        length += len(out[-1]) + 1
+    rng.shuffle(out)
+    return out
+
+
+def _sectioned(language: str, sentences: list[str], per_section: int = 8) -> list[tuple[str, list[str]]]:
+    headings = HEADINGS[language]
+    chunks = [sentences[i : i + per_section] for i in range(0, len(sentences), per_section)]
+    return [(headings[i % len(headings)], chunk) for i, chunk in enumerate(chunks)]
+
+
+def _text_sections(rng: random.Random, language: str, year: int, size: str, profile: tuple[int, int]):
+    """Sections of (heading, sentences) for an HTML, text or Markdown report following ``profile``."""
+    if size == "small":
+        sections, figures = SMALL
+        return _sectioned(language, [_sentence(rng, language, year) for _ in range(sections * figures)], figures)
+    size_bytes, figures = profile
+    chars = size_bytes if language == "en" else size_bytes // 3  # CJK text is 3 UTF-8 bytes a character
+    return _sectioned(language, _sentences(rng, language, year, figures, chars))
 
 
 def _table_rows(rng: random.Random) -> list[list[str]]:
@@ -149,38 +191,64 @@ def render_text(title: str, sections, markdown: bool) -> str:
     return "\n".join(lines)
 
 
-def render_pdf(path: Path, title: str, sections) -> None:
-    """A one- or two-page English PDF (reportlab's core fonts have no CJK glyphs)."""
+def render_pdf(path: Path, title: str, pages: list[list[str]]) -> None:
+    """An English PDF with the given lines on each page, one sentence a line, a heading every 8
+    lines and a page number (reportlab's core fonts have no CJK glyphs)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
     height = A4[1]
     canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
     canvas.setTitle(title)
-    y = height - 72
-    canvas.setFont("Helvetica-Bold", 16)
-    canvas.drawString(56, y, title)
-    y -= 32
-    for heading, sentences in sections:
-        if y < 120:
-            canvas.showPage()
-            y = height - 72
-        canvas.setFont("Helvetica-Bold", 12)
-        canvas.drawString(56, y, heading)
-        y -= 20
-        canvas.setFont("Helvetica", 10)
-        for sentence in sentences:
-            canvas.drawString(56, y, sentence)
+    for number, lines in enumerate(pages):
+        y = height - 72
+        if number == 0:
+            canvas.setFont("Helvetica-Bold", 16)
+            canvas.drawString(56, y, title)
+            y -= 32
+        for i, line in enumerate(lines):
+            if i % 8 == 0:
+                canvas.setFont("Helvetica-Bold", 12)
+                canvas.drawString(56, y, HEADINGS["en"][(number + i // 8) % len(HEADINGS["en"])])
+                y -= 20
+            canvas.setFont("Helvetica", 10)
+            canvas.drawString(56, y, line)
             y -= 15
-        y -= 10
-    canvas.showPage()
+            if y < 60:
+                break
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(290, 30, str(number + 1))
+        canvas.showPage()
     canvas.save()
+
+
+def _pdf_pages(rng: random.Random, year: int, size: str, profile: tuple[int, int, int]) -> list[list[str]]:
+    """The lines of each page of a PDF report following ``profile`` (pages, characters a page, figures)."""
+    if size == "small":
+        return [[_sentence(rng, "en", year) for _ in range(SMALL[0] * SMALL[1])]]
+    pages, per_page, figures = profile
+    sentences = _sentences(rng, "en", year, figures, pages * per_page)
+    out: list[list[str]] = [[] for _ in range(pages)]
+    page, used = 0, 0
+    for sentence in sentences:  # fill each page to its share of the text; the last one takes the rest
+        if used >= per_page and page < pages - 1:
+            page, used = page + 1, 0
+        out[page].append(sentence)
+        used += len(sentence) + 1
+    return out
 
 
 def write_corpus(
     out_dir: str | Path, n: int = 1000, *, pdf_share: float = 0.1, seed: int = 7, size: str = "realistic"
 ) -> list[Path]:
-    """Write ``n`` reports into ``out_dir`` and return their paths (names give the report ids)."""
+    """Write ``n`` reports into ``out_dir`` and return their paths (names give the report ids).
+
+    The first ``pdf_share`` of them are PDFs; the others cycle through HTML, text and Markdown and
+    through English (half), Simplified and Traditional Chinese. Each follows the real profile of its
+    kind in turn (``TEXT_PROFILES``, ``PDF_PROFILES``), so any N spreads evenly over the real reports.
+    """
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -195,15 +263,17 @@ def write_corpus(
             language = ("en", "en", "zh-Hans", "zh-Hant")[(i // 3) % 4]
         org = ORGS[language][i % len(ORGS[language])]
         title = TITLES[language].format(org=org, y=year)
-        sections = _paragraphs(rng, language, year, size)
         path = out / f"synthetic-{i:05d}.{kind}"
         if kind == "pdf":
-            render_pdf(path, title, sections)
-        elif kind == "html":
-            table = _table_rows(rng) if language == "en" and i % 2 == 0 else None
-            path.write_text(render_html(title, sections, table, language), encoding="utf-8")
+            render_pdf(path, title, _pdf_pages(rng, year, size, PDF_PROFILES[i % len(PDF_PROFILES)]))
         else:
-            path.write_text(render_text(title, sections, markdown=kind == "md"), encoding="utf-8")
+            profile = TEXT_PROFILES[(i - n_pdf) % len(TEXT_PROFILES)]
+            sections = _text_sections(rng, language, year, size, profile)
+            if kind == "html":
+                table = _table_rows(rng) if language == "en" and i % 2 == 0 else None
+                path.write_text(render_html(title, sections, table, language), encoding="utf-8")
+            else:
+                path.write_text(render_text(title, sections, markdown=kind == "md"), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -224,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--pdf-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--size", choices=sorted(SIZES), default="realistic")
+    parser.add_argument("--size", choices=SIZES, default="realistic")
     args = parser.parse_args(argv)
     paths = write_corpus(args.out_dir, args.n, pdf_share=args.pdf_share, seed=args.seed, size=args.size)
     print(f"wrote {len(paths)} reports to {args.out_dir}")

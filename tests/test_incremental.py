@@ -162,3 +162,32 @@ def test_cli_rebuild_of_an_unknown_report_is_one_clear_line(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"cxbench: no such report in {sources.resolve()}: nope"]
+
+
+def test_datasets_assembled_a_chunk_of_reports_at_a_time_equal_the_whole(tmp_path):
+    """Extracts keep no rows in memory; the datasets read them back from the store in chunks, in order."""
+    from pipelines.build import ExtractTask, assemble
+    from pipelines.engine import ProcessPoolEngine
+    from pipelines.incremental import assemble_datasets, run_extracts
+    from pipelines.ingest.registry import load_registry
+    from pipelines.ingest.snapshots import SnapshotStore
+    from pipelines.workstore import WorkStore
+
+    registry = load_registry(PROJECT_SOURCES)
+    snapshots = SnapshotStore(tmp_path / "snapshots")
+    tasks = {
+        spec.report_id: ExtractTask(
+            spec, snapshots.put_bytes(spec.report_id, (PROJECT_SOURCES / spec.file).read_bytes(), source_file=spec.file)
+        )
+        for spec in registry.specs
+    }
+    store = WorkStore(tmp_path / "work")
+    run = run_extracts(store, tasks, ProcessPoolEngine(1))
+    assert all(e.rows is None for e in run.extracts.values())
+    whole = assemble_datasets(store, run, chunk=len(tasks))
+    assert len(whole["reports"]) == len(tasks) and len(whole["observations"]) > 50
+    for name, frame in assemble_datasets(store, run, chunk=2).items():
+        pd.testing.assert_frame_equal(frame, whole[name])
+    stored = [store.load(EXTRACTS, key)[1].rows for key in sorted(tasks)]
+    for name, frame in assemble(stored).items():
+        pd.testing.assert_frame_equal(frame, whole[name])

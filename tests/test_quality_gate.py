@@ -303,3 +303,56 @@ def test_multi_column_rules_report_their_rows(clean: Frames) -> None:
     }
     by_name = {c.name: c for c in result.failed()}
     assert by_name["tables.expect_compound_columns_to_be_unique[report_id,table_id,row,col]"].sample[0]["row"] >= 0
+
+
+# ---- incremental validation: row-level rules recheck only the rows of changed reports ----------
+
+
+def comparable(result: GateResult) -> list[tuple]:
+    """Each check's name, verdict, counts, offending reports and sample: what must not depend on reuse."""
+    keys = ("element_count", "unexpected_count", "missing_count", "observed_value")
+    return [
+        (c.name, c.success, {k: c.observed.get(k) for k in keys}, c.report_ids, c.sample) for c in result.results
+    ]
+
+
+def test_unchanged_reports_reuse_their_row_verdicts_and_every_rule_still_judges_the_whole_dataset(
+    clean: Frames, clean_result: GateResult
+) -> None:
+    again = run_gate(clean, row_verdicts=clean_result.row_verdicts)
+    assert clean_result.rechecked_reports["observations"] == clean["reports"]["report_id"].nunique()
+    assert again.rechecked_reports == dict.fromkeys(again.datasets, 0)
+    assert comparable(again) == comparable(clean_result)
+
+
+def test_a_fault_in_a_changed_report_is_found_and_a_stored_one_is_still_reported(clean: Frames) -> None:
+    frames = copy(clean)
+    observation_id = percent_level_140(frames)
+    report_id = frames["observations"].set_index("observation_id").loc[observation_id, "report_id"]
+    rule = "observations.expect_column_values_to_be_between[value:percent-level]"
+    # only the changed report is rechecked, and its bad row is found
+    found = run_gate(frames, row_verdicts=run_gate(clean).row_verdicts)
+    assert found.rechecked_reports["observations"] == 1
+    assert failed_names(found) == {rule}
+    # nothing changed since: nothing is rechecked, and the bad row is still reported, from the stored verdict
+    kept = run_gate(frames, row_verdicts=found.row_verdicts)
+    assert kept.rechecked_reports["observations"] == 0
+    assert comparable(kept) == comparable(found) == comparable(run_gate(frames))
+    check = kept.failed()[0]
+    assert check.report_ids == [report_id] and check.observed["unexpected_count"] == 1
+    assert observation_id in [row["observation_id"] for row in check.sample]
+
+
+def test_each_dataset_is_validated_once(clean: Frames, monkeypatch: pytest.MonkeyPatch) -> None:
+    from great_expectations.datasource.fluent.interfaces import Batch
+
+    calls: list[str] = []
+    real = Batch.validate
+
+    def counted(self, expect, *args, **kwargs):
+        calls.append(expect.name)
+        return real(self, expect, *args, **kwargs)
+
+    monkeypatch.setattr(Batch, "validate", counted)
+    result = run_gate(clean)
+    assert sorted(calls) == sorted(f"cxbench.{name}" for name in result.datasets)

@@ -10,6 +10,7 @@ asset's metadata: a failed report is listed as failed, never as materialized. Do
 """
 
 import hashlib
+import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -17,11 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 import pandas as pd
 
-from pipelines.build import ExtractTask, Failure, add_benchmarks, assemble
+from pipelines.build import ExtractTask, Failure, add_benchmarks
 from pipelines.defs.resources import CxbenchSettings, ReportEngine
 from pipelines.incremental import (
     STATUS_COLUMNS,
     ExtractRun,
+    assemble_datasets,
     extract_code_version,
     registry_failures,
     run_extracts,
@@ -132,21 +134,26 @@ def report_extracts(
     store = cxbench.work_store()
     limits = cxbench.limits()
     last = [0.0]
+    warm = GateWarmUp(enabled=engine.kind == "process")
 
     def progress(done: int, total: int) -> None:  # throttled: a file the CLI polls, not an event
+        warm.start()
         if time.monotonic() - last[0] > 0.5 or done == total:
             last[0] = time.monotonic()
             store.save_json(PROGRESS, "current", {"run_id": context.run.run_id, "done": done, "total": total})
 
-    run = run_extracts(
-        store,
-        tasks,
-        engine.engine(limits),
-        limits=limits,
-        force=cxbench.rebuild_reports,
-        code=extract_code_version(),
-        on_progress=progress,
-    )
+    try:
+        run = run_extracts(
+            store,
+            tasks,
+            engine.engine(limits),
+            limits=limits,
+            force=cxbench.rebuild_reports,
+            code=extract_code_version(),
+            on_progress=progress,
+        )
+    finally:
+        warm.join()
     computed = [run.extracts[k] for k in run.computed]
     for key in sorted(run.ended)[:METADATA_ROWS]:
         context.log.warning(f"{key}: {run.extracts[key].failure.message}")
@@ -177,6 +184,34 @@ def report_extracts(
     return run
 
 
+class GateWarmUp:
+    """Import Great Expectations (and build its context) on a thread while the workers extract reports.
+
+    A report was extracted, so the datasets change and the gate will need GX, whose import costs
+    seconds. The import must not overlap another import in the main thread: two threads importing
+    the same modules can see one half-initialised ("partially initialized module"), which is how an
+    earlier unjoined prefetch raced with a later step importing SQLAlchemy. So the thread starts only
+    once the first report came back (the pool's processes and the results' classes are imported by
+    then; the map loop in the main thread imports nothing more) and is joined before the map's step
+    ends. Only with the process engine: a Dask client's own threads import modules as they go.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.enabled and self.thread is None:
+            from pipelines.quality.gx_adapter import warm_up
+
+            self.thread = threading.Thread(target=warm_up, name="cxbench-gx-import", daemon=True)
+            self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+
 @dg.multi_asset(
     outs={
         "reports": dg.AssetOut(description="Published dataset: one row per report.", group_name="datasets"),
@@ -205,10 +240,9 @@ def datasets(
     raw_snapshots: dict,
     report_extracts: ExtractRun,
 ):
-    extracts = report_extracts.extracts
     # One odd figure never blocks the release: rows breaking a row-level rule are held back first, so the
     # blocking checks judge only what will be published (dataset-level rules still block).
-    frames, quarantine = split(assemble(extracts[k].rows for k in sorted(extracts) if extracts[k].ok))
+    frames, quarantine = split(assemble_datasets(cxbench.work_store(), report_extracts))
     frames = add_benchmarks(frames)  # from the kept figures only: no benchmark names a held-back one
     problems = registry_failures(source_registry)
     rows = status_rows(source_registry.specs, raw_snapshots, report_extracts, problems)

@@ -6,7 +6,9 @@ judges, with observed values and a sample of offending rows; any failure stops
 ``catalogue_release`` in the same run. The gate result is kept in the work store under a
 fingerprint of what it judged (the datasets' content, the previous release, the gate's code), so
 the release publishes it as ``validation.json`` without validating twice, and a run whose datasets
-did not change validates nothing again and never imports Great Expectations.
+did not change validates nothing again and never imports Great Expectations. When they did change,
+the row-level rules recheck only the rows of reports whose rows changed: the per-report verdicts
+of the last gate are kept in the work store too (``ROW_VERDICTS``), under the gate's code version.
 ``reports_processed`` flags, without blocking, reports that failed (their rows in ``report_status``).
 """
 
@@ -26,6 +28,7 @@ PREVIOUS_NAMES = ("reports", "observations", "tables")  # what the regression ch
 GATE_STAGE = "quality_gate"
 GATE_RESULTS_KEPT = 50  # one per distinct input; older ones are history
 LAST_RUN = "_last_run"  # (run id, result) of the latest run's gate, overwritten each run
+ROW_VERDICTS = "_row_verdicts"  # {"code": quality code version, "verdicts": per-report row-rule verdicts}
 
 
 def frames_fingerprint(frames: dict[str, pd.DataFrame]) -> str:
@@ -43,14 +46,16 @@ def frames_fingerprint(frames: dict[str, pd.DataFrame]) -> str:
     return digest.hexdigest()
 
 
+def quality_code() -> str:
+    return code_version(["quality", "schema.py"])
+
+
 def gate_key(settings: CxbenchSettings, frames: dict[str, pd.DataFrame]) -> str | None:
     """What a gate result depends on; None when the previous release cannot be named cheaply."""
     previous = latest_content_hash(settings.catalogue_root)
     if "://" in settings.catalogue_root:
         return None
-    return fingerprint(
-        frames_fingerprint(frames), previous, settings.max_drop_share, code_version(["quality", "schema.py"])
-    )
+    return fingerprint(frames_fingerprint(frames), previous, settings.max_drop_share, quality_code())
 
 
 def gate_result(settings: CxbenchSettings, frames: dict[str, pd.DataFrame]):
@@ -59,15 +64,23 @@ def gate_result(settings: CxbenchSettings, frames: dict[str, pd.DataFrame]):
     stored = store.load(GATE_STAGE, key) if key else None
     if stored is not None:
         return stored
-    result = run_quality_gate(settings, frames)
+    code = quality_code()
+    kept = store.load(GATE_STAGE, ROW_VERDICTS)
+    earlier = kept["verdicts"] if isinstance(kept, dict) and kept.get("code") == code else {}
+    result = run_quality_gate(settings, frames, earlier)
+    store.save(GATE_STAGE, ROW_VERDICTS, {"code": code, "verdicts": result.row_verdicts})
+    result.row_verdicts = {}  # kept once, above, not in every stored result
     if key:
         store.save(GATE_STAGE, key, result)
         store.keep_newest(GATE_STAGE, GATE_RESULTS_KEPT + 1)
     return result
 
 
-def run_quality_gate(settings: CxbenchSettings, frames: dict[str, pd.DataFrame]):
-    """The gate against the previous release, allowing drops only for reports whose source changed."""
+def run_quality_gate(settings: CxbenchSettings, frames: dict[str, pd.DataFrame], row_verdicts: dict | None = None):
+    """The gate against the previous release, allowing drops only for reports whose source changed.
+
+    ``row_verdicts`` are the last gate's per-report verdicts of the row-level rules (``run_gate``).
+    """
     from pipelines.catalogue import latest_version, load
     from pipelines.quality import run_gate
 
@@ -77,7 +90,13 @@ def run_quality_gate(settings: CxbenchSettings, frames: dict[str, pd.DataFrame])
         before = dict(zip(previous["reports"]["report_id"], previous["reports"]["content_sha256"], strict=True))
         now = dict(zip(frames["reports"]["report_id"], frames["reports"]["content_sha256"], strict=True))
         changed = {rid for rid in before.keys() | now.keys() if before.get(rid) != now.get(rid)}
-    return run_gate(frames, previous=previous, changed_reports=changed, max_drop_share=settings.max_drop_share)
+    return run_gate(
+        frames,
+        previous=previous,
+        changed_reports=changed,
+        max_drop_share=settings.max_drop_share,
+        row_verdicts=row_verdicts,
+    )
 
 
 def check_name(gate_name: str) -> str:
@@ -108,7 +127,11 @@ def quality_gate(
     """One Great Expectations / integrity check per Dagster asset check; the gate runs once."""
     frames = {"reports": reports, "observations": observations, "tables": tables, "benchmarks": benchmarks}
     result = gate_result(cxbench, frames)
-    context.log.info(f"quality gate: {len(result.results)} checks, {len(result.failed())} failed")
+    rechecked = ", ".join(f"{k} {v}" for k, v in getattr(result, "rechecked_reports", {}).items())
+    context.log.info(
+        f"quality gate: {len(result.results)} checks, {len(result.failed())} failed; "
+        f"reports whose rows the row-level rules rechecked: {rechecked or 'none (stored verdict)'}"
+    )
     cxbench.work_store().save(GATE_STAGE, LAST_RUN, (context.run.run_id, result))  # for the CLI summary
     if not result.success:
         context.log.error(result.summary())

@@ -61,6 +61,9 @@ class GateResult:
     gx_version: str | None = None
     datasets: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
+    # Per report: a digest of its rows -> the offending rows of each row-level rule (``gate.run_gate``).
+    row_verdicts: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False)
+    rechecked_reports: dict[str, int] = field(default_factory=dict)  # dataset -> reports the row rules rechecked
 
     @property
     def success(self) -> bool:
