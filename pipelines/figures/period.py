@@ -128,7 +128,11 @@ def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     m = _YEARS_AGO_OPENS_CLAUSE.match(norm, CLAUSE.clause_start(norm, r.ctx, start), start)
     if m is None:
         return None
-    cn, en = m.groups()
+    return _years_back(r, *m.groups())
+
+
+def _years_back(r: Reading, cn: str | None, en: str | None) -> tuple[str, int | None] | None:
+    """("previous", the year) for "N years ago" written in Chinese numerals, digits or English words."""
     n = (parse_chinese(cn) if not cn.isdigit() else float(cn)) if cn else parse_english(en)
     back = int(n) if n and 1 <= n <= 30 else None
     if not back:
@@ -155,12 +159,7 @@ def years_ago_after(r: Reading) -> tuple[str, int | None] | None:
     m = _YEARS_AGO_AFTER.match(r.norm, r.c.end) if r.sign == 0 else None
     if m is None:
         return None
-    cn, en = m.groups()
-    n = (parse_chinese(cn) if not cn.isdigit() else float(cn)) if cn else parse_english(en)
-    back = int(n) if n and 1 <= n <= 30 else None
-    if not back:
-        return None
-    return "previous", (r.survey_year - back if r.survey_year else None) or _last_year(r)
+    return _years_back(r, *m.groups())
 
 
 @when("r.lex.forecast.search(r.norm, r.ctx, r.c.start)")
