@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 RUN_LOCK = ".run.lock"
+INSTANCE_LOCK = ".cxbench-instance.lock"
 
 
 class RunBusy(RuntimeError):
@@ -41,6 +42,13 @@ def work_store_lock_path(work_dir: str | Path) -> Path:
 def catalogue_lock_path(dagster_home: str | Path, catalogue_root: str) -> Path:
     digest = hashlib.sha256(catalogue_root.encode()).hexdigest()[:12]
     return Path(dagster_home) / "storage" / "cxbench" / "locks" / f"catalogue-{digest}.lock"
+
+
+def instance_lock_path(dagster_home: str | Path) -> Path:
+    """Held while a process opens the Dagster instance: two first runs on a new ``DAGSTER_HOME``
+    (two sources folders run at once) otherwise both create its SQLite schedule storage and leave
+    two alembic heads behind, after which no process can open the instance again."""
+    return Path(dagster_home) / INSTANCE_LOCK
 
 
 def _stderr(line: str) -> None:

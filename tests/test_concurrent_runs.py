@@ -175,3 +175,27 @@ def test_two_folders_publishing_into_one_catalogue_take_turns(tmp_path: Path, mo
     later = next(r for r in runs if r.lines[0] == f"published catalogue {versions[1]}")
     assert any(f"bump from {versions[0]}" in line for line in later.lines), later.stdout
     _verify(catalogue)
+
+
+_OPEN_INSTANCE = (
+    "import os, sys; os.environ['DAGSTER_HOME'] = sys.argv[1]; "
+    "from pipelines.defs.runs import get_instance; get_instance()"
+)
+
+
+def test_first_runs_on_a_new_dagster_home_at_once_leave_an_instance_that_opens(tmp_path: Path) -> None:
+    """Four processes open a new DAGSTER_HOME together, as two first runs of two folders do.
+
+    Unserialised, each created the SQLite schedule storage and left two alembic heads: every later
+    process failed with "Version table 'alembic_version' has more than one head present" (4 of 5
+    trials here before the instance lock).
+    """
+    home = tmp_path / "home"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _OPEN_INSTANCE, str(home)], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    later = subprocess.run([sys.executable, "-c", _OPEN_INSTANCE, str(home)], capture_output=True, text=True)
+    assert later.returncode == 0, later.stderr

@@ -21,7 +21,7 @@ from pipelines.defs.jobs import run_config, run_tags
 from pipelines.defs.resources import CxbenchSettings, default_dagster_home
 from pipelines.incremental import failures_from_status
 from pipelines.ingest.registry import load_registry
-from pipelines.locks import build_locks
+from pipelines.locks import build_locks, hold, instance_lock_path
 from pipelines.source_changes import (
     build_key,
     latest_content_hash,
@@ -55,7 +55,8 @@ def get_instance() -> dg.DagsterInstance:
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(home.resolve())
-    return dg.DagsterInstance.get()
+    with hold(instance_lock_path(home), f"Dagster instance {home}", notice=None):
+        return dg.DagsterInstance.get()
 
 
 def settings_for(sources_dir: str | Path, catalogue_root: str, work_dir: str = "", **more: Any) -> CxbenchSettings:
