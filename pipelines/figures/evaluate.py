@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.figures import clean_document, extract_figures
@@ -37,21 +38,27 @@ OBS_COLUMNS = (
 )
 
 
-def corpus_observations(shared: Path = SHARED) -> tuple[list[dict], list[dict]]:
-    """(observation rows, report rows) for every corpus document listed in reports.csv."""
+def corpus_figures(shared: Path = SHARED) -> Iterator[tuple[Path, list[Figure], str, int | None]]:
+    """(path, figures, language, survey year) of every corpus text, with reports.csv's year and language."""
     corpus = shared / "corpus"
     with (corpus / "reports.csv").open(encoding="utf-8") as fh:
         meta = {row["file"]: row for row in csv.DictReader(fh)}
-    obs: list[dict] = []
-    reports: list[dict] = []
     for path in sorted(corpus.glob("*.txt")):
         row = meta.get(path.name, {})
         year = int(row["survey_year"]) if row.get("survey_year") else None
         language = row.get("language") or "zh-Hans"
         doc = clean_document([path.read_text(encoding="utf-8")], [None], "text")
+        yield path, extract_figures(doc, year, language), language, year
+
+
+def corpus_observations(shared: Path = SHARED) -> tuple[list[dict], list[dict]]:
+    """(observation rows, report rows) for every corpus document listed in reports.csv."""
+    obs: list[dict] = []
+    reports: list[dict] = []
+    for path, figures, _language, _year in corpus_figures(shared):
         report_id = path.stem
         reports.append({"report_id": report_id, "source_file": path.name})
-        for f in extract_figures(doc, year, language):
+        for f in figures:
             obs.append({
                 "report_id": report_id, "source": f.source, "value": f.value, "unit": f.unit, "kind": f.kind,
                 "qualifier": f.qualifier, "period": f.period, "label": f.label, "quote": f.quote,

@@ -76,18 +76,11 @@ def dev_split(split: str) -> list[str]:
 
 def shared_corpus() -> list[str]:
     """Observation lines of the shared corpus, read as pipelines.figures.evaluate reads it."""
-    from pipelines.figures import clean_document, extract_figures
+    from pipelines.figures.evaluate import corpus_figures
 
-    corpus = SHARED / "corpus"
-    with (corpus / "reports.csv").open(encoding="utf-8") as fh:
-        meta = {row["file"]: row for row in csv.DictReader(fh)}
     out: list[str] = []
-    for path in sorted(corpus.glob("*.txt")):
-        row = meta.get(path.name, {})
-        year = int(row["survey_year"]) if row.get("survey_year") else None
-        language = row.get("language") or "zh-Hans"
-        doc = clean_document([path.read_text(encoding="utf-8")], [None], "text")
-        out += _lines(path.name, extract_figures(doc, year, language), language, year)
+    for path, figures, language, year in corpus_figures(SHARED):
+        out += _lines(path.name, figures, language, year)
     return out
 
 
