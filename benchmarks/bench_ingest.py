@@ -121,7 +121,7 @@ def bench_bombs() -> None:
     from bad_inputs import hostile_bomb_pdfs
 
     from pipelines.errors import ReportError
-    from pipelines.ingest.limits import MAX_INFLATED_BYTES, check_pdf_inflation
+    from pipelines.ingest.pdf_streams import MAX_INFLATED_BYTES, check_pdf_inflation
 
     bombs = hostile_bomb_pdfs(1 << 30)
     compressed = zlib.compress(b" " * MAX_INFLATED_BYTES, 9)

@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # cycle is gone.
 KNOWN_CYCLES = {
     frozenset({"pipelines.catalogue.reader", "pipelines.catalogue.state"}),
-    frozenset({"pipelines.ingest.limits", "pipelines.ingest.pdf_streams"}),
 }
 
 

@@ -15,8 +15,7 @@ from bad_inputs import hostile_bomb_pdfs, lzw_bomb, minimal_pdf
 from support import SHARED
 
 from pipelines.errors import ReportError
-from pipelines.ingest.limits import MAX_INFLATED_BYTES, check_pdf_inflation
-from pipelines.ingest.pdf_streams import decoded_size
+from pipelines.ingest.pdf_streams import MAX_INFLATED_BYTES, check_pdf_inflation, decoded_size
 from pipelines.parse import parse_document
 
 ROOT = Path(__file__).resolve().parents[1]

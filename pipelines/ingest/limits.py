@@ -88,39 +88,6 @@ def inflate(pieces: Iterable[bytes], *, wbits: int = zlib.MAX_WBITS) -> Iterator
     raise EOFError("compressed stream ends early")
 
 
-MAX_INFLATED_BYTES = 128 * 1024 * 1024
-"""Most bytes a PDF's streams may decode to (128 MiB), every layer of every filter chain counted:
-real reports need a few MiB of page content (the eight real PDFs in ../shared: at most 31 MiB, pictures
-included); PDFium holds several copies of what it inflates, so this also bounds memory."""
-
-MAX_IMAGE_BYTES = 1024 * 1024 * 1024
-"""Most bytes a PDF's images may decode to within their declared size (1 GiB): text parsing never
-decodes pictures, so this only bounds the time the check itself spends (about a second)."""
-
-
-def check_pdf_inflation(
-    data: bytes, *, max_bytes: int = MAX_INFLATED_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES
-) -> None:
-    """Refuse a PDF whose streams decode to more than ``max_bytes`` in total.
-
-    Every filter that can expand data (Flate, LZW, RunLength), in every spelling of its name, given
-    directly or by reference, is run incrementally into a counter (``pipelines.ingest.pdf_streams``),
-    so the check itself needs a few MiB however large the bomb. Encrypted PDFs that open without a
-    password are decrypted first, as the PDF readers would.
-    """
-    from pipelines.ingest.pdf_streams import BudgetSpent, decoded_size
-
-    try:
-        decoded_size(data, max_bytes, max_image_bytes)
-    except BudgetSpent as exc:
-        name = "MAX_INFLATED_BYTES" if exc.what == "streams" else "MAX_IMAGE_BYTES"
-        raise ReportError(
-            "parse",
-            f"PDF {exc.what} inflate to more than {describe_size(exc.limit)} (limits.{name}): "
-            "a decompression bomb or a pathological document",
-        ) from None
-
-
 class _Expired(BaseException):
     """Raised by the alarm; a BaseException so a parser's broad ``except Exception`` cannot swallow it."""
 

@@ -3,7 +3,7 @@
 Belongs here: finding every stream of a PDF, reading its dictionary the way a PDF reader does
 (names with ``#xx`` escapes, abbreviations, ``/Filter`` given by an indirect reference, arrays of
 filters, dictionaries of any size) and running each filter chain into a counter. The cap itself
-and its error live in ``pipelines.ingest.limits.check_pdf_inflation``.
+and its error are ``check_pdf_inflation`` and ``MAX_INFLATED_BYTES`` / ``MAX_IMAGE_BYTES`` at the end.
 
 Why not a substring search: a dictionary that writes ``/Fl#61teDecode``, uses ``/LZWDecode``,
 points at its filter with ``/Filter 9 0 R``, mentions ``/Image`` in some other key or is longer
@@ -25,8 +25,9 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from pipelines.errors import ReportError
 from pipelines.ingest.limits import INFLATE_CHUNK as CHUNK
-from pipelines.ingest.limits import has_zlib_header, inflate
+from pipelines.ingest.limits import describe_size, has_zlib_header, inflate
 
 _OBJ = re.compile(rb"(\d{1,10})[\x00\t\n\f\r ]+(\d{1,5})[\x00\t\n\f\r ]+obj(?![A-Za-z])")
 _STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)?")
@@ -427,3 +428,34 @@ def _a85(pieces: Iterable[bytes]) -> Iterator[bytes]:
 
 
 _DECODERS = {"flate": _flate, "lzw": _lzw, "runlength": _runlength, "hex": _hex, "a85": _a85}
+
+
+MAX_INFLATED_BYTES = 128 * 1024 * 1024
+"""Most bytes a PDF's streams may decode to (128 MiB), every layer of every filter chain counted:
+real reports need a few MiB of page content (the eight real PDFs in ../shared: at most 31 MiB, pictures
+included); PDFium holds several copies of what it inflates, so this also bounds memory."""
+
+MAX_IMAGE_BYTES = 1024 * 1024 * 1024
+"""Most bytes a PDF's images may decode to within their declared size (1 GiB): text parsing never
+decodes pictures, so this only bounds the time the check itself spends (about a second)."""
+
+
+def check_pdf_inflation(
+    data: bytes, *, max_bytes: int = MAX_INFLATED_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES
+) -> None:
+    """Refuse a PDF whose streams decode to more than ``max_bytes`` in total.
+
+    Every filter that can expand data (Flate, LZW, RunLength), in every spelling of its name, given
+    directly or by reference, is run incrementally into a counter (``decoded_size`` below),
+    so the check itself needs a few MiB however large the bomb. Encrypted PDFs that open without a
+    password are decrypted first, as the PDF readers would.
+    """
+    try:
+        decoded_size(data, max_bytes, max_image_bytes)
+    except BudgetSpent as exc:
+        name = "MAX_INFLATED_BYTES" if exc.what == "streams" else "MAX_IMAGE_BYTES"
+        raise ReportError(
+            "parse",
+            f"PDF {exc.what} inflate to more than {describe_size(exc.limit)} (pdf_streams.{name}): "
+            "a decompression bomb or a pathological document",
+        ) from None

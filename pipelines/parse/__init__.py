@@ -35,7 +35,7 @@ def _parse(
 
     fmt = declared_format or sniff_format(data, filename, content_type)
     if fmt == "pdf":
-        from pipelines.ingest.limits import check_pdf_inflation
+        from pipelines.ingest.pdf_streams import check_pdf_inflation
         from pipelines.parse.pdf import parse_pdf
 
         check_pdf_inflation(data)
