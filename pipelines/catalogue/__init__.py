@@ -14,7 +14,8 @@ from pipelines.catalogue.reader import (
     read_table,
     verify,
 )
-from pipelines.catalogue.state import CatalogueError, repair
+from pipelines.catalogue.recovery import repair
+from pipelines.catalogue.state import CatalogueError
 
 __all__ = [
     "CatalogueError",

@@ -125,7 +125,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 @_one_line_errors
 def cmd_repair(args: argparse.Namespace) -> int:
-    from pipelines.catalogue.state import repair
+    from pipelines.catalogue.recovery import repair
 
     report = repair(args.catalogue)
     for action in report.actions:
