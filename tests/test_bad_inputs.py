@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from support import SOURCES
 from pipelines.cli import render_summary
 from pipelines.defs.assets import METADATA_ROWS
 from pipelines.errors import ReportError
-from pipelines.ingest.limits import time_limit
 from pipelines.ingest.registry import load_registry, report_id_from_name, short_id
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bad_inputs")]
@@ -213,20 +211,6 @@ def test_every_other_report_is_published_unchanged(builds: Builds) -> None:
         left = mixed.sort_values(sort).reset_index(drop=True)
         right = baseline.sort_values(sort).reset_index(drop=True)
         pd.testing.assert_frame_equal(left, right, check_dtype=True)
-
-
-def test_time_limit_is_a_no_op_off_the_main_thread_and_when_disabled() -> None:
-    seen = []
-    thread = threading.Thread(target=lambda: seen.append(_limited_sum(0.01)))
-    thread.start()
-    thread.join()
-    assert seen == [sum(range(200_000))]
-    assert _limited_sum(0) == sum(range(200_000))
-
-
-def _limited_sum(seconds: float) -> int:
-    with time_limit(seconds, stage="parse", what="sum"):
-        return sum(i for i in range(200_000))
 
 
 def test_a_damaged_snapshot_is_read_again_from_its_source(tmp_path: Path) -> None:

@@ -1,18 +1,17 @@
-"""Limits on what one report may cost: raw bytes, inflated PDF streams and wall-clock time.
+"""Limits on what one report may cost in bytes: raw size, and bounded decompression.
 
-One home for the caps so a 5 GB file on disk and a 5 GB download are refused by the same rule, for
-the capped local-file reader so the registry never slurps an unbounded file into memory, for the
-PDF decompression check (a 300 KB file can inflate to gigabytes inside the PDF library, where no
-Python limit reaches) and for the per-document time budget that bounds a pathological parse.
+One home for the caps so a 5 GB file on disk and a 5 GB download are refused by the same rule
+(``too_large``), for the capped local-file reader so the registry never slurps an unbounded file
+into memory, and for the chunked inflater that the fetcher (gzip bodies) and the PDF stream check
+(``pipelines.ingest.pdf_streams``: a 300 KB file can inflate to gigabytes inside the PDF library)
+both read through. Wall-clock time and memory per report are bounded by the engine, which ends the
+worker (``pipelines.engine``): an alarm inside the process cannot stop a long call in a C library.
 """
 
 from __future__ import annotations
 
-import signal
-import threading
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.errors import ReportError
@@ -86,35 +85,3 @@ def inflate(pieces: Iterable[bytes], *, wbits: int = zlib.MAX_WBITS) -> Iterator
         if inflater.eof:
             return
     raise EOFError("compressed stream ends early")
-
-
-class _Expired(BaseException):
-    """Raised by the alarm; a BaseException so a parser's broad ``except Exception`` cannot swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float | None, *, stage: str, what: str) -> Iterator[None]:
-    """Raise ``ReportError(stage, ...)`` if the block runs longer than ``seconds`` of wall-clock time.
-
-    Uses a real-time interval timer (SIGALRM), so it works only on the main thread of a Unix
-    process, which is where Dagster's in-process and multiprocess executors run steps; elsewhere,
-    or with ``seconds`` of 0 or None, the block runs unbounded. The alarm interrupts Python code,
-    not a single long call inside a C library, which finishes first.
-    """
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not seconds or seconds <= 0 or not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except _Expired:
-        raise ReportError(stage, f"{what} took longer than the {seconds:g} s limit per document") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
