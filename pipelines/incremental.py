@@ -158,7 +158,10 @@ def assemble_datasets(store: WorkStore, run: ExtractRun, chunk: int = ASSEMBLE_C
         for key in keys[start : start + chunk]:
             stored = store.load(EXTRACTS, key)
             if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == run.prints.get(key)):
-                raise RuntimeError(f"{key}: its stored extract changed or went missing during the run; run again")
+                raise RuntimeError(
+                    f"{key}: its stored extract changed or went missing during the run; run again (a Dask "
+                    f"cluster's workers must share the work store's filesystem: {store.root})"
+                )
             rows.append(stored[1].rows)
         parts.append(assemble(rows))
     if len(parts) <= 1:
