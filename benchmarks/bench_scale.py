@@ -10,7 +10,9 @@ Everything is measured in one run, on one machine, so the ratios hold even on a 
 * a no-change ``cxbench run`` (a subprocess, as a user runs it) against ``python -c "import dagster"``;
 * a one-change build, which must re-extract exactly one report;
 * events per run at N/10 and N reports (a separate build of every 10th report);
-* peak resident memory of this process and its children (sampled every 0.2 s);
+* peak resident memory of this process and its children (sampled every 0.2 s), and the CPU seconds of
+  the full build and of the peer: on a loaded machine wall seconds swing with other work, CPU seconds
+  much less, so they tell whether the build or the machine was slow;
 * the same full build on a dask LocalCluster with 2 workers against 1 worker (``--dask``, on by default).
 
 The build of every 10th report also gives the throughput at N/10, against which N's is compared.
@@ -31,6 +33,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,31 +44,49 @@ from benchmarks.synthetic_corpus import SIZES, touch_report, write_corpus  # noq
 GIB = 1024**3
 
 
+@dataclass
+class Usage:
+    """What a block of work cost, sampled every ``interval`` seconds: the peak resident memory of this
+    process plus its descendants, and CPU seconds of this process and of its descendants (each
+    descendant's last sample: a process that ends between samples loses at most ``interval``)."""
+
+    peak_rss: int = 0
+    own_cpu: float = 0.0
+    descendants_cpu: float = 0.0
+
+
 @contextmanager
-def rss_sampler(interval: float = 0.2):
-    """Track the peak resident memory of this process plus its children while the block runs."""
+def usage_sampler(interval: float = 0.2):
     import psutil
 
     me = psutil.Process()
-    peak = [0]
+    usage = Usage()
+    own_start = sum(me.cpu_times()[:2])
+    seen: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            try:
-                total = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
-            except psutil.Error:
-                total = 0
-            peak[0] = max(peak[0], total)
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                try:
+                    with child.oneshot():
+                        total += child.memory_info().rss
+                        seen[child.pid] = sum(child.cpu_times()[:2])
+                except psutil.Error:
+                    pass
+            usage.peak_rss = max(usage.peak_rss, total)
             stop.wait(interval)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     try:
-        yield peak
+        yield usage
     finally:
         stop.set()
         thread.join()
+        usage.own_cpu = sum(me.cpu_times()[:2]) - own_start
+        usage.descendants_cpu = sum(seen.values())
 
 
 def _peer_one(path: str) -> int:
@@ -82,15 +103,15 @@ def _peer_one(path: str) -> int:
     return 0
 
 
-def peer_seconds(corpus: Path, workers: int) -> float:
+def peer_seconds(corpus: Path, workers: int) -> tuple[float, Usage]:
     """A plain process-pool loop over every report (pool start included, as in a build)."""
     import pipelines.build  # noqa: F401 - the forked workers inherit the imports, as they would in any script
 
     paths = sorted(str(p) for p in corpus.iterdir())
     started = time.perf_counter()
-    with ProcessPoolExecutor(workers) as pool:
+    with usage_sampler() as usage, ProcessPoolExecutor(workers) as pool:
         sum(pool.map(_peer_one, paths, chunksize=4))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, usage
 
 
 def build(sources: Path, catalogue: Path, instance, **options):
@@ -158,26 +179,36 @@ def main(argv: list[str] | None = None) -> int:
     sources = work / "sources"
     shutil.copytree(corpus, sources)
     instance = fresh_instance(work / "home")
-    with rss_sampler() as peak:
+    load = os.getloadavg()[0]
+    with usage_sampler() as usage:
         full, full_s = build(sources, work / "catalogue", instance)
     assert full.success and full.extracts["computed"] == args.n, full.extracts
     rate = args.n / full_s
     line = f"full build: {full_s:.1f} s = {rate:.1f} reports/s"
+    cpu = (
+        f"CPU seconds of the full build: {usage.own_cpu + usage.descendants_cpu:.1f} "
+        f"(this process {usage.own_cpu:.1f}, its workers {usage.descendants_cpu:.1f})"
+    )
     if peer_before is not None:
         # The peer runs just before and just after the build and its faster run counts: on a shared
         # machine other load slows one of them, and the faster peer gives the build the harder ratio.
         peer_after = peer_seconds(corpus, cores)
-        peer = min(peer_before, peer_after)
+        (peer, peer_usage) = min(peer_before, peer_after, key=lambda run: run[0])
         peer_rate = args.n / peer
         report(
             f"peer: plain process-pool loop, {cores} workers: {peer:.1f} s = {peer_rate:.1f} reports/s "
-            f"(faster of {peer_before:.1f} s before and {peer_after:.1f} s after the build)"
+            f"(faster of {peer_before[0]:.1f} s before and {peer_after[0]:.1f} s after the build)"
         )
         line += (
             f" = {rate / peer_rate:.2f}x the peer (target >= 0.8x); the per-report map step alone "
             f"{map_rate(full):.1f} reports/s = {map_rate(full) / peer_rate:.2f}x"
         )
-    report(f"{line}; {full.events} events; peak RSS {peak[0] / GIB:.2f} GiB (target < 1 GiB at N = 1,000)")
+        # CPU seconds hardly move with other load, wall seconds do: they tell a slow build from a busy machine.
+        cpu += " against the peer's {:.1f} ({:.1f} before, {:.1f} after)".format(
+            *(u.own_cpu + u.descendants_cpu for u in (peer_usage, peer_before[1], peer_after[1]))
+        )
+    report(f"{line}; {full.events} events; peak RSS {usage.peak_rss / GIB:.2f} GiB (target < 1 GiB at N = 1,000)")
+    report(f"  {cpu}; load average {load:.1f} before the build, {os.getloadavg()[0]:.1f} after")
     steps = _step_seconds(instance, full.run_id)
     report("  steps: " + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(steps.items(), key=lambda kv: -kv[1])))
 

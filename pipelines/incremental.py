@@ -71,13 +71,17 @@ def run_extracts(
 ) -> ExtractRun:
     """Extract the reports whose fingerprint changed (or in ``force``) on ``engine``; reuse the rest.
 
-    Each computed extract is stored as soon as it arrives, so a run that dies part-way keeps what it
-    finished. Extracts of reports no longer in ``tasks`` are deleted from the store.
+    Each worker stores the extract it computed itself (``extract_and_store``) and sends back only its
+    status, so a report's rows are pickled once, where they were made, instead of travelling through
+    the engine's pipe to be unpickled and pickled again by this process (which shares the cores with
+    the workers). A run that dies part-way keeps what it finished. Extracts of reports no longer in
+    ``tasks`` are deleted from the store, and so are the temporary files of writes a worker ended by
+    the engine left behind (the store's ``os.replace`` never shows a half-written extract).
     """
     code = code or extract_code_version()
     force = set(force)
     run = ExtractRun(extracts={}, engine=engine.name)
-    todo: list[tuple[str, ExtractTask]] = []
+    todo: list[tuple[str, StoreJob]] = []
     prints = {}
     for report_id, task in tasks.items():
         prints[report_id] = task_fingerprint(task, code)
@@ -87,25 +91,48 @@ def run_extracts(
             run.prints[report_id] = prints[report_id]
             run.reused.add(report_id)
         else:
-            todo.append((report_id, task))
+            todo.append((report_id, StoreJob(str(store.root), prints[report_id], task)))
     run.unreadable = {key: why for stage, key, why in store.unreadable if stage == EXTRACTS and key in tasks}
     store.discard(EXTRACTS, set(store.keys(EXTRACTS)) - set(tasks))
+    store.sweep_temporary(EXTRACTS)
     started = time.perf_counter()
-    for done, outcome in enumerate(engine.map(extract_report, todo), start=1):
-        extract = _extract_of(outcome, tasks[outcome.key], limits)
-        run.extracts[outcome.key] = _without_rows(extract)
-        run.computed.add(outcome.key)
-        if outcome.ended:
-            run.ended.add(outcome.key)
-            store.discard(EXTRACTS, [outcome.key])  # not a verdict on the document: try again next run
+    for done, outcome in enumerate(engine.map(extract_and_store, todo), start=1):
+        key = outcome.key
+        run.computed.add(key)
+        if outcome.ok:  # the worker stored (fingerprint, extract) under ``key`` before it answered
+            run.extracts[key] = outcome.value
+            run.prints[key] = prints[key]
         else:
-            store.save(EXTRACTS, outcome.key, (prints[outcome.key], extract))
-            run.prints[outcome.key] = prints[outcome.key]
+            run.extracts[key] = _extract_of(outcome, tasks[key], limits)
+            if outcome.ended:
+                run.ended.add(key)
+                store.discard(EXTRACTS, [key])  # not a verdict on the document: try again next run
+            else:  # the worker failed outside the extraction (e.g. storing it): recorded, not retried
+                store.save(EXTRACTS, key, (prints[key], run.extracts[key]))
+                run.prints[key] = prints[key]
         if on_progress:
             on_progress(done, len(todo))
     run.wall_seconds = time.perf_counter() - started
+    store.sweep_temporary(EXTRACTS)  # writes cut short by a worker the engine ended in this run
     run.startup_seconds = float(getattr(engine, "startup_seconds", 0.0))
     return run
+
+
+@dataclass(frozen=True)
+class StoreJob:
+    """One report for a worker: extract it and store the result under ``fingerprint`` in the work store
+    at ``store_root`` (a path the worker can write: same machine, or a shared filesystem for Dask)."""
+
+    store_root: str
+    fingerprint: str
+    task: ExtractTask
+
+
+def extract_and_store(job: StoreJob) -> Extract:
+    """Run on an engine's worker: extract one report, store it, return its status without the rows."""
+    extract = extract_report(job.task)
+    WorkStore(job.store_root).save(EXTRACTS, job.task.spec.report_id, (job.fingerprint, extract))
+    return _without_rows(extract)
 
 
 def _without_rows(extract: Extract) -> Extract:
@@ -131,7 +158,10 @@ def assemble_datasets(store: WorkStore, run: ExtractRun, chunk: int = ASSEMBLE_C
         for key in keys[start : start + chunk]:
             stored = store.load(EXTRACTS, key)
             if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == run.prints.get(key)):
-                raise RuntimeError(f"{key}: its stored extract changed or went missing during the run; run again")
+                raise RuntimeError(
+                    f"{key}: its stored extract changed or went missing during the run; run again (a Dask "
+                    f"cluster's workers must share the work store's filesystem: {store.root})"
+                )
             rows.append(stored[1].rows)
         parts.append(assemble(rows))
     if len(parts) <= 1:

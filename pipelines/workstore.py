@@ -115,6 +115,22 @@ class WorkStore:
                 removed += 1
         return removed
 
+    def sweep_temporary(self, stage: str) -> int:
+        """Delete the temporary files of writes that never finished (a worker ended mid-``save``).
+
+        Call it only while nothing writes to ``stage``: they are invisible to ``load`` and ``keys``
+        (a value appears only by ``os.replace``), but would pile up. Returns how many it deleted.
+        """
+        folder = self.root / stage
+        if not folder.is_dir():
+            return 0
+        removed = 0
+        for path in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+        return removed
+
     def keep_newest(self, stage: str, count: int) -> int:
         """Delete all but the ``count`` most recently written outputs of a per-run stage."""
         folder = self.root / stage

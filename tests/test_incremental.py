@@ -191,3 +191,37 @@ def test_datasets_assembled_a_chunk_of_reports_at_a_time_equal_the_whole(tmp_pat
     stored = [store.load(EXTRACTS, key)[1].rows for key in sorted(tasks)]
     for name, frame in assemble(stored).items():
         pd.testing.assert_frame_equal(frame, whole[name])
+
+
+def test_workers_store_their_extracts_and_send_back_only_the_status(tmp_path):
+    """The rows are pickled once, by the worker that made them: what the engine returns has none."""
+    from pipelines.build import ExtractTask
+    from pipelines.engine import ProcessPoolEngine
+    from pipelines.incremental import run_extracts, task_fingerprint
+    from pipelines.ingest.registry import load_registry
+    from pipelines.ingest.snapshots import SnapshotStore
+    from pipelines.workstore import WorkStore
+
+    class Watched(ProcessPoolEngine):
+        def map(self, fn, items):
+            for outcome in super().map(fn, items):
+                returned.append(outcome)
+                yield outcome
+
+    returned: list = []
+    registry = load_registry(PROJECT_SOURCES)
+    snapshots = SnapshotStore(tmp_path / "snapshots")
+    tasks = {
+        spec.report_id: ExtractTask(
+            spec, snapshots.put_bytes(spec.report_id, (PROJECT_SOURCES / spec.file).read_bytes(), source_file=spec.file)
+        )
+        for spec in registry.specs
+    }
+    store = WorkStore(tmp_path / "work")
+    run = run_extracts(store, tasks, Watched(2), code="v1")
+    assert len(returned) == len(tasks) and all(o.ok and o.value.rows is None for o in returned)
+    assert run.computed == set(tasks) and store.keys(EXTRACTS) == sorted(tasks)
+    for key, task in tasks.items():
+        fingerprint, extract = store.load(EXTRACTS, key)
+        assert fingerprint == task_fingerprint(task, "v1") == run.prints[key]
+        assert extract.ok and extract.rows.report["report_id"] == key and extract.rows.observations

@@ -109,3 +109,38 @@ def test_a_damaged_stored_extract_is_extracted_again_and_the_release_is_unchange
     third = _cli(*run, home=home)  # the extracts stored again are whole: reused
     reused = "reports: 2: extracted 0 on the process engine, reused 2, failed 0"
     assert reused in third.stdout.splitlines(), third.stdout
+
+
+class _SlowToPickle:
+    """Pickles slowly: a save of it is still writing when the test ends the process."""
+
+    def __reduce__(self):
+        import time
+
+        time.sleep(60)
+        return (dict, ())
+
+
+def _save_slowly(root: str) -> None:
+    WorkStore(root).save("extracts", "report", {"rows": ["x" * 100_000], "tail": _SlowToPickle()})
+
+
+def test_a_worker_ended_mid_write_leaves_no_extract_visible(tmp_path: Path) -> None:
+    """Workers store their own extracts; one ended by the engine (SIGKILL) half-way through a write
+    leaves only a hidden temporary file, which nothing loads and the next map sweeps away."""
+    import multiprocessing as mp
+    import time
+
+    store = WorkStore(tmp_path / "store")
+    worker = mp.get_context("fork").Process(target=_save_slowly, args=(str(store.root),))
+    worker.start()
+    folder = store.root / "extracts"
+    deadline = time.monotonic() + 30
+    while not (folder.is_dir() and any(p.stat().st_size > 50_000 for p in folder.glob(".*.tmp"))):
+        assert time.monotonic() < deadline, "the write never started"
+        time.sleep(0.05)
+    worker.kill()
+    worker.join()
+    assert store.keys("extracts") == [] and store.load("extracts", "report", "absent") == "absent"
+    assert store.unreadable == []  # never a half-read value, never a damage report either
+    assert store.sweep_temporary("extracts") == 1 and not list(folder.iterdir())

@@ -185,7 +185,8 @@ def report_extracts(
 
 
 class GateWarmUp:
-    """Import Great Expectations (and build its context) on a thread while the workers extract reports.
+    """Import Great Expectations (and build its context) on a thread while the workers extract reports,
+    and the semantics rules the datasets step builds the benchmarks with.
 
     A report was extracted, so the datasets change and the gate will need GX, whose import costs
     seconds. The import must not overlap another import in the main thread: two threads importing
@@ -202,10 +203,15 @@ class GateWarmUp:
 
     def start(self) -> None:
         if self.enabled and self.thread is None:
-            from pipelines.quality.gx_adapter import warm_up
-
-            self.thread = threading.Thread(target=warm_up, name="cxbench-gx-import", daemon=True)
+            self.thread = threading.Thread(target=self._warm_up, name="cxbench-gx-import", daemon=True)
             self.thread.start()
+
+    @staticmethod
+    def _warm_up() -> None:
+        import pipelines.semantics  # noqa: F401 - the datasets step's benchmarks need it; seconds of imports
+        from pipelines.quality.gx_adapter import warm_up
+
+        warm_up()
 
     def join(self) -> None:
         if self.thread is not None:

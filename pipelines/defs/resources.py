@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from pipelines.engine import DaskEngine, Engine, Limits, ProcessPoolEngine
+from pipelines.engine import DaskEngine, Engine, Limits, ProcessPoolEngine, prestart_forkserver
 from pipelines.source_changes import PROJECT_ROOT, default_dagster_home, work_dir_for
 from pipelines.workstore import WorkStore
 
@@ -91,6 +91,10 @@ class ReportEngine(dg.ConfigurableResource):
     kind: str = Field(default="process", pattern="^(process|dask)$")
     workers: int = 0
     dask_address: str = ""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if self.kind == "process":  # its imports overlap the first steps of the run
+            prestart_forkserver()
 
     def engine(self, limits: Limits) -> Engine:
         if self.kind == "dask":
