@@ -26,7 +26,7 @@ from pipelines.figures.lexicons import lexicon
 from pipelines.figures.patterns import Candidate
 from pipelines.figures.period import YEAR_DIGITS, resolve_period, stated_year
 from pipelines.figures.qualifier import resolve_qualifier
-from pipelines.figures.rules import Reading
+from pipelines.figures.rules import Reading, right_head
 from pipelines.figures.units import LABELLED_UNITS, candidates
 from pipelines.model import Figure
 
@@ -59,6 +59,8 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
         # Context rules look back at most CONTEXT_WINDOW characters: a damaged page can be one
         # megabyte-long "sentence" with a thousand figures, and rescanning it per figure is quadratic.
         r.ctx = max(sentence[0], c.start - CONTEXT_WINDOW)
+        after = norm[c.end : c.end + 1]
+        r.after = right_head(norm, c.end) if after.isspace() else after
         if c.form != "range_high":
             kind, sign = resolve_kind(r)
             if (
