@@ -60,6 +60,8 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
         # megabyte-long "sentence" with a thousand figures, and rescanning it per figure is quadratic.
         r.ctx = max(sentence[0], c.start - CONTEXT_WINDOW)
         after = norm[c.end : c.end + 1]
+        if after == " ":  # most often one space, then the word after the figure
+            after = norm[c.end + 1 : c.end + 2]
         r.after = right_head(norm, c.end) if after.isspace() else after
         if c.form != "range_high":
             kind, sign = resolve_kind(r)
