@@ -20,13 +20,14 @@ from bisect import bisect_right
 
 from pipelines.figures.clauses import Sentences
 from pipelines.figures.document import CleanDocument
+from pipelines.figures.gates import right_head
 from pipelines.figures.kind import gap_hints, resolve_kind
 from pipelines.figures.labels import label_sentences
 from pipelines.figures.lexicons import lexicon
 from pipelines.figures.patterns import Candidate
 from pipelines.figures.period import YEAR_DIGITS, resolve_period, stated_year
 from pipelines.figures.qualifier import resolve_qualifier
-from pipelines.figures.rules import Reading, right_head
+from pipelines.figures.rules import Reading
 from pipelines.figures.units import LABELLED_UNITS, candidates
 from pipelines.model import Figure
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from pipelines.figures.gates import first_chars
 from pipelines.figures.patterns import spread_from
-from pipelines.figures.rules import Reading, first_answer, first_chars, near_before, when
+from pipelines.figures.rules import Reading, first_answer, near_before, when
 from pipelines.figures.units import LABELLED_UNITS
 
 LEVEL = ("level", 0)

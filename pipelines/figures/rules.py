@@ -29,14 +29,11 @@ import re
 import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from re import _parser as _re_parser  # reads a pattern's structure for first_chars (standard library, 3.11+)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipelines.figures.lexicons import Lexicon
     from pipelines.figures.patterns import Candidate
-
-_SPACES = list(_re_parser.parse(r"\s"))  # [(IN, [(CATEGORY, CATEGORY_SPACE)])]: how a leading \s* repeats
 
 RESOLVERS = (
     ("unit and value", "pipelines.figures.units"),
@@ -92,7 +89,7 @@ def when(guard: str, **names: object) -> Callable[[Callable], Callable]:
     """Give a rule a cheap guard: a Python expression over ``r`` the resolver checks inline before calling it.
 
     A guard may read ``r``, call ``near_before`` and use the ``names`` given here; nothing else is in
-    scope (``@when("r.after in starts", starts=first_chars(_CHANGE_RIGHT))``).
+    scope (``@when("r.after in starts", starts=first_chars(_CHANGE_RIGHT))``, see ``gates``).
 
     The rule checks the same condition itself, so the guard changes no answer; it saves a function
     call for the many figures the rule cannot apply to (``@when("r.sign == 0")``).
@@ -104,85 +101,6 @@ def when(guard: str, **names: object) -> Callable[[Callable], Callable]:
         return rule
 
     return mark
-
-
-def right_head(norm: str, end: int) -> str:
-    """The first character at or after ``end`` that is no space ("" at the end of the text): ``Reading.after``."""
-    head = norm[end : end + 1]
-    if head.isspace():
-        found = _NON_SPACE.search(norm, end)
-        head = found.group() if found else ""
-    return head
-
-
-_NON_SPACE = re.compile(r"\S")
-
-
-def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start on once leading spaces (``\\s*``) are skipped.
-
-    For a pattern read right after a figure (``\\s*(?:increase|rise|...)``) a match is possible only
-    when ``Reading.after`` is one of these characters, which a guard can test for the price of a set
-    lookup instead of a regex call. Derived from the parsed pattern, so it cannot drift from it: zero-width
-    assertions are ignored (a superset is still a necessary condition), and None (no gate) whenever the
-    pattern can start on any character, on a space after the leading ones, or match nothing at all.
-    """
-    if pattern.flags & re.IGNORECASE:
-        return None
-    found, can_be_empty = _first(_re_parser.parse(pattern.pattern, pattern.flags), True)
-    if found is None or can_be_empty or any(ch.isspace() for ch in found):
-        return None
-    return frozenset(found)
-
-
-def _first(items: list, at_start: bool) -> tuple[set[str] | None, bool]:
-    """(characters a match of this sequence can start on, whether it can match the empty string)."""
-    chars: set[str] = set()
-    for op, av in items:
-        name = str(op)
-        if name in ("AT", "ASSERT", "ASSERT_NOT"):
-            continue  # zero width: ignoring its condition keeps a superset
-        if at_start and name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and list(av[2]) == _SPACES:
-            continue  # leading spaces (\s*, \s+, \s?): the caller skips them (Reading.after)
-        if name == "LITERAL":
-            return chars | {chr(av)}, False
-        if name == "IN":
-            members = _members(av)
-            return (None, False) if members is None else (chars | members, False)
-        if name == "SUBPATTERN":
-            found, empty = _first(av[3], at_start)
-        elif name == "BRANCH":
-            found, empty = set(), False
-            for branch in av[1]:
-                more, more_empty = _first(branch, at_start)
-                if more is None:
-                    return None, False
-                found |= more
-                empty = empty or more_empty
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            found, empty = _first(av[2], at_start)
-            empty = empty or av[0] == 0
-        else:
-            return None, False  # any character, a back-reference ...: no gate
-        if found is None:
-            return None, False
-        chars |= found
-        if not empty:
-            return chars, False
-    return chars, True
-
-
-def _members(items: list) -> set[str] | None:
-    """The characters of a class ``[...]`` (None for negated or category classes, or wide ranges)."""
-    members: set[str] = set()
-    for op, av in items:
-        if str(op) == "LITERAL":
-            members.add(chr(av))
-        elif str(op) == "RANGE" and av[1] - av[0] < 256:
-            members.update(map(chr, range(av[0], av[1] + 1)))
-        else:
-            return None
-    return members
 
 
 def first_answer(

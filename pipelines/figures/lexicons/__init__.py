@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.figures.rules import first_chars
+from pipelines.figures.gates import first_chars
 from pipelines.figures.suffix import EndsWith
 
 FOLDER = Path(__file__).resolve().parent
