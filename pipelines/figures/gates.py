@@ -11,6 +11,7 @@ necessary condition only: skipping a regex it rules out changes no answer
 from __future__ import annotations
 
 import re
+from functools import cache
 from re import _parser as _re_parser  # reads a pattern's structure (standard library, 3.11+)
 
 _SPACES = list(_re_parser.parse(r"\s"))  # [(IN, [(CATEGORY, CATEGORY_SPACE)])]: how a leading \s* repeats
@@ -83,13 +84,24 @@ def _first(items: list, at_start: bool) -> tuple[set[str] | None, bool]:
 
 
 def _members(items: list) -> set[str] | None:
-    """The characters of a class ``[...]`` (None for negated or category classes, or wide ranges)."""
+    """The characters of a class ``[...]`` or ``\\d`` (None for negated or other category classes, or wide ranges)."""
     members: set[str] = set()
     for op, av in items:
         if str(op) == "LITERAL":
             members.add(chr(av))
         elif str(op) == "RANGE" and av[1] - av[0] < 256:
             members.update(map(chr, range(av[0], av[1] + 1)))
+        elif str(op) == "CATEGORY" and str(av) == "CATEGORY_DIGIT":
+            members |= _decimal_digits()
         else:
             return None
     return members
+
+
+_DIGITS_BELOW = 0x20000  # every Unicode decimal digit lies in the first two planes (a test checks all of them)
+
+
+@cache
+def _decimal_digits() -> frozenset[str]:
+    """Every character ``\\d`` matches in a str pattern: the Unicode decimal digits (computed once, ~5 ms)."""
+    return frozenset(ch for ch in map(chr, range(_DIGITS_BELOW)) if ch.isdecimal())

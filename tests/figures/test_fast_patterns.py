@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 
-from pipelines.figures import kind, lexicons
+from pipelines.figures import gates, kind, lexicons, period
 from pipelines.figures.clauses import _SENTENCE_END, CLAUSE, COMMA, HARD_BREAK, OPTION_CLAUSE, YEAR_PART
 from pipelines.figures.clauses import QUOTE_CUT as _CLAUSE_END
+from pipelines.figures.gates import first_chars, right_head
 from pipelines.figures.lexicons import lexicon
 from pipelines.figures.numerals import CN_DIGITS
 from pipelines.figures.patterns import CN_LOCATOR
-from pipelines.figures.rules import first_chars, right_head
 from pipelines.figures.suffix import reversed_left
 from pipelines.figures.units import _URL
 from pipelines.figures.units import url_spans as _url_spans
@@ -84,8 +85,14 @@ def test_first_chars_reads_the_pattern() -> None:
     assert first_chars(re.compile(r"(?:a)?\s*b")) == frozenset("ab")  # an optional part, then spaces
     assert first_chars(re.compile(r"\s*[xy-]z(?=q)")) == frozenset("xy-")
     assert first_chars(re.compile(r"\s*(?:的|(?P<up>rise\b))")) == frozenset("的r")
-    for no_gate in (r"\s*a?", r".x", r"\s*[^a]", r"\s*(?:a|\s)", r"\s*\d", r"(?i)\s*x"):
+    assert first_chars(re.compile(r"\s+\d")) >= frozenset("0123456789٣")  # \\d: every Unicode decimal digit
+    for no_gate in (r"\s*a?", r".x", r"\s*[^a]", r"\s*(?:a|\s)", r"\s*\w", r"(?i)\s*x"):
         assert first_chars(re.compile(no_gate)) is None, no_gate  # empty, any, negated, a space, a category
+
+
+def test_decimal_digits_are_all_below_the_third_plane() -> None:
+    every = {ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isdecimal()}
+    assert gates._decimal_digits() == every == {ch for ch in every if re.fullmatch(r"\d", ch)}
 
 
 GATED = {  # pattern read right after a figure -> the words and characters that matter to it
@@ -93,6 +100,7 @@ GATED = {  # pattern read right after a figure -> the words and characters that 
     "previous_right": (kind._PREVIOUS_RIGHT, [",", "in ", "for ", "last year", "a year ago", "the prior year", "x"]),
     "qualifier_after_zh": (lexicon("zh-Hans").qualifier_after, ["以上", "左右", "or more", "and over", "+", "plus"]),
     "qualifier_after_es": (lexicon("es").qualifier_after, ["o más", "o menos", "or less", "x"]),
+    "years_ago_after": (period._YEARS_AGO_AFTER, ["两", "年前", "3", "٣", "two", "years ago", "ten", "s", "x"]),
 }
 
 
