@@ -109,7 +109,9 @@ class Sentences:
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence holding ``offset``; sentences never cross a line end."""
-        _, _, ends = self._ends(offset)
+        line_start, line_end, ends = self._line  # the cache test of _ends, inlined: once per figure
+        if not line_start <= offset < line_end:
+            _, _, ends = self._ends(offset)
         i = bisect_right(ends, offset)
         return ends[i - 1], ends[i] if i < len(ends) else ends[-1]
 

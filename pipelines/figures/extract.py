@@ -81,8 +81,9 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
                 patch.kind, patch.value = high[0], patch.value * high[1]
                 kind, sign = high
         r.sign = last_sign = sign
-        if r.year_in[0] != sentence:
+        if r.year_in[0] != sentence:  # what the period rules' guards ask of a sentence, read once per sentence
             r.year_in = (sentence, YEAR_DIGITS.search(norm, *sentence) is not None)
+            r.years_ago_in = norm.find("年前", *sentence) >= 0 or norm.find("years ago", *sentence) >= 0
         # the year stated next to a level (2023 年的 13%), which the period rules read
         r.explicit = stated_year(norm, c.start, c.end, r.ctx) if sign == 0 and r.year_in[1] else None
         period, year = resolve_period(r)

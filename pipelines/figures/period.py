@@ -117,7 +117,10 @@ def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     return "previous", r.explicit or _last_year(r)
 
 
-@when("r.sign == 0 and (r.norm.find('年前', r.ctx, r.c.start) >= 0 or r.norm.find('years ago', r.ctx, r.c.start) >= 0)")
+@when(
+    "r.sign == 0 and r.years_ago_in"
+    " and (r.norm.find('年前', r.ctx, r.c.start) >= 0 or r.norm.find('years ago', r.ctx, r.c.start) >= 0)"
+)
 def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     """A clause opening on N years ago (两年前只有 44%, three years ago 20%) holds that year's level.
 

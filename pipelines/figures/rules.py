@@ -56,7 +56,7 @@ class Reading:
 
     __slots__ = (
         "after", "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "method", "norm", "previous",
-        "sentence", "sign", "survey_year", "url_starts", "urls", "year_in",
+        "sentence", "sign", "survey_year", "url_starts", "urls", "year_in", "years_ago_in",
     )
 
     def __init__(self, norm: str, survey_year: int | None, lex: Lexicon) -> None:
@@ -76,6 +76,7 @@ class Reading:
         self.explicit: int | None = None
         self.left: str | None = None  # the change word group right before the figure (kind resolver)
         self.year_in: tuple[tuple[int, int], bool] = ((-1, -1), False)  # whether the current sentence names a year
+        self.years_ago_in = True  # whether it holds 年前 or "years ago" (a guard's test; True until extraction sets it)
         self.last_year_in: dict[tuple[int, int], bool] = {}  # whether a sentence names last year, read lazily
 
 
