@@ -47,19 +47,25 @@ QUOTE_CUT = re.compile(r",(?<!\d,)|,(?!\d)|;|:|、")
 class ClauseBreaks:
     """A named set of break characters and the clause questions asked with it (on the matching copy)."""
 
-    __slots__ = ("_re", "chars", "name")
+    __slots__ = ("_last", "_re", "chars", "name")
 
     def __init__(self, name: str, chars: str) -> None:
         self.name = name
         self.chars = chars
         self._re = re.compile(f"[{re.escape(chars)}]")
+        # The last break before hi, in one call: ``.*`` runs to hi and backs off to the last break.
+        self._last = re.compile(f"(?s:.*)[{re.escape(chars)}]")
 
     def clause_start(self, norm: str, lo: int, hi: int) -> int:
         """Offset after the last break in ``norm[lo:hi]`` (or ``lo``): where the clause holding ``hi`` starts.
 
         e.g. ``CLAUSE.clause_start("增长了 5%,而去年为 3%", 0, 14)`` is 7, the start of 而去年为.
         """
-        return max(lo, *(norm.rfind(ch, lo, hi) + 1 for ch in self.chars))
+        if len(self.chars) == 1:
+            at = norm.rfind(self.chars, lo, hi) + 1
+            return at if at > lo else lo
+        last = self._last.match(norm, lo, hi)
+        return last.end() if last else lo
 
     def clause_end(self, norm: str, lo: int, hi: int) -> int:
         """Offset of the first break in ``norm[lo:hi]`` (or ``hi``)."""
@@ -103,7 +109,9 @@ class Sentences:
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence holding ``offset``; sentences never cross a line end."""
-        _, _, ends = self._ends(offset)
+        line_start, line_end, ends = self._line  # the cache test of _ends, inlined: once per figure
+        if not line_start <= offset < line_end:
+            _, _, ends = self._ends(offset)
         i = bisect_right(ends, offset)
         return ends[i - 1], ends[i] if i < len(ends) else ends[-1]
 

@@ -20,6 +20,7 @@ from bisect import bisect_right
 
 from pipelines.figures.clauses import Sentences
 from pipelines.figures.document import CleanDocument
+from pipelines.figures.gates import right_head
 from pipelines.figures.kind import gap_hints, resolve_kind
 from pipelines.figures.labels import label_sentences
 from pipelines.figures.lexicons import lexicon
@@ -59,6 +60,10 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
         # Context rules look back at most CONTEXT_WINDOW characters: a damaged page can be one
         # megabyte-long "sentence" with a thousand figures, and rescanning it per figure is quadratic.
         r.ctx = max(sentence[0], c.start - CONTEXT_WINDOW)
+        after = norm[c.end : c.end + 1]
+        if after == " ":  # most often one space, then the word after the figure
+            after = norm[c.end + 1 : c.end + 2]
+        r.after = right_head(norm, c.end) if after.isspace() else after
         if c.form != "range_high":
             kind, sign = resolve_kind(r)
             if (
@@ -76,8 +81,9 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
                 patch.kind, patch.value = high[0], patch.value * high[1]
                 kind, sign = high
         r.sign = last_sign = sign
-        if r.year_in[0] != sentence:
+        if r.year_in[0] != sentence:  # what the period rules' guards ask of a sentence, read once per sentence
             r.year_in = (sentence, YEAR_DIGITS.search(norm, *sentence) is not None)
+            r.years_ago_in = norm.find("年前", *sentence) >= 0 or norm.find("years ago", *sentence) >= 0
         # the year stated next to a level (2023 年的 13%), which the period rules read
         r.explicit = stated_year(norm, c.start, c.end, r.ctx) if sign == 0 and r.year_in[1] else None
         period, year = resolve_period(r)

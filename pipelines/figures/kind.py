@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.figures.gates import first_chars
 from pipelines.figures.patterns import spread_from
 from pipelines.figures.rules import Reading, first_answer, near_before, when
 from pipelines.figures.units import LABELLED_UNITS
@@ -45,7 +46,7 @@ _PREVIOUS_RIGHT = re.compile(
     r"\s*(?:,\s*)?(?:in |for )?"
     r"(?:last year|the previous year|a year (?:ago|earlier|before)|the year before|the prior year|the year prior)"
 )
-
+_PREVIOUS_RIGHT_STARTS = first_chars(_PREVIOUS_RIGHT)  # Reading.after must be one (a gate before the regex)
 
 # "from 28% in Spain to 54% in the UK": after from, the figure's item (not a year) and "to" another figure
 _ACROSS_ITEMS_RIGHT = re.compile(
@@ -79,7 +80,7 @@ def earlier_level(r: Reading) -> tuple[str, int] | None:
     if left == "previous" or (left == "compare" and _CHANGE_WORD_AFTER.match(norm, c.end, c.end + 12)):
         r.previous = True
         return LEVEL
-    if _PREVIOUS_RIGHT.match(norm, c.end, min(len(norm), c.end + 30)):
+    if r.after in _PREVIOUS_RIGHT_STARTS and _PREVIOUS_RIGHT.match(norm, c.end, min(len(norm), c.end + 30)):
         r.previous = True
         return LEVEL
     r.previous = False
@@ -128,6 +129,7 @@ def verb_then_by(r: Reading) -> tuple[str, int] | None:
     return None
 
 
+@when("r.after in change_right_starts", change_right_starts=first_chars(_CHANGE_RIGHT))
 def change_word_after(r: Reading) -> tuple[str, int] | None:
     """A change noun after the figure: "a 4-point decline", 7% 的增长. Not for multiples: "1.8x higher" compares groups.
 
@@ -142,7 +144,7 @@ def change_word_after(r: Reading) -> tuple[str, int] | None:
     return None
 
 
-@when("'的' in r.norm[r.c.end : r.c.end + 2]")
+@when("r.after == '的'")
 def gain_named_after(r: Reading) -> tuple[str, int] | None:
     """After bring/achieve (带来, 实现) the figure is the size of the gain named after it: 带来 7% 的生产力提升.
 

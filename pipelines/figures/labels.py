@@ -78,21 +78,32 @@ def _subject_of_next(norm: str, quote_end: int, figures: list[tuple[int, int, bo
 class _Sentence:
     """What the label rules read about one sentence: its quotes, its figures and the labels found so far."""
 
-    __slots__ = ("claimed", "e", "figures", "labels", "norm", "quotes", "s", "text")
+    __slots__ = ("_before", "claimed", "e", "figures", "labels", "norm", "quotes", "s", "text")
 
-    def __init__(self, text: str, norm: str, sentence: tuple[int, int], figures: list[tuple[int, int, bool]]) -> None:
+    def __init__(
+        self, text: str, norm: str, sentence: tuple[int, int], figures: list[tuple[int, int, bool]],
+        quotes: list[tuple[int, int]],
+    ) -> None:
         self.text, self.norm = text, norm
         self.s, self.e = sentence
-        self.quotes = quoted_spans(norm, self.s, self.e)
+        self.quotes = quotes  # quoted_spans of the sentence
         self.figures = figures  # (start, end, continues_previous)
         self.labels: list[str | None] = []
         self.claimed: set[tuple[int, int]] = set()
+        self._before: tuple[int, list[int]] = (-1, [])
 
     def quotes_before(self, i: int) -> list[int]:
-        """Indexes of the quotes between the previous figure (or the sentence start) and figure ``i``."""
+        """Indexes of the quotes between the previous figure (or the sentence start) and figure ``i``.
+
+        Kept for the last ``i``: the first two quote rules both ask for the same figure.
+        """
+        if self._before[0] == i:
+            return self._before[1]
         prev_end = self.figures[i - 1][1] if i > 0 else self.s
         fs = self.figures[i][0]
-        return [k for k, q in enumerate(self.quotes) if prev_end <= q[0] and q[1] <= fs]
+        before = [k for k, q in enumerate(self.quotes) if prev_end <= q[0] and q[1] <= fs]
+        self._before = (i, before)
+        return before
 
 
 def quote_right_before(st: _Sentence, i: int) -> tuple[int, int] | None:
@@ -233,9 +244,10 @@ def assign_labels(
     figures: list[tuple[int, int, bool]],
 ) -> list[str | None]:
     """Labels for the figures of one sentence; ``figures`` are (start, end, continues_previous)."""
-    st = _Sentence(text, norm, sentence, figures)
-    if not st.quotes:
-        return [None] * len(figures)
+    quotes = quoted_spans(norm, *sentence)
+    if not quotes:
+        return [None] * len(figures)  # most sentences quote no option: no rule can label them
+    st = _Sentence(text, norm, sentence, figures, quotes)
     for i in range(len(figures)):
         label_at = None
         for rule in _QUOTE_RULES:
@@ -259,9 +271,10 @@ def label_sentences(
     carried: tuple[int, str] | None = None  # (end, label) of the last sentence whose figures ended labelled
     for sentence, members in by_sentence.items():
         labels = assign_labels(text, norm, sentence, [(s, e, cont) for s, e, cont, _ in members])
-        carry = carried_from_previous_sentence(norm, sentence[0], members[0][0], carried, labels[0])
-        if carry is not None:
-            labels[0] = carry
+        if carried is not None and labels[0] is None:  # the rule's own first test, checked before calling it
+            carry = carried_from_previous_sentence(norm, sentence[0], members[0][0], carried, labels[0])
+            if carry is not None:
+                labels[0] = carry
         for (_, _, _, idx), label in zip(members, labels, strict=True):
             figures[idx].label = label
         carried = (sentence[1], labels[-1]) if labels[-1] else None

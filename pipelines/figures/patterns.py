@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from operator import attrgetter
 
+from pipelines.figures.gates import first_chars
 from pipelines.figures.numerals import (
     CN_DIGITS,
     EN_NUMBER_WORDS,
@@ -116,7 +117,9 @@ EN_FIGURE = re.compile(
 )
 _EN_WINDOW = 40  # how far before its keyword an English figure may start ("one hundred and twenty percent")
 _EN_RIGHT = 16  # how far after the keyword it may end ("n=" + a number)
-_WORD_START = re.compile(r"(?<![a-z0-9-])[a-z]")
+# Word starts an English figure can open on: only letters EN_FIGURE can start with (gates.first_chars),
+# so the scan below tries no match at a word no figure starts with.
+_WORD_START = re.compile(rf"(?<![a-z0-9-])[{''.join(sorted(first_chars(EN_FIGURE) or 'abcdefghijklmnopqrstuvwxyz'))}]")
 
 _FRACTION_CONTEXT_RIGHT = re.compile(
     r"\s*(?:[((]|以上|以下|左右|的|多|of\b|say|said|agree|report|believe|think|are\b|were\b|have\b|had\b|"

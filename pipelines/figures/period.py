@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from pipelines.figures.clauses import CLAUSE, COMMA, YEAR_PART
+from pipelines.figures.gates import first_chars
 from pipelines.figures.numerals import parse_chinese, parse_english
 from pipelines.figures.rules import Reading, first_answer, when
 from pipelines.figures.suffix import reversed_left
@@ -116,7 +117,10 @@ def last_year_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     return "previous", r.explicit or _last_year(r)
 
 
-@when("r.sign == 0 and (r.norm.find('年前', r.ctx, r.c.start) >= 0 or r.norm.find('years ago', r.ctx, r.c.start) >= 0)")
+@when(
+    "r.sign == 0 and r.years_ago_in"
+    " and (r.norm.find('年前', r.ctx, r.c.start) >= 0 or r.norm.find('years ago', r.ctx, r.c.start) >= 0)"
+)
 def years_ago_opens_clause(r: Reading) -> tuple[str, int | None] | None:
     """A clause opening on N years ago (两年前只有 44%, three years ago 20%) holds that year's level.
 
@@ -148,8 +152,9 @@ _YEARS_AGO_AFTER = re.compile(
 
 
 @when(
-    "r.sign == 0 and r.norm.startswith(' ', r.c.end) and (r.norm.find('ago', r.c.end, r.c.end + 22) >= 0"
-    " or r.norm.find('年前', r.c.end, r.c.end + 8) >= 0)"
+    "r.sign == 0 and r.after in years_ago_starts and r.norm.startswith(' ', r.c.end)"
+    " and (r.norm.find('ago', r.c.end, r.c.end + 22) >= 0 or r.norm.find('年前', r.c.end, r.c.end + 8) >= 0)",
+    years_ago_starts=first_chars(_YEARS_AGO_AFTER),
 )
 def years_ago_after(r: Reading) -> tuple[str, int | None] | None:
     """N years ago right after a level dates it: ... and 53% two years ago.

@@ -19,6 +19,7 @@ SYMBOL = {"approx": "~", "more": ">", "less": "<", "exact": "=", "at_least": ">=
 BOUND_WORDS = compile_lexicon(("common", "zh", "en")).bound_words
 
 
+@when("r.lex.qualifier_after_starts is None or r.after in r.lex.qualifier_after_starts")
 def bound_after(r: Reading) -> str | None:
     """A bound or approximation right after the figure: 30% 以上, 30% or more, 5 成左右.
 

@@ -49,13 +49,14 @@ class Reading:
 
     Per document: ``norm`` (matching copy), ``survey_year``, ``lex``, link spans, methodology-cue
     and gap-hint offsets. Per figure: ``c`` (the candidate), ``sentence`` and ``ctx`` (where its
-    context window starts), then what resolvers decide: ``previous`` (an earlier level is marked),
-    ``sign``, ``explicit`` (a year stated next to it).
+    context window starts), ``after`` (the first non-space character after it, which guards test
+    against ``first_chars`` of the patterns read there), then what resolvers decide: ``previous``
+    (an earlier level is marked), ``sign``, ``explicit`` (a year stated next to it).
     """
 
     __slots__ = (
-        "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "method", "norm", "previous", "sentence",
-        "sign", "survey_year", "url_starts", "urls", "year_in",
+        "after", "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "method", "norm", "previous",
+        "sentence", "sign", "survey_year", "url_starts", "urls", "year_in", "years_ago_in",
     )
 
     def __init__(self, norm: str, survey_year: int | None, lex: Lexicon) -> None:
@@ -67,6 +68,7 @@ class Reading:
         self.method: list[int] = []
         self.gap_hints: list[int] = []
         self.c: Candidate | None = None
+        self.after = ""
         self.sentence: tuple[int, int] = (-1, -1)
         self.ctx = 0
         self.previous = False
@@ -74,6 +76,7 @@ class Reading:
         self.explicit: int | None = None
         self.left: str | None = None  # the change word group right before the figure (kind resolver)
         self.year_in: tuple[tuple[int, int], bool] = ((-1, -1), False)  # whether the current sentence names a year
+        self.years_ago_in = True  # whether it holds 年前 or "years ago" (a guard's test; True until extraction sets it)
         self.last_year_in: dict[tuple[int, int], bool] = {}  # whether a sentence names last year, read lazily
 
 
@@ -83,10 +86,11 @@ def near_before(ends: list[int], start: int, span: int) -> bool:
     return i >= 0 and ends[i] >= start - span
 
 
-def when(guard: str) -> Callable[[Callable], Callable]:
+def when(guard: str, **names: object) -> Callable[[Callable], Callable]:
     """Give a rule a cheap guard: a Python expression over ``r`` the resolver checks inline before calling it.
 
-    A guard may read ``r`` and call ``near_before``; nothing else is in scope.
+    A guard may read ``r``, call ``near_before`` and use the ``names`` given here; nothing else is in
+    scope (``@when("r.after in starts", starts=first_chars(_CHANGE_RIGHT))``, see ``gates``).
 
     The rule checks the same condition itself, so the guard changes no answer; it saves a function
     call for the many figures the rule cannot apply to (``@when("r.sign == 0")``).
@@ -94,6 +98,7 @@ def when(guard: str) -> Callable[[Callable], Callable]:
 
     def mark(rule: Callable) -> Callable:
         rule.when = guard
+        rule.when_names = names
         return rule
 
     return mark
@@ -117,6 +122,9 @@ def first_answer(
     terms = []
     for i, rule in enumerate(rules):
         guard = getattr(rule, "when", None)
+        for key, value in getattr(rule, "when_names", {}).items():
+            if env.setdefault(key, value) is not value:
+                raise ValueError(f"guard name {key!r} of {rule.__name__} means something else in another rule")
         terms.append(f"({guard} and rule_{i}(r))" if guard else f"rule_{i}(r)")
     chain = " or ".join([*terms, default_expr])
     exec(f"def {name}(r):\n    return {chain}\n", env)  # source built from the rules' names and guards only

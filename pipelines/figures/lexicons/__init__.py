@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.figures.gates import first_chars
 from pipelines.figures.suffix import EndsWith
 
 FOLDER = Path(__file__).resolve().parent
@@ -112,6 +113,7 @@ class Lexicon:
     qualifier_before_verb: EndsWith
     verb_last_chars: frozenset[str]
     qualifier_after: re.Pattern[str]
+    qualifier_after_starts: frozenset[str] | None  # first_chars(qualifier_after): a guard's cheap test
     change_before: EndsWith
     earlier_level_before: EndsWith
     gap_before: EndsWith
@@ -138,14 +140,16 @@ def compile_lexicon(names: tuple[str, ...]) -> Lexicon:
     verbs = words(names, "change_verbs")
     after = groups(names, "qualifier_after")
     forecast = words(names, "forecast")
+    qualifier_after = re.compile(
+        r"\s*(?:" + "|".join(f"(?P<{g}>{'|'.join(map(_word_end, ws))})" for g, ws in after.items()) + ")"
+    )
     return Lexicon(
         files=names,
         qualifier_before=EndsWith(qualifier, between=words(names, "qualifier_filler")),
         qualifier_before_verb=EndsWith(qualifier, between=verbs),
         verb_last_chars=frozenset(v[-1] for v in verbs),
-        qualifier_after=re.compile(
-            r"\s*(?:" + "|".join(f"(?P<{g}>{'|'.join(map(_word_end, ws))})" for g, ws in after.items()) + ")"
-        ),
+        qualifier_after=qualifier_after,
+        qualifier_after_starts=first_chars(qualifier_after),
         change_before=EndsWith(
             groups(names, "change_before"), between=words(names, "change_between"), repeat=True, span=30
         ),
