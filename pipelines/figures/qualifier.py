@@ -29,6 +29,21 @@ def bound_after(r: Reading) -> str | None:
     return SYMBOL[right.lastgroup] if right else None
 
 
+@when("r.c.qualifier != '=' and r.c.form in ('range_low', 'range_high')")
+def range_over_items(r: Reading) -> str | None:
+    """A range spread over several items (each of, respectively, the largest; 分别 in its sentence): its ends are '='.
+
+    A range bounds one quantity (change failure rate 0%-15%: >= and <=) unless its sentence speaks
+    of its items one by one: then its ends are the values of different items (the real-PDF gold's
+    convention; lexicon: range_over_items).
+
+    Example: Scores rose by 14-19%, with trust showing the largest increase. -> 19%: qualifier==
+    """
+    if r.c.form != "range_low" and r.c.form != "range_high":
+        return None
+    return "=" if r.lex.range_over_items.search(r.norm, *r.sentence) else None
+
+
 @when("r.c.qualifier != '='")
 def built_into_form(r: Reading) -> str | None:
     """The figure's own form qualifies it: 过半 (>), a range 40%-50% (~), 2,300 多名 (>).
@@ -68,6 +83,26 @@ def approx_share_of(r: Reading) -> str | None:
     return "~" if _APPROX_SHARE_OF.search(r.norm, max(r.ctx, start - 36), start) else None
 
 
+# 数额高达其全球营业额的 4%: a ceiling stated as a share "of" a whole named between 高达 and the figure
+_UP_TO_SHARE_OF = re.compile(r"高达[^，。；：,;:!?！？\n]{1,24}的\s*$")
+
+
+@when("r.c.start > 1 and '的' in r.norm[r.c.start - 2 : r.c.start]")
+def up_to_share_of(r: Reading) -> str | None:
+    """高达 (as high as) with a whole named before the figure is a ceiling: 罚款高达其全球营业额的 4% (<=).
+
+    高达 right before a figure states a level reached (比例高达 58%, 金额高达 5000 万欧元: '='); with
+    a whole between them it states how far an amount may go as a share of that whole (up to 4% of
+    global turnover).
+
+    Example: 违规企业可能面临罚款,数额高达其全球营业额的 4%。 -> 4%: qualifier=<=
+    """
+    start = r.c.start
+    if start < 2 or "的" not in r.norm[start - 2 : start]:
+        return None
+    return "<=" if _UP_TO_SHARE_OF.search(r.norm, max(r.ctx, start - 32), start) else None
+
+
 @when("r.sign")
 def bound_before_change_verb(r: Reading) -> str | None:
     """A bound written before a change verb still bounds the figure: 大约增加 3%, 至少提高 4% (changes only).
@@ -85,7 +120,10 @@ def bound_before_change_verb(r: Reading) -> str | None:
 
 
 OTHERWISE = "= (the figure is exact)"
-RULES = (bound_after, built_into_form, bound_before, bound_before_change_verb, approx_share_of)
+RULES = (
+    bound_after, range_over_items, built_into_form, bound_before, bound_before_change_verb, approx_share_of,
+    up_to_share_of,
+)
 
 
 # The qualifier of ``r.c`` (reads ``r.sign``: the kind resolver runs first).

@@ -124,13 +124,14 @@ class Lexicon:
     negated: re.Pattern[str]
     earlier_finding: re.Pattern[str]
     this_year: re.Pattern[str]
+    range_over_items: re.Pattern[str]
 
 
 KEYS = {
     "script", "qualifier_before", "qualifier_filler", "qualifier_after", "change_verbs", "change_before",
     "change_between", "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gap_hints",
     "gain_verbs", "forecast", "last_year", "not_a_figure_before", "negation", "earlier_finding", "finding_continues",
-    "this_year",
+    "this_year", "range_over_items",
 }
 
 
@@ -173,6 +174,9 @@ def compile_lexicon(names: tuple[str, ...]) -> Lexicon:
             + ("|".join(words(names, "finding_continues")) or r"(?!)") + r"))"
         ),
         this_year=re.compile("|".join(re.escape(p) for p in words(names, "this_year")) or r"(?!)"),
+        range_over_items=re.compile(
+            r"(?<![a-z])(?:" + ("|".join(map(_word_end, words(names, "range_over_items"))) or r"(?!)") + ")"
+        ),
     )
 
 
