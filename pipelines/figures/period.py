@@ -96,7 +96,7 @@ def _figure_run(norm: str, lo: int, hi: int, start: int, join: re.Pattern[str]) 
     return (run, at) if at is not None else ([], None)
 
 
-@when("r.year_in[1]")
+@when("r.year_in[1] and r.norm.count('20', *r.sentence) + r.norm.count('19', *r.sentence) > 1")
 def years_in_order(r: Reading) -> tuple[str, int | None] | None:
     """Figures listed in order take the years listed in order: respectively (分别), from 62% to 70% from 2020 to 2021.
 
@@ -109,20 +109,20 @@ def years_in_order(r: Reading) -> tuple[str, int | None] | None:
     Example: The mean scores in 2022 and 2023 were 62% and 70% respectively. -> 70%: period=previous year=2023
     """
     norm, start = r.norm, r.c.start
-    if not r.year_in[1] or r.survey_year is None:
-        return None
+    if not r.year_in[1] or r.survey_year is None or norm.count("20", *r.sentence) + norm.count("19", *r.sentence) < 2:
+        return None  # the cheap gate: a sentence with two years holds '20' or '19' twice at least
     lo = YEAR_PART.clause_start(norm, r.sentence[0], start)
     hi = YEAR_PART.clause_end(norm, r.c.end, r.sentence[1])
     if norm.find("respectively", lo, hi) >= 0 or norm.find("分别", lo, hi) >= 0:
         run, at = _figure_run(norm, lo, hi, start, _AND_JOIN)
         spans = [m.group() for m in _YEAR_LIST.finditer(norm, lo, hi)]
-    elif norm.find("from", lo, start) >= 0 or norm.find("从", lo, start) >= 0 or norm.find("由", lo, start) >= 0:
+    else:  # the year span first: few sentence parts hold one, and the figure list costs more to read
+        spans = [m.group() for m in _YEAR_SPAN.finditer(norm, lo, hi)]
+        if len(spans) != 1:
+            return None
         run, at = _figure_run(norm, lo, hi, start, _TO_JOIN)
         if len(run) != 2 or not _FROM_LEFT.search(norm, max(lo, run[0] - 6), run[0]):
             return None
-        spans = [m.group() for m in _YEAR_SPAN.finditer(norm, lo, hi)]
-    else:
-        return None
     if at is None or len(run) < 2 or len(spans) != 1:
         return None
     years = [int(y) for y in _ANY_YEAR.findall(spans[0])]
