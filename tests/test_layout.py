@@ -380,3 +380,19 @@ def test_an_axis_from_zero_by_a_custom_step_and_a_flush_left_axis_are_scales():
     # data labels stepping by 15 from a non-zero start stay figures
     labels = [Segment(f"{v}%", 468, 365 + 44.7 * i, 485, 372 + 44.7 * i, 9) for i, v in enumerate((12, 27, 42))]
     assert axis_ticks(labels) == set()
+
+
+def test_a_data_label_over_its_category_is_no_callout_of_the_note_below():
+    """TrustArc p. 5: the bar label "1%" (8 pt) over its category "N/A" (8 pt) and the category's note
+    "Not for profit" (5 pt): the note is no caption of the number, since the category stands between."""
+    from pipelines.parse.charts import chart_figures
+    from pipelines.parse.layout import callouts
+
+    runs = [
+        Segment("1%", 542.8, 88.1, 551.5, 93.9, 8.0),
+        Segment("N/A", 542.4, 69.4, 555.6, 75.6, 8.0),
+        Segment("Not for profit", 533.8, 61.0, 563.8, 65.5, 5.0),
+    ]
+    assert callouts(runs) == []
+    figures, _ = chart_figures(runs, page=5)
+    assert [(f.stated_as, f.label) for f in figures] == [("1%", "N/A")]

@@ -70,6 +70,68 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
     return int(m.group(1))
 
 
+# --- years listed in the order of the figures listed: "in 2020 and 2021 were 62% and 70% respectively" -------
+_YEAR = r"(?<!\d)(?:19|20)\d\d(?!\d)(?:\s*年)?"
+_YEAR_LIST = re.compile(rf"{_YEAR}(?:\s*[,、]\s*{_YEAR})*\s*,?\s*(?:and|&|和|与|及|、)\s*{_YEAR}")  # 2020 and 2021
+_YEAR_SPAN = re.compile(rf"(?:from|between|从|由)\s*{_YEAR}\s*(?:to|and|到|至)\s*{_YEAR}")  # from 2020 to 2021
+# a figure that can stand in such a list (62%, 5.5 percent, 3 个百分点, 4 points) and what joins two of them
+_LISTED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b|个百分点|percentage points?\b|points?\b)")
+_AND_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&|和|与|及|、)\s*")
+_TO_JOIN = re.compile(r"\s*(?:to|[\u4e00-\u9fff]{0,3}(?:到|至))\s*")  # from 62% to 70%, 从 62% 提升到 70%
+_FROM_LEFT = re.compile(r"(?:\bfrom|从|由)\s*$")
+
+
+def _figure_run(norm: str, lo: int, hi: int, start: int, join: re.Pattern[str]) -> tuple[list[int], int | None]:
+    """Starts of the figures listed one after another in ``norm[lo:hi]`` that hold the one at ``start``; its index."""
+    run: list[int] = []
+    at, end = None, -1
+    for m in _LISTED.finditer(norm, lo, hi):
+        if run and not join.fullmatch(norm, end, m.start()):
+            if at is not None:
+                break
+            run = []
+        if m.start() == start:
+            at = len(run)
+        run.append(m.start())
+        end = m.end()
+    return (run, at) if at is not None else ([], None)
+
+
+@when("r.year_in[1] and r.norm.count('20', *r.sentence) + r.norm.count('19', *r.sentence) > 1")
+def years_in_order(r: Reading) -> tuple[str, int | None] | None:
+    """Figures listed in order take the years listed in order: respectively (分别), from 62% to 70% from 2020 to 2021.
+
+    The sentence part (up to a ';') must pair them: "respectively" or 分别 with as many years listed
+    (2020 and 2021, 2020 年和 2021 年) as figures listed, or a from-to of two figures with a from-to of
+    two years (between 2020 and 2021, 从 2020 年到 2021 年). The years stand apart from their figures,
+    so no other rule dates them; the k-th figure is the k-th year's (previous before the survey year,
+    current in it; later years are left to the other rules).
+
+    Example: The mean scores in 2022 and 2023 were 62% and 70% respectively. -> 70%: period=previous year=2023
+    """
+    norm, start = r.norm, r.c.start
+    if not r.year_in[1] or r.survey_year is None or norm.count("20", *r.sentence) + norm.count("19", *r.sentence) < 2:
+        return None  # the cheap gate: a sentence with two years holds '20' or '19' twice at least
+    lo = YEAR_PART.clause_start(norm, r.sentence[0], start)
+    hi = YEAR_PART.clause_end(norm, r.c.end, r.sentence[1])
+    if norm.find("respectively", lo, hi) >= 0 or norm.find("分别", lo, hi) >= 0:
+        run, at = _figure_run(norm, lo, hi, start, _AND_JOIN)
+        spans = [m.group() for m in _YEAR_LIST.finditer(norm, lo, hi)]
+    else:  # the year span first: few sentence parts hold one, and the figure list costs more to read
+        spans = [m.group() for m in _YEAR_SPAN.finditer(norm, lo, hi)]
+        if len(spans) != 1:
+            return None
+        run, at = _figure_run(norm, lo, hi, start, _TO_JOIN)
+        if len(run) != 2 or not _FROM_LEFT.search(norm, max(lo, run[0] - 6), run[0]):
+            return None
+    if at is None or len(run) < 2 or len(spans) != 1:
+        return None
+    years = [int(y) for y in _ANY_YEAR.findall(spans[0])]
+    if len(years) != len(run) or years[at] > r.survey_year:
+        return None
+    return ("previous" if years[at] < r.survey_year else "current"), years[at]
+
+
 def _names_last_year(r: Reading) -> bool:
     """Whether the figure's sentence names last year (去年, 同比); cached: few figures ask, sentences repeat."""
     found = r.last_year_in.get(r.sentence)
@@ -167,6 +229,36 @@ def years_ago_after(r: Reading) -> tuple[str, int | None] | None:
     return _years_back(r, *m.groups())
 
 
+@when("r.explicit is None and r.lex.earlier_finding.match(r.norm, r.sentence[0])")
+def earlier_finding(r: Reading) -> tuple[str, int | None] | None:
+    """A sentence opening on what an earlier edition found ("Last year, we found that ...") dates its figures previous.
+
+    Changes included (the finding is last year's, whatever it compares); so are the figures of the
+    next sentence of the same paragraph when it goes on reporting it ("We discovered that ...").
+    A this-year word before the figure ends the reach (lexicon: earlier_finding, finding_continues,
+    this_year).
+
+    Example: Last year, we found that teams deployed with 50% fewer failures. -> 50%: period=previous year=2023
+    """
+    norm, s, lex = r.norm, r.sentence[0], r.lex
+    m = lex.earlier_finding.match(norm, s) if r.explicit is None else None
+    if m is None:
+        return None
+    opener = m
+    if m.group("continues"):  # the sentence right before, on the same line, must open on the finding
+        line = norm.rfind("\n", 0, s) + 1
+        if s <= line:
+            return None
+        before = max(line, *(norm.rfind(ch, line, s - 1) + 1 for ch in ".!?。"))
+        opener = lex.earlier_finding.match(norm, before, s)
+        if opener is None or not opener.group("opens"):
+            return None
+    if lex.this_year.search(norm, m.end(), r.c.start):
+        return None
+    year = r.survey_year - 1 if r.survey_year and lex.last_year.search(norm, opener.start(), opener.end()) else None
+    return "previous", year
+
+
 @when("r.lex.forecast.search(r.norm, r.ctx, r.c.start)")
 def forecast(r: Reading) -> tuple[str, int | None] | None:
     """A projected change, or a level forecast for a later year: period unknown, no year.
@@ -195,7 +287,8 @@ def _later_year(r: Reading) -> bool:
 
 OTHERWISE = "the survey year's (period current, year the survey year)"
 RULES = (
-    earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause, years_ago_after, forecast
+    years_in_order, earlier_level_marked, earlier_year_stated, last_year_opens_clause, years_ago_opens_clause,
+    years_ago_after, earlier_finding, forecast,
 )
 # (period, year) of ``r.c``, else the survey year's (current; 今年有 45% 的企业采用 in a 2024 survey: 2024).
 # Reads ``r.previous``, ``r.sign`` (kind runs first) and ``r.explicit`` (the year stated next to the figure,

@@ -30,6 +30,21 @@ def bound_after(r: Reading) -> str | None:
     return SYMBOL[right.lastgroup] if right else None
 
 
+@when("r.c.qualifier != '=' and r.c.form in ('range_low', 'range_high')")
+def range_over_items(r: Reading) -> str | None:
+    """A range spread over several items (each of, respectively, the largest; 分别 in its sentence): its ends are '='.
+
+    A range bounds one quantity (change failure rate 0%-15%: >= and <=) unless its sentence speaks
+    of its items one by one: then its ends are the values of different items (the real-PDF gold's
+    convention; lexicon: range_over_items).
+
+    Example: Scores rose by 14-19%, with trust showing the largest increase. -> 19%: qualifier==
+    """
+    if r.c.form != "range_low" and r.c.form != "range_high":
+        return None
+    return "=" if r.lex.range_over_items.search(r.norm, *r.sentence) else None
+
+
 @when("r.c.qualifier != '='")
 def built_into_form(r: Reading) -> str | None:
     """The figure's own form qualifies it: 过半 (>), a range 40%-50% (~), 2,300 多名 (>).
@@ -53,20 +68,28 @@ def bound_before(r: Reading) -> str | None:
     return SYMBOL.get(left, "=") if left else None
 
 
-# 约占全球 5G 总用户数的 89%: an approximate share "of" a whole named between the cue and the figure
-_APPROX_SHARE_OF = re.compile(r"(?:约占|大约占|约为|大概占)[^，。；：,;:!?！？\n]{0,24}的\s*$")
+# A share "of" a whole named between a cue and the figure: 约占全球 5G 总用户数的 89% (about: ~),
+# 数额高达其全球营业额的 4% (a ceiling: <=)
+_SHARE_OF_A_WHOLE = re.compile(
+    r"(?:(?P<approx>约占|大约占|约为|大概占)[^，。；：,;:!?！？\n]{0,24}|(?P<at_most>高达)[^，。；：,;:!?！？\n]{1,24})的\s*$"
+)
 
 
 @when("r.c.start > 1 and '的' in r.norm[r.c.start - 2 : r.c.start]")
-def approx_share_of(r: Reading) -> str | None:
-    """约占 (about ... of) with the whole named before the figure: 约占全国 GDP 的 1.3‰.
+def share_of_a_whole(r: Reading) -> str | None:
+    """A cue before the whole a share is "of": 约占全国 GDP 的 1.3‰ (about: ~), 高达其全球营业额的 4% (up to: <=).
+
+    高达 (as high as) right before a figure states a level reached (比例高达 58%, 金额高达 5000 万欧元:
+    '='); with a whole named between them it states how far an amount may go as a share of that
+    whole (fines up to 4% of global turnover).
 
     Example: 中国用户约占全球 5G 总用户数的 89%。 -> 89%: qualifier=~
     """
     start = r.c.start
     if start < 2 or "的" not in r.norm[start - 2 : start]:
         return None
-    return "~" if _APPROX_SHARE_OF.search(r.norm, max(r.ctx, start - 36), start) else None
+    m = _SHARE_OF_A_WHOLE.search(r.norm, max(r.ctx, start - 36), start)
+    return None if m is None else SYMBOL[m.lastgroup]
 
 
 @when("r.sign")
@@ -86,7 +109,9 @@ def bound_before_change_verb(r: Reading) -> str | None:
 
 
 OTHERWISE = "= (the figure is exact)"
-RULES = (bound_after, built_into_form, bound_before, bound_before_change_verb, approx_share_of)
+RULES = (
+    bound_after, range_over_items, built_into_form, bound_before, bound_before_change_verb, share_of_a_whole,
+)
 
 
 # The qualifier of ``r.c`` (reads ``r.sign``: the kind resolver runs first).

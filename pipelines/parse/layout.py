@@ -313,7 +313,14 @@ def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]
     centre = (number.x0 + number.x1) / 2
     below = [s for s in segments if caption(s) and 0 <= number.y0 - s.y1 < 2 * _size(number) + 1.5 * _size(s)
              and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1)]
-    return max(below, key=lambda s: s.y1) if below else None
+    if not below:
+        return None
+    start = max(below, key=lambda s: s.y1)
+    # The caption is the first line under the number: a run between them under the number (a chart's
+    # category "N/A" over its smaller note "Not for profit") makes the number a data label, not a callout.
+    between = any(s is not number and s is not start and s.y1 <= number.y0 + 1 and s.y0 >= start.y1 - 1
+                  and s.x0 < number.x1 and s.x1 > number.x0 for s in segments)
+    return None if between else start
 
 
 def drop_caps(segments: Sequence[Segment]) -> list[Segment]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from figure_helpers import meaning, one
+from figure_helpers import figures, meaning, one
 
 
 def test_period_year_resolves_from_survey_year():
@@ -136,3 +136,60 @@ def test_a_figure_of_an_earlier_edition_of_the_report_is_previous():
     f = one("The share was 12%, consistent with our 2019 report at 9%.", "9%")
     assert (f.period, f.year) == ("previous", 2019)
     assert one("Our 2024 survey found 40% agree.", "40%").period == "current"
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "period", "year"),
+    [
+        ("The mean scores in 2022 and 2023 were 62% and 70% respectively; in 2024 the mean dropped to 50%.", "62%",
+         "previous", 2022),
+        ("The mean scores in 2022 and 2023 were 62% and 70% respectively; in 2024 the mean dropped to 50%.", "70%",
+         "previous", 2023),
+        ("The mean scores in 2022 and 2023 were 62% and 70% respectively; in 2024 the mean dropped to 50%.", "50%",
+         "current", 2024),
+        ("Adoption reached 31%, 40% and 52% in 2022, 2023 and 2024, respectively.", "40%", "previous", 2023),
+        ("Adoption reached 31%, 40% and 52% in 2022, 2023 and 2024, respectively.", "52%", "current", 2024),
+        ("2022 年和 2023 年的使用率分别为 41% 和 47%。", "47%", "previous", 2023),
+        ("Median scores had grown from 62% to 70% from 2022 to 2023 but fell back to 62% in 2024.", "70%",
+         "previous", 2023),
+        ("Median scores had grown from 62% to 70% from 2022 to 2023 but fell back to 62% in 2024.", "62%",
+         "previous", 2022),
+        ("Usage rose from 30% to 45% between 2023 and 2024.", "45%", "current", 2024),
+    ],
+)
+def test_years_listed_in_the_order_of_the_figures_date_them(text, stated, period, year):
+    f = next(f for f in figures(text) if f.stated_as == stated)  # the first one stated so
+    assert (f.period, f.year) == (period, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Chat and email reached 62% and 70% respectively in 2023.", "62%"),  # one year: nothing to pair
+        ("In 2022 and 2023 the panel grew; 62% and 70% use chat and email respectively.", "62%"),  # other part
+        ("Men and women chose chat (62% and 70% respectively).", "70%"),  # items, not years
+        ("Usage rose from 30% to 45% between 2025 and 2026.", "45%"),  # later years: left to the forecast rules
+    ],
+)
+def test_years_and_figures_not_paired_leave_the_survey_year(text, stated):
+    assert one(text, stated).period == "current"
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "period"),
+    [
+        ("Last year, we found that elite teams deployed with 50 percent fewer failures.", "50 percent", "previous"),
+        ("Last year, we were delighted to discover this. We discovered that elite teams had 50 percent fewer "
+         "failures. This year, 40% of teams did.", "50 percent", "previous"),
+        ("Last year, we were delighted to discover this. We discovered that elite teams had 50 percent fewer "
+         "failures. This year, 40% of teams did.", "40%", "current"),
+        ("去年,我们发现 45% 的企业已部署客服机器人。", "45%", "previous"),
+        ("We've confirmed last year's findings: elite teams still have 50 percent fewer failures.", "50 percent",
+         "current"),
+        ("Last year, we found that 40% used chat; this year 55% do.", "55%", "current"),
+        ("We discovered that elite teams had 50 percent fewer failures.", "50 percent", "current"),  # no opener
+        ("Last year, we changed the survey. We found that 35% use chat.", "35%", "current"),  # not a finding
+    ],
+)
+def test_an_earlier_finding_dates_its_figures(text, stated, period):
+    assert one(text, stated).period == period

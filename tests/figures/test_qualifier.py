@@ -76,3 +76,34 @@ def test_exceeding_half_is_more_than_fifty_percent(text, stated):
 )
 def test_inclusive_bounds(text, stated, qualifier):
     assert one(text, stated).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "qualifier"),
+    [
+        ("如果企业不遵守新规,可能会面临罚款,数额高达其全球营业额的 4%。", "4%", "<="),
+        ("違規企業的罰款最多可能高達其年營業額的 6%。", "6%", "<="),
+        ("认为“转人工太难”的比例高达 52%。", "52%", "="),  # a level reached, no whole named: as high as
+        ("客服人員的年離職率高達 38.5%。", "38.5%", "="),
+    ],
+)
+def test_as_high_as_a_share_of_a_whole_is_a_ceiling(text, stated, qualifier):
+    assert one(text, stated).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "qualifiers"),
+    [
+        ("Roughly two-thirds of respondents (65% to 76% range) said each of these steps would help.", "65%", "76%",
+         ("=", "=")),
+        ("Usage of the five characteristics increased by 14–19%, with elasticity showing the largest increase.",
+         "14", "19%", ("=", "=")),
+        ("五个渠道的满意度各自在 62% 至 70% 之间。", "62%", "70%", ("=", "=")),
+        ("Elite performers reported a change failure rate between 0%–15%.", "0%", "15%", (">=", "<=")),
+        ("Between 15% and 20% of customers moved some money to a competitor.", "15%", "20%", (">=", "<=")),
+        ("It can reduce admin time by 15 to 20%, which means each seller gains 53 minutes each day.", "15", "20%",
+         (">=", "<=")),  # each seller: per person, not the range's items
+    ],
+)
+def test_a_range_over_several_items_has_exact_ends(text, low, high, qualifiers):
+    assert (one(text, low).qualifier, one(text, high).qualifier) == qualifiers

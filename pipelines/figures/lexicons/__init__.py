@@ -124,12 +124,16 @@ class Lexicon:
     not_a_figure_before: EndsWith
     bound_words: tuple[str, ...]
     negated: re.Pattern[str]
+    earlier_finding: re.Pattern[str]
+    this_year: re.Pattern[str]
+    range_over_items: re.Pattern[str]
 
 
 KEYS = {
     "script", "qualifier_before", "qualifier_filler", "qualifier_after", "change_verbs", "change_before",
     "change_between", "earlier_level_before", "earlier_level_between", "gap_before", "gap_between", "gap_hints",
-    "gain_verbs", "forecast", "last_year", "not_a_figure_before", "negation",
+    "gain_verbs", "forecast", "last_year", "not_a_figure_before", "negation", "earlier_finding", "finding_continues",
+    "this_year", "range_over_items",
 }
 
 
@@ -168,6 +172,14 @@ def compile_lexicon(names: tuple[str, ...]) -> Lexicon:
         negated=re.compile(
             r"(?<![a-z])(?:" + "|".join(map(_word_end, words(names, "negation")) or [r"(?!)"])
             + r")[^,;:.!?，。；：！？\n]*$"
+        ),
+        earlier_finding=re.compile(
+            r"\s*(?:(?P<opens>" + ("|".join(words(names, "earlier_finding")) or r"(?!)") + r")|(?P<continues>"
+            + ("|".join(words(names, "finding_continues")) or r"(?!)") + r"))"
+        ),
+        this_year=re.compile("|".join(re.escape(p) for p in words(names, "this_year")) or r"(?!)"),
+        range_over_items=re.compile(
+            r"(?<![a-z])(?:" + ("|".join(map(_word_end, words(names, "range_over_items"))) or r"(?!)") + ")"
         ),
     )
 
