@@ -15,6 +15,8 @@ character before a figure:
 - ``YEAR_PART`` then ``COMMA``: a year opening the figure's sentence part (after the last ';', else after the
   last ',').
 - ``QUOTE_CUT`` (, ; : 、 but no thousands comma): where the quote widening below cuts the previous sentence.
+- ``MEANING_CLAUSE_END`` / ``MEANING_SENTENCE_END``: the clause and sentence of a published quote that
+  ``pipelines.semantics`` reads a figure's measure and population in (regular expressions, wider breaks).
 
 Quote rule: the quote is the sentence holding the figure (split at 。!? and line ends, and at
 '. ' in English). When the figure opens its sentence (fewer than ``OPENING`` characters before
@@ -86,6 +88,14 @@ OPTION_CLAUSE = ClauseBreaks("option clause", ",;。!?\n—–")
 HARD_BREAK = ClauseBreaks("hard break", ";。!?\n")
 YEAR_PART = ClauseBreaks("sentence part", ";")
 COMMA = ClauseBreaks("comma", ",")
+
+# The clause and sentence a published figure's *meaning* is read in (``pipelines.semantics``: what it
+# measures, whom it counts), on its quote's matching copy rather than on the page. Wider breaks than
+# ``CLAUSE``: a ':' or a '、' list and a spaced dash start another item's words, and a '. ' ends the
+# clause before any word (a quote is one sentence or one table row; only the second dot of "e.g." is
+# kept). A thousands comma (1,200) is not a break.
+MEANING_CLAUSE_END = re.compile(r"[，;；。!?！？:：、\n]|,(?!\d)|(?<!\.[a-z])\.(?=\s|$)|\s-\s|\s–\s")
+MEANING_SENTENCE_END = re.compile(r"[;；。!?！？\n]|\.(?=\s|$)")
 
 
 class Sentences:

@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.figures.clauses import MEANING_CLAUSE_END, MEANING_SENTENCE_END
 from pipelines.figures.normalise import matching_copy
-
-# Clause ends: a cue beyond one of these belongs to another figure's clause.
-_CLAUSE_END = re.compile(r"[，;；。!?！？:：、\n]|,(?!\d)|(?<!\.[a-z])\.(?=\s|$)|\s-\s|\s–\s")
-_SENTENCE_END = re.compile(r"[;；。!?！？\n]|\.(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,8 @@ def locate(quote: object, stated_as: object) -> Context:
         start, end = 0, 0
     else:
         end = start + len(needle)
-    return Context(text, start, end, _span(text, start, end, _CLAUSE_END), _span(text, start, end, _SENTENCE_END))
+    clause = _span(text, start, end, MEANING_CLAUSE_END)
+    return Context(text, start, end, clause, _span(text, start, end, MEANING_SENTENCE_END))
 
 
 def _span(text: str, start: int, end: int, boundary: re.Pattern[str]) -> tuple[int, int]:
