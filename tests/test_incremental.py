@@ -164,23 +164,29 @@ def test_cli_rebuild_of_an_unknown_report_is_one_clear_line(tmp_path):
     assert done.stderr.strip().splitlines() == [f"cxbench: no such report in {sources.resolve()}: nope"]
 
 
-def test_datasets_assembled_a_chunk_of_reports_at_a_time_equal_the_whole(tmp_path):
-    """Extracts keep no rows in memory; the datasets read them back from the store in chunks, in order."""
-    from pipelines.build import ExtractTask, assemble
-    from pipelines.engine import ProcessPoolEngine
-    from pipelines.incremental import assemble_datasets, run_extracts
+def _bundled_tasks(tmp_path) -> dict:
+    """One extract task per bundled sample report, its snapshot stored under ``tmp_path``."""
+    from pipelines.build import ExtractTask
     from pipelines.ingest.registry import load_registry
     from pipelines.ingest.snapshots import SnapshotStore
-    from pipelines.workstore import WorkStore
 
-    registry = load_registry(PROJECT_SOURCES)
     snapshots = SnapshotStore(tmp_path / "snapshots")
-    tasks = {
+    return {
         spec.report_id: ExtractTask(
             spec, snapshots.put_bytes(spec.report_id, (PROJECT_SOURCES / spec.file).read_bytes(), source_file=spec.file)
         )
-        for spec in registry.specs
+        for spec in load_registry(PROJECT_SOURCES).specs
     }
+
+
+def test_datasets_assembled_a_chunk_of_reports_at_a_time_equal_the_whole(tmp_path):
+    """Extracts keep no rows in memory; the datasets read them back from the store in chunks, in order."""
+    from pipelines.build import assemble
+    from pipelines.engine import ProcessPoolEngine
+    from pipelines.incremental import assemble_datasets, run_extracts
+    from pipelines.workstore import WorkStore
+
+    tasks = _bundled_tasks(tmp_path)
     store = WorkStore(tmp_path / "work")
     run = run_extracts(store, tasks, ProcessPoolEngine(1))
     assert all(e.rows is None for e in run.extracts.values())
@@ -195,11 +201,8 @@ def test_datasets_assembled_a_chunk_of_reports_at_a_time_equal_the_whole(tmp_pat
 
 def test_workers_store_their_extracts_and_send_back_only_the_status(tmp_path):
     """The rows are pickled once, by the worker that made them: what the engine returns has none."""
-    from pipelines.build import ExtractTask
     from pipelines.engine import ProcessPoolEngine
     from pipelines.incremental import run_extracts, task_fingerprint
-    from pipelines.ingest.registry import load_registry
-    from pipelines.ingest.snapshots import SnapshotStore
     from pipelines.workstore import WorkStore
 
     class Watched(ProcessPoolEngine):
@@ -209,14 +212,7 @@ def test_workers_store_their_extracts_and_send_back_only_the_status(tmp_path):
                 yield outcome
 
     returned: list = []
-    registry = load_registry(PROJECT_SOURCES)
-    snapshots = SnapshotStore(tmp_path / "snapshots")
-    tasks = {
-        spec.report_id: ExtractTask(
-            spec, snapshots.put_bytes(spec.report_id, (PROJECT_SOURCES / spec.file).read_bytes(), source_file=spec.file)
-        )
-        for spec in registry.specs
-    }
+    tasks = _bundled_tasks(tmp_path)
     store = WorkStore(tmp_path / "work")
     run = run_extracts(store, tasks, Watched(2), code="v1")
     assert len(returned) == len(tasks) and all(o.ok and o.value.rows is None for o in returned)
