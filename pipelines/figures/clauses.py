@@ -15,6 +15,7 @@ character before a figure:
 - ``YEAR_PART`` then ``COMMA``: a year opening the figure's sentence part (after the last ';', else after the
   last ',').
 - ``QUOTE_CUT`` (, ; : 、 but no thousands comma): where the quote widening below cuts the previous sentence.
+- ``LIST_JOIN`` / ``RESPECTIVELY``: items listed one after the other, and lists paired in order.
 - ``MEANING_CLAUSE_END`` / ``MEANING_SENTENCE_END``: the clause and sentence of a published quote that
   ``pipelines.semantics`` reads a figure's measure and population in (regular expressions, wider breaks).
 
@@ -88,6 +89,12 @@ OPTION_CLAUSE = ClauseBreaks("option clause", ",;。!?\n—–")
 HARD_BREAK = ClauseBreaks("hard break", ";。!?\n")
 YEAR_PART = ClauseBreaks("sentence part", ";")
 COMMA = ClauseBreaks("comma", ",")
+
+# Two items listed one after the other (62% and 70%, 5%和 2.4%, A, B & C) and the word that pairs two
+# lists in order (respectively, 分别): figures listed after one change word share it (``extract``),
+# years listed in order date figures listed in order (``period.years_in_order``).
+LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&|和|与|及|、)\s*")
+RESPECTIVELY = re.compile(r"分别|respectively")
 
 # The clause and sentence a published figure's *meaning* is read in (``pipelines.semantics``: what it
 # measures, whom it counts), on its quote's matching copy rather than on the page. Wider breaks than

@@ -15,10 +15,9 @@ their words come from the document language's lexicon (``lexicons/``).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
-from pipelines.figures.clauses import Sentences
+from pipelines.figures.clauses import LIST_JOIN, RESPECTIVELY, Sentences
 from pipelines.figures.document import CleanDocument
 from pipelines.figures.gates import right_head
 from pipelines.figures.kind import gap_hints, resolve_kind
@@ -31,8 +30,6 @@ from pipelines.figures.rules import Reading
 from pipelines.figures.units import LABELLED_UNITS, candidates
 from pipelines.model import Figure
 
-_JOINED = re.compile(r"\s*(?:和|与|及|、|,|，|and|,\s*and)\s*")  # two figures listed one after the other
-_RESPECTIVELY = re.compile(r"分别|respectively")
 CONTEXT_WINDOW = 400  # characters before a figure that its meaning is read from (longer than real sentences)
 
 
@@ -41,6 +38,7 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
     norm, text = doc.norm, doc.text
     sentences = Sentences(text, norm)
     r = Reading(norm, survey_year, lexicon(language, norm))
+    r.sentences = sentences
     r.gap_hints = gap_hints(r)
     quotes: dict[tuple[int, int], str] = {}
     figures: list[Figure] = []
@@ -68,8 +66,8 @@ def extract_figures(doc: CleanDocument, survey_year: int | None, language: str |
             kind, sign = resolve_kind(r)
             if (
                 not sign and last_sign and kind == "level" and figures and figures[-1].unit == c.unit
-                and _JOINED.fullmatch(norm, figures[-1].char_end, c.start)
-                and _RESPECTIVELY.search(norm, *sentence)
+                and LIST_JOIN.fullmatch(norm, figures[-1].char_end, c.start)
+                and RESPECTIVELY.search(norm, *sentence)
             ):  # 每年分别增长 5%和 2.4%: figures listed after one change word share it
                 kind, sign = "change", last_sign
         else:  # a range's two bounds are one kind, read over the whole range: 带来 3% 至 5% 的提升

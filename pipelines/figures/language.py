@@ -40,7 +40,7 @@ _SURVEY_YEAR = re.compile(
     r"(?:in|during)\s+((?:19|20)\d\d)\s*,?\s+(?:we\s+)?(?:surveyed|polled|asked)|((?:19|20)\d\d)\s*年[^\n。]{0,12}?(?:调查|調查|调研|調研)",
     re.I,
 )
-_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def detect_survey_year(text: str) -> int | None:
@@ -55,5 +55,5 @@ def detect_survey_year(text: str) -> int | None:
     m = _TITLE_YEAR.search(head)
     if m:
         return int(m.group(1))
-    years = Counter(int(y) for y in _ANY_YEAR.findall(head) if 1990 <= int(y) <= 2100)
+    years = Counter(int(y) for y in ANY_YEAR.findall(head) if 1990 <= int(y) <= 2100)
     return years.most_common(1)[0][0] if years else None

@@ -2,7 +2,8 @@
 
 Belongs here: the surface forms of figures (percent, points, fractions, multiples, counts,
 durations in Chinese and English) and how a matched span becomes (value, unit, built-in
-qualifier). Context (qualifier words, change verbs, periods, labels) lives in ``meaning``.
+qualifier). Context (qualifier words, change verbs, periods, labels) lives in the resolvers
+(``kind``, ``qualifier``, ``period``, ``labels``).
 """
 
 from __future__ import annotations

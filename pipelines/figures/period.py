@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.figures.clauses import CLAUSE, COMMA, YEAR_PART
+from pipelines.figures.clauses import CLAUSE, COMMA, LIST_JOIN, RESPECTIVELY, YEAR_PART
 from pipelines.figures.gates import first_chars
+from pipelines.figures.language import ANY_YEAR
 from pipelines.figures.numerals import parse_chinese, parse_english
 from pipelines.figures.rules import Reading, first_answer, when
 from pipelines.figures.suffix import reversed_left
@@ -46,7 +47,6 @@ _YEAR_REPORT_LEFT = re.compile(
 )
 _YEAR_RIGHT = re.compile(r"\s*(?:in|for)\s+((?:19|20)\d\d)\b")
 YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # a sentence without one states no year: stated_year is not read
-_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int | None:
@@ -71,12 +71,11 @@ def stated_year(norm: str, start: int, end: int, sentence_start: int = 0) -> int
 
 
 # --- years listed in the order of the figures listed: "in 2020 and 2021 were 62% and 70% respectively" -------
-_YEAR = r"(?<!\d)(?:19|20)\d\d(?!\d)(?:\s*年)?"
+_YEAR = ANY_YEAR.pattern + r"(?:\s*年)?"
 _YEAR_LIST = re.compile(rf"{_YEAR}(?:\s*[,、]\s*{_YEAR})*\s*,?\s*(?:and|&|和|与|及|、)\s*{_YEAR}")  # 2020 and 2021
 _YEAR_SPAN = re.compile(rf"(?:from|between|从|由)\s*{_YEAR}\s*(?:to|and|到|至)\s*{_YEAR}")  # from 2020 to 2021
 # a figure that can stand in such a list (62%, 5.5 percent, 3 个百分点, 4 points) and what joins two of them
 _LISTED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b|个百分点|percentage points?\b|points?\b)")
-_AND_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&|和|与|及|、)\s*")
 _TO_JOIN = re.compile(r"\s*(?:to|[\u4e00-\u9fff]{0,3}(?:到|至))\s*")  # from 62% to 70%, 从 62% 提升到 70%
 _FROM_LEFT = re.compile(r"(?:\bfrom|从|由)\s*$")
 
@@ -114,8 +113,8 @@ def years_in_order(r: Reading) -> tuple[str, int | None] | None:
         return None  # the cheap gate: a sentence with two years holds '20' or '19' twice at least
     lo = YEAR_PART.clause_start(norm, r.sentence[0], start)
     hi = YEAR_PART.clause_end(norm, r.c.end, r.sentence[1])
-    if norm.find("respectively", lo, hi) >= 0 or norm.find("分别", lo, hi) >= 0:
-        run, at = _figure_run(norm, lo, hi, start, _AND_JOIN)
+    if RESPECTIVELY.search(norm, lo, hi):
+        run, at = _figure_run(norm, lo, hi, start, LIST_JOIN)
         spans = [m.group() for m in _YEAR_LIST.finditer(norm, lo, hi)]
     else:  # the year span first: few sentence parts hold one, and the figure list costs more to read
         spans = [m.group() for m in _YEAR_SPAN.finditer(norm, lo, hi)]
@@ -126,7 +125,7 @@ def years_in_order(r: Reading) -> tuple[str, int | None] | None:
             return None
     if at is None or len(run) < 2 or len(spans) != 1:
         return None
-    years = [int(y) for y in _ANY_YEAR.findall(spans[0])]
+    years = [int(y) for y in ANY_YEAR.findall(spans[0])]
     if len(years) != len(run) or years[at] > r.survey_year:
         return None
     return ("previous" if years[at] < r.survey_year else "current"), years[at]
@@ -249,7 +248,7 @@ def earlier_finding(r: Reading) -> tuple[str, int | None] | None:
         line = norm.rfind("\n", 0, s) + 1
         if s <= line:
             return None
-        before = max(line, *(norm.rfind(ch, line, s - 1) + 1 for ch in ".!?。"))
+        before = r.sentences.bounds(s - 1)[0]
         opener = lex.earlier_finding.match(norm, before, s)
         if opener is None or not opener.group("opens"):
             return None
@@ -282,7 +281,7 @@ def _later_year(r: Reading) -> bool:
     """Whether the sentence names a year after the survey's before the figure (预计到 2026 年, by 2026)."""
     if r.survey_year is None:
         return False
-    return any(int(y) > r.survey_year for y in _ANY_YEAR.findall(r.norm, r.ctx, r.c.start))
+    return any(int(y) > r.survey_year for y in ANY_YEAR.findall(r.norm, r.ctx, r.c.start))
 
 
 OTHERWISE = "the survey year's (period current, year the survey year)"

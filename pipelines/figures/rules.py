@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pipelines.figures.clauses import Sentences
     from pipelines.figures.lexicons import Lexicon
     from pipelines.figures.patterns import Candidate
 
@@ -56,7 +57,7 @@ class Reading:
 
     __slots__ = (
         "after", "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "method", "norm", "previous",
-        "sentence", "sign", "survey_year", "url_starts", "urls", "year_in", "years_ago_in",
+        "sentence", "sentences", "sign", "survey_year", "url_starts", "urls", "year_in", "years_ago_in",
     )
 
     def __init__(self, norm: str, survey_year: int | None, lex: Lexicon) -> None:
@@ -70,6 +71,7 @@ class Reading:
         self.c: Candidate | None = None
         self.after = ""
         self.sentence: tuple[int, int] = (-1, -1)
+        self.sentences: Sentences | None = None  # the document's sentence model (clauses.Sentences), per document
         self.ctx = 0
         self.previous = False
         self.sign = 0
