@@ -91,10 +91,11 @@ YEAR_PART = ClauseBreaks("sentence part", ";")
 COMMA = ClauseBreaks("comma", ",")
 
 # Two items listed one after the other (62% and 70%, 5%和 2.4%, A, B & C) and the word that pairs two
-# lists in order (respectively, 分别): figures listed after one change word share it (``extract``),
-# years listed in order date figures listed in order (``period.years_in_order``).
+# lists in order (respectively, 分别, 各自): figures listed after one change word share it (``extract``),
+# years listed in order date figures listed in order (``period.years_in_order``), options quoted in
+# order label figures listed in order (``labels.listed_respectively``).
 LIST_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&|和|与|及|、)\s*")
-RESPECTIVELY = re.compile(r"分别|respectively")
+RESPECTIVELY = re.compile(r"分别|各自|respectively")
 
 # The clause and sentence a published figure's *meaning* is read in (``pipelines.semantics``: what it
 # measures, whom it counts), on its quote's matching copy rather than on the page. Wider breaks than

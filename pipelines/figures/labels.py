@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.figures.clauses import HARD_BREAK, OPTION_CLAUSE
+from pipelines.figures.clauses import HARD_BREAK, OPTION_CLAUSE, RESPECTIVELY
 
 MAX_LABEL = 40  # as long as ``QUOTED`` reads: "agents who don't have my history" is an option
 MAX_GAP = 60  # 'only 21% of consumers rated their most recent experience as "excellent"'
@@ -29,7 +29,6 @@ _SAME_SHARE = re.compile(r"(?:这[一个]?|该|此)比例|(?:this|the same|that)
 # ...接受“X”的模式,比例在 50% 至 55%: a clause opening on "the share" restates the previous figure's share
 _SHARE_OPENS_CLAUSE = re.compile(r"\s*(?:其|所占)?(?:比例|占比)(?:在|为|是|约|达)")
 _OPENER = re.compile(r"[“「『\"]")
-_RESPECTIVELY = re.compile(r"分别|各自|respectively")
 _LIST_JOIN = re.compile(r"\s*(?:、|,|和|与|及|以及|或|and|or|, and)?\s*")
 # 、 和 and, or a change verb (上升 3%、下降 2%); English lists with commas: 62%, 58% and 37%
 _FIGURE_JOIN = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|[^,;。!?!?\n“”\"]{0,8}")
@@ -307,7 +306,7 @@ def _pair_respectively(
     (分别比去年上升 3%、下降 2% 和持平) may be shorter, as a list ends with a word (持平) for no change.
     """
     s, e = sentence
-    if len(quotes) < 2 or not _RESPECTIVELY.search(norm, s, e):
+    if len(quotes) < 2 or not RESPECTIVELY.search(norm, s, e):
         return
     for first, last in _option_lists(norm, quotes):
         options = [text[qs + 1 : qe - 1].strip().rstrip(_LABEL_PUNCT) for qs, qe in quotes[first : last + 1]]
@@ -326,7 +325,7 @@ def _pair_respectively(
             hi = figures[run[-1]][1]  # English lists its figures with commas: "62%, 58% and 37% respectively"
             lo, hi = OPTION_CLAUSE.clause_start(norm, quotes[last][1], lo), OPTION_CLAUSE.clause_end(norm, hi, stop)
             clause = norm[lo:hi]
-            tied = _RESPECTIVELY.search(clause) is not None
+            tied = RESPECTIVELY.search(clause) is not None
             if tied and (len(run) == len(options) or (matched and 2 <= len(run) < len(options))):
                 for i, option in zip(run, options, strict=False):
                     labels[i] = option or None
