@@ -26,7 +26,7 @@ from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
 from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs, lead_ins
-from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables
+from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables, worth_finding
 from pipelines.parse.segments import CJK, Segment
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
@@ -51,9 +51,15 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
         for index in range(n_pages):
             page = document[index]
             heights.append(page.get_height())
-            page_segments.append(read_segments(page))
-            if looks_tabular(page_segments[-1]):
-                found[index + 1] = page_tables(PdfiumPage(page, index + 1), index + 1)
+            textpage = page.get_textpage()  # one text analysis per page, for segments and table finder
+            try:
+                page_segments.append(read_segments(page, textpage))
+                if looks_tabular(page_segments[-1]):
+                    candidate = PdfiumPage(page, index + 1, textpage)
+                    if worth_finding(page_segments[-1], candidate):
+                        found[index + 1] = page_tables(candidate, index + 1)
+            finally:
+                textpage.close()
         title = _metadata_title(document)
     finally:
         document.close()
@@ -142,14 +148,16 @@ def _metadata_title(document: pdfium.PdfDocument) -> str | None:
     return title or None
 
 
-def read_segments(page: pdfium.PdfPage) -> list[Segment]:
+def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = None) -> list[Segment]:
     """Positioned text runs of one page, from pdfium's text rectangles.
 
     The page text is read once and split at pdfium's line breaks; a line that is one rectangle
     is one segment as it stands, and only lines of several rectangles (table rows, chart labels)
-    pay for a bounded-text call per rectangle, the slow call.
+    pay for a bounded-text call per rectangle, the slow call. A caller's ``textpage`` is used
+    and left open (the table finder reads the same one); without one, one is opened and closed.
     """
-    textpage = page.get_textpage()
+    own = textpage is None
+    textpage = page.get_textpage() if textpage is None else textpage
     segments: list[Segment] = []
     try:
         n_chars = textpage.count_chars()
@@ -173,7 +181,8 @@ def read_segments(page: pdfium.PdfPage) -> list[Segment]:
             start += count + 2
         return segments
     finally:
-        textpage.close()
+        if own:
+            textpage.close()
 
 
 def _first_char(textpage: pdfium.PdfTextPage, start: int, count: int, rect: int,

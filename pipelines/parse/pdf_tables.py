@@ -65,6 +65,60 @@ def looks_tabular(segments: Sequence[Segment]) -> bool:
     return hits >= 3 or pairs >= 2 or (pairs >= 1 and wide >= 3)
 
 
+def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
+    """Second, sharper pre-check for a page ``looks_tabular`` passed: could either finder yield?
+
+    Most pages with numbers on several rows are charts and callouts (136 of 140 such pages of
+    the eight real reports hold no table), and the finder's cost is the page's characters.
+    This asks, before reading any character, for what each finder needs first:
+    - the alignment reading: a run of aligned lines with a number on each
+      (``aligned_regions``), read over the segments split at every number, which errs towards
+      yes (pdfium runs one text object as one segment, "Tooling Engineer 10.5%": pdfplumber's
+      words would split it), over the whole page and over each sidebar panel;
+    - the ruled reading: a grid of drawn lines of three rows and two columns, or one open at
+      its sides that ``open_frame`` would close (paths only).
+    """
+    words = _segment_words(segments, page.height)
+    groups = [words, *sidebars(words, page.objects.get("rect", []), page.width, page.height)]
+    if any(aligned_regions(_word_lines(group)) for group in groups if group):
+        return True
+    return any(_grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None
+               for t in page.find_tables(RULED))
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str, Any]]:
+    """Segments as pdfplumber-like words (origin top left) for the page gate: each number of a
+    segment a word of its own, set a wide gap apart; the words between numbers one word; a lone
+    "%" joined to the number before it. A word is as tall as its font size about the middle of
+    its glyphs, as pdfplumber's are: a hyphen's tight box (US-008 p. 3, "4-Year-Old Cohort")
+    would fall on a line of its own and cut the table's run of lines."""
+    words: list[dict[str, Any]] = []
+    for segment in sorted(segments, key=lambda s: (-s.y1, s.x0)):
+        middle, half = height - (segment.y0 + segment.y1) / 2, max(segment.height, segment.size) / 2
+        top, bottom = middle - half, middle + half
+        if words and segment.text in ("%", "％") and abs(words[-1]["bottom"] - bottom) < 3:
+            words[-1]["text"] += segment.text
+            continue
+        parts: list[list[str]] = []
+        for token in _TOKEN.findall(segment.text):
+            number = _numeric_text(token, ranges=True)
+            if parts and not number and not parts[-1][1]:
+                parts[-1][0] += " " + token
+            else:
+                parts.append([token, number])
+        gap = 2 * (bottom - top)
+        step = (segment.x1 - segment.x0) / max(len(segment.text), 1)
+        x = segment.x0
+        for text, _ in parts:
+            words.append({"text": text, "x0": x, "x1": x + step * len(text), "top": top, "bottom": bottom,
+                          "upright": True})
+            x += step * len(text) + gap
+    return words
+
+
 def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
     """Ruled and borderless data tables of one page, top to bottom.
 
@@ -178,11 +232,19 @@ def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[Raw
             # icons in the label column (DORA's) would snap the new left edge onto themselves
             closed = page.find_tables({**settings, "explicit_vertical_lines": frame, "edge_min_length_prefilter": 10})
             table = next((t for t in closed if _overlap(t.bbox, table.bbox) > 0.5), table)
+        if not _grid_shaped(table):
+            continue  # too small for a data table: its text is not worth extracting
         grid = table.extract()
         raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox, verbal_ok=quantity_grid(grid))
         if raw is not None:
             found.append(raw)
     return found
+
+
+def _grid_shaped(table: Any) -> bool:
+    """Three rows and two columns: the least ``to_raw_table`` keeps, so smaller grids (a box
+    around a callout, a shaded cell) are dropped before their text is read."""
+    return len(table.rows) >= 3 and max(len(row.cells) for row in table.rows) >= 2
 
 
 def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -196,21 +258,32 @@ def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any]) -
     and every column edge found in some row runs the table's full height, unless a word
     crosses it there (a cell spanning columns keeps its span).
     """
-    x0, top, x1, bottom = bbox
-    rules = [e for e in page.objects.get("line", []) + page.objects.get("rect", [])
-             if e["height"] < 2 and e["width"] > 2 and top - 2 <= e["top"] <= bottom + 2
-             and e["x1"] > x0 and e["x0"] < x1]
-    if len(rules) < 2:
+    span = _open_span(page, bbox, cells, rows)
+    if span is None:
         return []
-    left, right = min(e["x0"] for e in rules), max(e["x1"] for e in rules)
-    if not (left <= x0 + 3 and right >= x1 - 3 and _open_sides(page, cells, list(rows)[1:], x1)):
-        return []
+    left, right = span
+    top, bottom = bbox[1], bbox[3]
     words = [w for w in page.extract_words(x_tolerance=WORD_GAP)
              if w["bottom"] > top and w["top"] < bottom and w["x1"] > left and w["x0"] < right]
     xs = sorted({round(x, 1) for c in cells for x in (c[0], c[2])} | {left, right})
     return [{"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0,
              "height": bottom - top} for x in xs
             if x in (left, right) or not any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in words)]
+
+
+def _open_span(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any]) -> tuple[float, float] | None:
+    """The left and right ends of the rules of a table ruled by rows only (``open_frame``), or
+    None when the table is closed. Drawn paths only, no text: the page gate asks it too."""
+    x0, top, x1, bottom = bbox
+    rules = [e for e in page.objects.get("line", []) + page.objects.get("rect", [])
+             if e["height"] < 2 and e["width"] > 2 and top - 2 <= e["top"] <= bottom + 2
+             and e["x1"] > x0 and e["x0"] < x1]
+    if len(rules) < 2:
+        return None
+    left, right = min(e["x0"] for e in rules), max(e["x1"] for e in rules)
+    if not (left <= x0 + 3 and right >= x1 - 3 and _open_sides(page, cells, list(rows)[1:], x1)):
+        return None
+    return left, right
 
 
 def _open_sides(page: Page, cells: list[Bbox], rows: list[Any], right: float) -> bool:
@@ -300,7 +373,8 @@ class PdfiumPage(Page):
     the descent), so tolerances tuned on pdfplumber keep their meaning.
     """
 
-    def __init__(self, page: pdfium.PdfPage, page_number: int = 1) -> None:
+    def __init__(self, page: pdfium.PdfPage, page_number: int = 1,
+                 textpage: pdfium.PdfTextPage | None = None) -> None:
         # Page.__init__ reads pdfminer's page object; set the attributes the finders use instead.
         ctm, width, height = _page_space(page)
         self.pdf = None  # type: ignore[assignment]
@@ -311,11 +385,47 @@ class PdfiumPage(Page):
         self.rotation = 0
         self.mediabox = self.cropbox = self.bbox = (0, 0, width, height)
         self.get_textmap = lru_cache()(self._get_textmap)
-        self._objects = {"char": _pdfium_chars(page, ctm, height), **_pdfium_paths(page, ctm, height)}
+        # Characters are read on first use: the ruled finder's geometry needs only the paths, so
+        # a page whose tables are settled without text never pays for them. ``textpage`` (the
+        # caller's, already open for the page's segments) saves pdfium a second text analysis.
+        self._page, self._textpage, self._ctm = page, textpage, ctm
+        self._objects = _pdfium_paths(page, ctm, height)
+        self._tables: dict[str, list[Any]] = {}
+        self._words: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def objects(self) -> dict[str, list[dict[str, Any]]]:
+        """The drawn paths, and the characters once ``chars`` has read them."""
         return self._objects
+
+    def find_tables(self, table_settings: dict[str, Any] | None = None) -> list[Any]:
+        """pdfplumber's finder, its tables kept per settings: the page gate and ``_ruled`` ask
+        the ruled finder the same question (settings with explicit lines are not kept)."""
+        key = repr(sorted((table_settings or {}).items()))
+        if "explicit" in key:
+            return super().find_tables(table_settings)
+        if key not in self._tables:
+            self._tables[key] = super().find_tables(table_settings)
+        return self._tables[key]
+
+    def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """pdfplumber's words, kept per settings: ``page_tables`` and ``open_frame`` both ask."""
+        key = repr(sorted(kwargs.items()))
+        if key not in self._words:
+            self._words[key] = super().extract_words(**kwargs)
+        return self._words[key]
+
+    @property
+    def chars(self) -> list[dict[str, Any]]:
+        if "char" not in self._objects:
+            textpage = self._textpage or self._page.get_textpage()
+            try:
+                self._objects["char"] = _pdfium_chars(textpage, self._ctm, self.height)
+            finally:
+                if textpage is not self._textpage:
+                    textpage.close()
+                self._textpage = None  # the caller closes its own; none is kept past this
+        return self._objects["char"]
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -334,42 +444,83 @@ def _page_space(page: pdfium.PdfPage) -> tuple[Matrix, float, float]:
     return (1, 0, 0, 1, -x0, -y0), x1 - x0, y1 - y0
 
 
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+_WHITE = frozenset(" \r\n")  # the only characters pdfium generates (word and line breaks)
+_HYPHEN_MARKS = {"\x02": "-", "\ufffe": "-", "\x00": " "}  # pdfium's line-end hyphen marks
 
 
-def _pdfium_chars(page: pdfium.PdfPage, ctm: Matrix, height: float) -> list[dict[str, Any]]:
-    textpage = page.get_textpage()
-    try:
-        box, raw = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-        chars = []
-        for i in range(textpage.count_chars()):
-            if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> list[dict[str, Any]]:
+    """Characters as pdfminer boxes them (see ``PdfiumPage``), two or three pdfium calls each.
+
+    The text comes from one range read, not a call per character; only whitespace, the one
+    kind pdfium generates, is asked whether it was generated. The character matrix and font
+    size repeat along a text object, so the shape they give (upright, rendered size, which
+    side the box grows from) is worked out once per distinct pair: the per-character Python
+    arithmetic, not pdfium, was most of the time.
+    """
+    raw = textpage.raw
+    n_chars = textpage.count_chars()
+    text = textpage.get_text_range(0, n_chars) if n_chars > 0 else ""
+    exact = len(text) == n_chars  # characters beyond the BMP shift the text: ask pdfium per character
+    generated, unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
+    loose, get_matrix, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix, \
+        pdfium_c.FPDFText_GetFontSize
+    box, raw_matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    A, B, C, D, E, F = ctm
+    shapes: dict[tuple[float, ...], tuple[bool, float, int]] = {}
+    chars = []
+    for i in range(n_chars):
+        if exact:
+            char = text[i]
+            if char in _WHITE and generated(raw, i) == 1:
                 continue
-            code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-            if code in (0, 0xFFFE, 2):
-                code = 0x2D if code else 0x20  # pdfium's line-end hyphen marks
-            if not pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box):
+        else:
+            if generated(raw, i) == 1:
                 continue
-            pdfium_c.FPDFText_GetMatrix(textpage, i, raw)
-            a, b, c, d, _, _ = _compose((raw.a, raw.b, raw.c, raw.d, raw.e, raw.f), ctm)
-            (xa, ya), (xb, yb) = _apply(ctm, box.left, box.bottom), _apply(ctm, box.right, box.top)
-            x0, x1, y0, y1 = min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
-            upright = a * d > 0 and b * c <= 0  # pdfminer's test
-            # pdfminer's glyph box spans the font size up from the descent, not to the ascent; the
-            # font size is in text space, the character matrix scales it to the page
-            size = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(c, d)
-            if size and abs(d) >= abs(c):
-                y0, y1 = (y0, y0 + size) if d > 0 else (y1 - size, y1)
-            elif size:
-                x0, x1 = (x0, x0 + size) if c > 0 else (x1 - size, x1)
-            chars.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1, "y0": y0, "y1": y1,
-                          "top": height - y1, "bottom": height - y0, "doctop": height - y1,
-                          "width": x1 - x0, "height": y1 - y0, "size": y1 - y0, "upright": upright,
-                          "page_number": 1, "fontname": ""})
-        return chars
-    finally:
-        textpage.close()
+            char = chr(unicode(raw, i))
+        char = _HYPHEN_MARKS.get(char, char)
+        if not loose(raw, i, box):
+            continue
+        get_matrix(raw, i, raw_matrix)
+        key = (raw_matrix.a, raw_matrix.b, raw_matrix.c, raw_matrix.d, font_size(raw, i))
+        shape = shapes.get(key)
+        if shape is None:
+            shape = shapes[key] = _char_shape(key, ctm)
+        upright, size, grow = shape
+        left, bottom, right, top = box.left, box.bottom, box.right, box.top
+        xa, ya = A * left + C * bottom + E, B * left + D * bottom + F
+        xb, yb = A * right + C * top + E, B * right + D * top + F
+        x0, x1 = (xa, xb) if xa < xb else (xb, xa)
+        y0, y1 = (ya, yb) if ya < yb else (yb, ya)
+        # pdfminer's glyph box spans the font size up from the descent, not to the ascent
+        if grow == 1:
+            y1 = y0 + size
+        elif grow == 2:
+            y0 = y1 - size
+        elif grow == 3:
+            x1 = x0 + size
+        elif grow == 4:
+            x0 = x1 - size
+        chars.append({"object_type": "char", "text": char, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+                      "top": height - y1, "bottom": height - y0, "doctop": height - y1,
+                      "width": x1 - x0, "height": y1 - y0, "size": y1 - y0, "upright": upright,
+                      "page_number": 1, "fontname": ""})
+    return chars
+
+
+def _char_shape(key: tuple[float, ...], ctm: Matrix) -> tuple[bool, float, int]:
+    """Upright (pdfminer's test), rendered size and the side the box grows from (0: none;
+    1/2: up from the bottom / down from the top; 3/4: right from the left / left from the right)
+    of a character with this matrix and font size: the font size is in text space, the
+    character matrix scales it to the page."""
+    ma, mb, mc, md, nominal = key
+    a, b, c, d, _, _ = _compose((ma, mb, mc, md, 0.0, 0.0), ctm)
+    size = nominal * math.hypot(c, d)
+    grow = 0
+    if size and abs(d) >= abs(c):
+        grow = 1 if d > 0 else 2
+    elif size:
+        grow = 3 if c > 0 else 4
+    return a * d > 0 and b * c <= 0, size, grow
 
 
 def _pdfium_paths(page: pdfium.PdfPage, ctm: Matrix, height: float) -> dict[str, list[dict[str, Any]]]:
@@ -404,40 +555,60 @@ def _square(pts: list[tuple[float, float]]) -> bool:
     return (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
 
 
+# A path of more than this many segments with Bezier curves four in a row at its quarter, half and
+# three-quarter marks is a free-form outline (a map, an icon, a donut): not read (``_subpaths``).
+OUTLINE = 32
 Subpath = tuple[list[tuple[float, float]], bool, bool]  # end points, closed, has a curve
 
 
 def _subpaths(parent: Any, count: Any, get: Any, outer: Matrix, depth: int) -> Iterator[Subpath]:
-    """Subpaths of every path object (form XObjects entered), in pdfminer's page space."""
+    """Subpaths of every path object (form XObjects entered), in pdfminer's page space.
+
+    The pdfium calls are bound to locals and the matrix applied inline: a map or an icon set
+    holds a hundred thousand path segments on one page (Cisco pp. 8 and 15), and the lookups
+    cost more than the calls.
+    """
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
+    segment_type, get_point, get_close = (pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetPoint,
+                                          pdfium_c.FPDFPathSegment_GetClose)
+    path_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    move, bezier = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
     for i in range(count(parent)):
         obj = get(parent, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+        kind = get_type(obj)
+        if kind != path_kind and kind != form_kind:
             continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        get_matrix(obj, matrix)
         m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        if kind == form_kind:
             if depth < 8:
                 yield from _subpaths(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject,
                                      m, depth + 1)
             continue
+        n_segments = count_segments(obj)
+        if n_segments > OUTLINE and all(segment_type(get_segment(obj, n_segments * k // 4 + j)) == bezier
+                                        for k in (1, 2, 3) for j in range(4)):
+            continue
+        ma, mb, mc, md, me, mf = m
         points: list[tuple[float, float]] = []
         closed, curved, skip = False, False, 0
-        for j in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj, j)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO and points:
+        for j in range(n_segments):
+            segment = get_segment(obj, j)
+            kind = segment_type(segment)
+            if kind == move and points:
                 yield points, closed, curved
                 points, closed, curved = [], False, False
-            if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            if kind == bezier:
                 curved, skip = True, (skip + 1) % 3
                 if skip:  # control points: pdfminer keeps only a curve's end point
                     continue
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-            points.append(_apply(m, x.value, y.value))
-            closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+            get_point(segment, x, y)
+            px, py = x.value, y.value
+            points.append((ma * px + mc * py + me, mb * px + md * py + mf))
+            closed = closed or bool(get_close(segment))
         if points:
             yield points, closed, curved
 
