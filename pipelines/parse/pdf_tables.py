@@ -71,30 +71,35 @@ def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
     Most pages with numbers on several rows are charts and callouts (136 of 140 such pages of
     the eight real reports hold no table), and the finder's cost is the page's characters.
     This asks, before reading any character, for what each finder needs first:
-    - the alignment reading: a run of aligned lines with a number on each
-      (``aligned_regions``), read over the segments split at every number, which errs towards
-      yes (pdfium runs one text object as one segment, "Tooling Engineer 10.5%": pdfplumber's
-      words would split it), over the whole page and over each sidebar panel;
-    - the ruled reading: a grid of drawn lines of three rows and two columns, or one open at
-      its sides that ``open_frame`` would close (paths only).
+    - the alignment reading: a run of aligned lines with a number on each (``aligned_regions``,
+      over the whole page and each sidebar panel) that is not data labels on drawn bars
+      (``bar_rows``), read over the segments with their trailing numbers split off, which errs
+      towards yes (pdfium runs one text object as one segment, "Tooling Engineer 10.5%", where
+      pdfplumber's words would split it);
+    - the ruled reading: a grid of drawn lines of three rows and two columns, or one open at its
+      sides that ``open_frame`` would close, with a digit inside (a data table, or a
+      ``quantity_grid``, has numbers).
     """
     words = _segment_words(segments, page.height)
-    groups = [words, *sidebars(words, page.objects.get("rect", []), page.width, page.height)]
-    if any(aligned_regions(_word_lines(group)) for group in groups if group):
+    rects = page.objects.get("rect", [])
+    bars = [r for r in rects if r["width"] > 2 and r["height"] > 2]
+    groups = [words, *sidebars(words, rects, page.width, page.height)]
+    if any(not bar_rows(region, bars) for group in groups if group for region in aligned_regions(_word_lines(group))):
         return True
-    return any(_grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None
+    height = page.height
+    digits = [s for s in segments if any(c.isdigit() for c in s.text)]
+    return any((_grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None)
+               and any(s.x1 > t.bbox[0] and s.x0 < t.bbox[2] and height - s.y0 > t.bbox[1] and height - s.y1 < t.bbox[3]
+                       for s in digits)
                for t in page.find_tables(RULED))
 
 
-_TOKEN = re.compile(r"\S+")
-
-
 def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str, Any]]:
-    """Segments as pdfplumber-like words (origin top left) for the page gate: each number of a
-    segment a word of its own, set a wide gap apart; the words between numbers one word; a lone
-    "%" joined to the number before it. A word is as tall as its font size about the middle of
-    its glyphs, as pdfplumber's are: a hyphen's tight box (US-008 p. 3, "4-Year-Old Cohort")
-    would fall on a line of its own and cut the table's run of lines."""
+    """Segments as pdfplumber-like words (origin top left) for the page gate: the numbers that
+    end a segment split off as words of their own, set a wide gap apart; a lone "%" joined to
+    the number before it. A word is as tall as its font size about the middle of its glyphs, as
+    pdfplumber's are: a hyphen's tight box (US-008 p. 3, "4-Year-Old Cohort") would fall on a
+    line of its own and cut the table's run of lines."""
     words: list[dict[str, Any]] = []
     for segment in sorted(segments, key=lambda s: (-s.y1, s.x0)):
         middle, half = height - (segment.y0 + segment.y1) / 2, max(segment.height, segment.size) / 2
@@ -102,17 +107,15 @@ def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str,
         if words and segment.text in ("%", "％") and abs(words[-1]["bottom"] - bottom) < 3:
             words[-1]["text"] += segment.text
             continue
-        parts: list[list[str]] = []
-        for token in _TOKEN.findall(segment.text):
-            number = _numeric_text(token, ranges=True)
-            if parts and not number and not parts[-1][1]:
-                parts[-1][0] += " " + token
-            else:
-                parts.append([token, number])
+        tokens = segment.text.split()
+        label = len(tokens)
+        while label and _numeric_text(tokens[label - 1], ranges=True):
+            label -= 1
+        parts = ([" ".join(tokens[:label])] if label else []) + tokens[label:]
         gap = 2 * (bottom - top)
         step = (segment.x1 - segment.x0) / max(len(segment.text), 1)
         x = segment.x0
-        for text, _ in parts:
+        for text in parts:
             words.append({"text": text, "x0": x, "x1": x + step * len(text), "top": top, "bottom": bottom,
                           "upright": True})
             x += step * len(text) + gap
@@ -557,7 +560,7 @@ def _square(pts: list[tuple[float, float]]) -> bool:
 
 # A path of more than this many segments with Bezier curves four in a row at its quarter, half and
 # three-quarter marks is a free-form outline (a map, an icon, a donut): not read (``_subpaths``).
-OUTLINE = 32
+OUTLINE = 16
 Subpath = tuple[list[tuple[float, float]], bool, bool]  # end points, closed, has a curve
 
 
