@@ -34,14 +34,19 @@ def chart_figures(segments: Sequence[Segment], *, page: int,
     if not numbers:
         return [], set()
     body_size = body_size or _body_size(segments)
-    others = [s for s in segments if s not in numbers]
+    chosen = set(numbers)
+    others = [s for s in segments if s not in chosen]
+    # what may head a chart and what may name a category do not depend on the data label:
+    # sorted out once per page, not once per label
+    headings = [s for s in others if _is_heading(s, body_size)]
+    names = [s for s in others if _category_name(s, body_size)]
     used = {id(s) for s in numbers}
     figures = []
     for segment in numbers:
         number = parse_number(segment.text)
         assert number is not None  # _chart_number checked it
-        heading = _heading_above(segment, others, body_size)
-        label_segment = _label_beside(segment, others, numbers, body_size)
+        heading = _heading_above(segment, headings)
+        label_segment = _label_beside(segment, names, numbers)
         label = label_segment.text if label_segment else None
         if label_segment:
             used.add(id(label_segment))
@@ -88,20 +93,25 @@ def _is_heading(segment: Segment, body_size: float) -> bool:
             or (segment.bold and len(segment.text) > 12))
 
 
-def _heading_above(segment: Segment, others: Sequence[Segment], body_size: float) -> Segment | None:
-    above = [s for s in others if s.y0 >= segment.y1 - 1 and _is_heading(s, body_size)]
+def _heading_above(segment: Segment, headings: Sequence[Segment]) -> Segment | None:
+    """The nearest heading (``_is_heading``) above a data label."""
+    above = [s for s in headings if s.y0 >= segment.y1 - 1]
     return min(above, key=lambda s: s.y0 - segment.y1, default=None)
 
 
-def _label_beside(segment: Segment, others: Sequence[Segment], numbers: Sequence[Segment],
-                  body_size: float) -> Segment | None:
-    """Category label of a data label: nearest short text under it (column) or left of it (row)."""
+def _category_name(segment: Segment, body_size: float) -> bool:
+    """Short text that may name a chart's category: no heading, no number, and no line of prose
+    that states a share of its own."""
+    return not (_is_heading(segment, body_size) or len(segment.text) > 40
+                or parse_number(segment.text) is not None or STATED_SHARE.search(segment.text))
+
+
+def _label_beside(segment: Segment, names: Sequence[Segment], numbers: Sequence[Segment]) -> Segment | None:
+    """Category label of a data label: the nearest category name (``_category_name``) under it
+    (column) or left of it (row)."""
     centre = (segment.x0 + segment.x1) / 2
     best, best_distance = None, float("inf")
-    for other in others:
-        if (_is_heading(other, body_size) or len(other.text) > 40 or parse_number(other.text) is not None
-                or STATED_SHARE.search(other.text)):
-            continue  # a line of prose that states a share of its own is no category name
+    for other in names:
         if other.x0 - 2 <= centre <= other.x1 + 2 and other.y1 <= segment.y0:
             distance = segment.y0 - other.y1  # column chart: label under the bar
         elif other.x1 <= segment.x0 and other.y0 < segment.y1 and other.y1 > segment.y0:

@@ -306,13 +306,15 @@ def _caption_start(number: Segment, segments: Sequence[Segment], taken: set[int]
         return (s is not number and id(s) not in taken and s.text[:1].isalpha()
                 and _size(number) >= ratio * _size(s))
 
-    right = [s for s in segments if caption(s) and 0 <= s.x0 - number.x1 < 3 * _size(s)
-             and s.y0 < number.y1 and s.y1 > number.y0]
+    # the cheap geometric tests first: this runs for every bare number against every run
+    right = [s for s in segments if s.y0 < number.y1 and s.y1 > number.y0
+             and 0 <= s.x0 - number.x1 < 3 * _size(s) and caption(s)]
     if right:
         return max(right, key=lambda s: (s.y1, -s.x0))
     centre = (number.x0 + number.x1) / 2
-    below = [s for s in segments if caption(s) and 0 <= number.y0 - s.y1 < 2 * _size(number) + 1.5 * _size(s)
-             and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1)]
+    below = [s for s in segments if 0 <= number.y0 - s.y1 < 2 * _size(number) + 1.5 * _size(s)
+             and (abs(s.x0 - number.x0) < 0.1 * (number.x1 - number.x0) + 6 or s.x0 <= centre <= s.x1)
+             and caption(s)]
     if not below:
         return None
     start = max(below, key=lambda s: s.y1)
