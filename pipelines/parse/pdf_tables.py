@@ -73,9 +73,10 @@ def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
     This asks, before reading any character, for what each finder needs first:
     - the alignment reading: a run of aligned lines with a number on each (``aligned_regions``,
       over the whole page and each sidebar panel) that is not data labels on drawn bars
-      (``bar_rows``), read over the segments with their trailing numbers split off, which errs
-      towards yes (pdfium runs one text object as one segment, "Tooling Engineer 10.5%", where
-      pdfplumber's words would split it);
+      (``bar_rows``) and, where its grid reads as a data table, not chart-shaped or a contents
+      list (``chart_like``, ``contents_list``); read over the segments with their trailing
+      numbers split off, which errs towards yes (pdfium runs one text object as one segment,
+      "Tooling Engineer 10.5%", where pdfplumber's words would split it);
     - the ruled reading: a grid of drawn lines of three rows and two columns, or one open at its
       sides that ``open_frame`` would close, with a digit inside (a data table, or a
       ``quantity_grid``, has numbers).
@@ -84,7 +85,7 @@ def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
     rects = page.objects.get("rect", [])
     bars = [r for r in rects if r["width"] > 2 and r["height"] > 2]
     groups = [words, *sidebars(words, rects, page.width, page.height)]
-    if any(not bar_rows(region, bars) for group in groups if group for region in aligned_regions(_word_lines(group))):
+    if any(_may_be_table(region, bars) for group in groups if group for region in aligned_regions(_word_lines(group))):
         return True
     height = page.height
     digits = [s for s in segments if any(c.isdigit() for c in s.text)]
@@ -92,6 +93,15 @@ def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
                and any(s.x1 > t.bbox[0] and s.x0 < t.bbox[2] and height - s.y0 > t.bbox[1] and height - s.y1 < t.bbox[3]
                        for s in digits)
                for t in page.find_tables(RULED))
+
+
+def _may_be_table(region: list[Line], bars: list[dict[str, Any]]) -> bool:
+    """An aligned region of segment words the finder may keep: ``page_tables``'s rejections,
+    except that a grid which is not a data table at this coarser reading still counts."""
+    if bar_rows(region, bars):
+        return False
+    raw = to_raw_table(aligned_grid(region), None, _bbox([w for line in region for w in line]))
+    return raw is None or not (chart_like(raw) or contents_list(raw))
 
 
 def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str, Any]]:
