@@ -602,8 +602,8 @@ def _subpaths(parent: Any, count: Any, get: Any, outer: Matrix, depth: int) -> I
                                      m, depth + 1)
             continue
         n_segments = count_segments(obj)
-        if n_segments > OUTLINE and all(segment_type(get_segment(obj, n_segments * k // 4 + j)) == bezier
-                                        for k in (1, 2, 3) for j in range(4)):
+        if n_segments > OUTLINE and any(all(segment_type(get_segment(obj, n_segments * k // 4 + j)) == bezier
+                                            for j in range(4)) for k in (1, 2, 3)):
             continue
         ma, mb, mc, md, me, mf = m
         points: list[tuple[float, float]] = []
