@@ -247,11 +247,28 @@ def _ruled(page: Page, number: int | None, settings: dict[str, Any]) -> list[Raw
             table = next((t for t in closed if _overlap(t.bbox, table.bbox) > 0.5), table)
         if not _grid_shaped(table):
             continue  # too small for a data table: its text is not worth extracting
-        grid = table.extract()
+        grid = _extract(page, table)
         raw = None if _stacked(grid) else to_raw_table(grid, number, table.bbox, verbal_ok=quantity_grid(grid))
         if raw is not None:
             found.append(raw)
     return found
+
+
+class _Chars:
+    """The one attribute of a page that ``Table.extract`` reads: its characters."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self.chars = chars
+
+
+def _extract(page: Page, table: Any) -> list[list[str | None]]:
+    """``table.extract()`` over the characters whose middle lies in the table's box: pdfplumber
+    tests every character of the page against every row, and a page holds many more
+    characters than its table."""
+    x0, top, x1, bottom = table.bbox
+    chars = [c for c in page.chars
+             if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    return type(table)(_Chars(chars), table.cells).extract()
 
 
 def _grid_shaped(table: Any) -> bool:
