@@ -53,7 +53,9 @@ def looks_tabular(segments: Sequence[Segment]) -> bool:
         rows.setdefault(round((segment.y0 + segment.y1) / 4), []).append(segment)  # 2 pt buckets
     hits = pairs = wide = 0
     for row in rows.values():
-        hits += len(row) >= 2 and any(_numeric_text(s.text, ranges=True) for s in row)
+        if len(row) < 2:
+            continue  # a line of one run (most prose) counts for none of the three
+        hits += any(_numeric_text(s.text, ranges=True) for s in row)
         cells: list[str] = []
         for segment in sorted(row, key=lambda s: s.x0):
             if cells and segment.text in ("%", "％"):
