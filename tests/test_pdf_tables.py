@@ -195,3 +195,103 @@ def test_share_bands_under_bars_are_a_chart_axis_not_a_table_row():
     doc = parse_pdf(_pdf(draw))
     assert doc.tables == []
     assert {f.value for f in doc.charts} >= {43.0, 33.0, 12.0}
+
+
+def _page_segments(data: bytes) -> list[list]:
+    """Each page's pdfium segments."""
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf import read_segments
+
+    document = pdfium.PdfDocument(data)
+    return [read_segments(document[index]) for index in range(len(document))]
+
+
+def _gate(data: bytes) -> list[tuple[bool, int]]:
+    """Per page: whether the cheap gates send it to the table finder, and how many tables the
+    finder itself would read there (run regardless of the gates)."""
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf import read_segments
+    from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, page_tables, worth_finding
+
+    document = pdfium.PdfDocument(data)
+    found = []
+    for index in range(len(document)):
+        page = document[index]
+        segments = read_segments(page)
+        gated = looks_tabular(segments) and worth_finding(segments, PdfiumPage(page, index + 1))
+        found.append((gated, len(page_tables(PdfiumPage(page, index + 1), index + 1))))
+    document.close()
+    return found
+
+
+def test_the_page_gate_passes_every_table_and_stops_a_bar_chart():
+    """The finder is costly and most pages with numbers on several lines are charts: the gate
+    (looks_tabular, then worth_finding) must stop a chart page but never a page with a table."""
+    def bar_chart(canvas: Canvas) -> None:  # Cisco p. 8: a label, a bar as long as its share, the share
+        _prose(canvas, 50, 740, ["Consumers were asked which actions they have taken to protect their data,",
+                                 "and how often they had taken each one over the past year."])
+        canvas.setFont("Helvetica", 9)
+        for i, (label, share) in enumerate([("Cleared the cache", 61), ("Read the notice", 39),
+                                            ("Switched firms", 34), ("Asked to delete", 24),
+                                            ("Deleted an account", 47)]):
+            y = 680 - 24 * i
+            canvas.drawString(50, y, label)
+            canvas.setFillColorRGB(0.1, 0.4, 0.7)
+            canvas.rect(190, y - 3, 4 * share, 12, stroke=0, fill=1)
+            canvas.setFillGray(0)
+            canvas.drawString(196 + 4 * share, y, f"{share}%")
+
+    from pipelines.parse.pdf_tables import looks_tabular
+
+    chart = _pdf(bar_chart)
+    assert looks_tabular(_page_segments(chart)[0])  # numbers beside labels on five lines: the first gate passes
+    assert _gate(chart) == [(False, 0)]
+    for draw in (_rows_only_table, _table_beside_sidebar):
+        assert _gate(_pdf(draw)) == [(True, 1)]
+    from pathlib import Path
+
+    for sample in sorted((Path(__file__).resolve().parents[1] / "sources").glob("*.pdf")):
+        pages = _gate(sample.read_bytes())
+        assert all(gated for gated, tables in pages if tables), sample.name
+        assert any(tables for _, tables in pages), sample.name
+
+
+def test_a_map_beside_a_table_is_not_read_as_rules():
+    """A free-form outline (a map, an icon) is hundreds of Bezier curves and is not read as
+    rules; a table with rounded cells beside it still is (its corners are one curve each)."""
+    import math
+
+    def draw(canvas: Canvas) -> None:
+        canvas.setFillColorRGB(0.6, 0.7, 0.9)
+        for k in range(40):  # "countries": wavy closed outlines of 48 curves each
+            cx, cy, r = 120 + 9 * (k % 8), 600 + 12 * (k // 8), 5
+            path = canvas.beginPath()
+            path.moveTo(cx + r, cy)
+            for i in range(48):
+                a0, a1 = 2 * math.pi * i / 48, 2 * math.pi * (i + 1) / 48
+                wobble = r * (1 + 0.2 * math.sin(5 * a1))
+                path.curveTo(cx + r * math.cos(a0 + 0.04), cy + r * math.sin(a0 + 0.04),
+                             cx + wobble * math.cos(a1 - 0.04), cy + wobble * math.sin(a1 - 0.04),
+                             cx + wobble * math.cos(a1), cy + wobble * math.sin(a1))
+            path.close()
+            canvas.drawPath(path, stroke=0, fill=1)
+        canvas.setFillGray(0)
+        canvas.setFont("Helvetica", 10)
+        rows = [("Region", "2024", "2025"), ("North", "41%", "44%"), ("South", "38%", "35%"), ("West", "22%", "29%")]
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                canvas.roundRect(300 + 80 * c, 640 - 20 * r, 80, 20, 3, stroke=1, fill=0)
+                canvas.drawString(306 + 80 * c, 646 - 20 * r, text)
+
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf_tables import PdfiumPage
+
+    data = _pdf(draw)
+    page = PdfiumPage(pdfium.PdfDocument(data)[0])
+    assert all(c["x0"] >= 290 for c in page.objects["curve"])  # no outline read
+    doc = parse_pdf(data)
+    assert [t.cells for t in doc.tables] == [[["Region", "2024", "2025"], ["North", "41%", "44%"],
+                                              ["South", "38%", "35%"], ["West", "22%", "29%"]]]
