@@ -419,7 +419,8 @@ class PdfiumPage(Page):
         self.get_textmap = lru_cache()(self._get_textmap)
         # Characters are read on first use: the ruled finder's geometry needs only the paths, so
         # a page whose tables are settled without text never pays for them. ``textpage`` (the
-        # caller's, already open for the page's segments) saves pdfium a second text analysis.
+        # caller's, already open for the page's segments, to be kept open while this page is in
+        # use) saves pdfium a second text analysis.
         self._page, self._textpage, self._ctm = page, textpage, ctm
         self._objects = _pdfium_paths(page, ctm, height)
         self._tables: dict[str, list[Any]] = {}
