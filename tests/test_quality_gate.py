@@ -356,3 +356,30 @@ def test_each_dataset_is_validated_once(clean: Frames, monkeypatch: pytest.Monke
     monkeypatch.setattr(Batch, "validate", counted)
     result = run_gate(clean)
     assert sorted(calls) == sorted(f"cxbench.{name}" for name in result.datasets)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a", None], {"b", "c"}, pd.Series(["c", "zz"], dtype="str"), pd.Index(["a"]), [], [float("nan")]],
+)
+def test_member_of_answers_as_isin_does(values) -> None:
+    """The Arrow membership test the foreign keys and quarantine use gives pandas' answer, nulls included."""
+    from pipelines.quality.relational import member_of
+
+    column = pd.Series(["a", None, "b", "c", "a"], dtype="str")
+    assert member_of(column, values).tolist() == column.isin(values).tolist()
+    as_object = column.astype(object)  # not Arrow-backed: pandas' own isin
+    assert member_of(as_object, values).tolist() == as_object.isin(values).tolist()
+
+
+def test_row_hashes_tell_list_cells_apart(clean: Frames) -> None:
+    """Benchmarks carry lists of observation ids; their rows still hash by content, fast and stably."""
+    from pipelines.quality.gate import row_hashes
+
+    frame = clean["benchmarks"].head(3).copy()
+    frame["observation_ids"] = [["o1", "o2"], ["o1"], ["o2", "o1"]]
+    first = row_hashes(frame)
+    assert len(set(first.tolist())) == 3
+    assert row_hashes(frame.copy()).tolist() == first.tolist()
+    frame.at[frame.index[1], "observation_ids"] = ["o1", "o3"]
+    assert row_hashes(frame)[1] != first[1]

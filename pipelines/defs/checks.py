@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipelines.defs.resources import CxbenchSettings
 from pipelines.quality import suite_names
+from pipelines.quality.gate import row_hashes
 from pipelines.source_changes import code_version, latest_content_hash
 from pipelines.workstore import fingerprint
 
@@ -39,10 +40,7 @@ def frames_fingerprint(frames: dict[str, pd.DataFrame]) -> str:
     for name in sorted(frames):
         df = frames[name]
         digest.update(f"{name}|{list(df.columns)}|{[str(t) for t in df.dtypes]}|{len(df)}".encode())
-        try:
-            digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
-        except TypeError:  # unhashable cells (lists): fall back to their text
-            digest.update(df.to_csv(index=False).encode())
+        digest.update(row_hashes(df).tobytes())
     return digest.hexdigest()
 
 

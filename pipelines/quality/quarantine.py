@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipelines.quality.relational import RELATIONAL_CHECKS, RelationalCheck
+from pipelines.quality.relational import RELATIONAL_CHECKS, RelationalCheck, member_of
 from pipelines.quality.rules import Rule, row_rules
 from pipelines.schema import DATASETS, QUARANTINE, Dataset
 
@@ -142,8 +142,8 @@ def _unlink_held(frame: pd.DataFrame, before: pd.DataFrame, dataset: Dataset) ->
     for column, target, key in dataset.foreign_keys:
         if target != dataset.name or column not in frame.columns:
             continue
-        held_keys = before[key][~before[key].isin(frame[key])]  # rows held back, not rows never there
-        dangling = frame[column].isin(held_keys)
+        held_keys = before[key][~member_of(before[key], frame[key])]  # rows held back, not rows never there
+        dangling = member_of(frame[column], held_keys)
         if dangling.any():
             frame.loc[dangling, column] = None
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.quality.results import CheckResult, rows_result
 from pipelines.schema import DATASETS
@@ -51,11 +53,27 @@ class RelationalCheck:
         return self.offending is not None
 
 
+def member_of(column: pd.Series, values: Any) -> np.ndarray:
+    """``column.isin(values)`` as a bool array, in Arrow when ``column`` holds Arrow-backed text.
+
+    pandas 3's ``isin`` on its Arrow string dtype turns every element of ``values`` into a pyarrow
+    scalar in Python: 0.3 s of a core for the 52,700 observation ids of a 1,000-report build, and a
+    build asks four times (two foreign keys, two quarantine links). ``pyarrow.compute.is_in`` on the
+    same arrays takes 5 ms. Same answer, nulls included (a null matches a null in ``values``).
+    """
+    if not isinstance(column.dtype, pd.StringDtype) or column.dtype.storage != "pyarrow":
+        return column.isin(values).to_numpy(dtype=bool)
+    if isinstance(values, (set, frozenset)):
+        values = list(values)
+    value_set = pa.array(pd.array(values, dtype=column.dtype))
+    return np.asarray(pc.is_in(pa.array(column), value_set=value_set), dtype=bool)
+
+
 def _foreign_key(column: str, ref: str, ref_column: str) -> Callable[[GateInputs, RelationalCheck], CheckResult]:
     def run(inputs: GateInputs, check: RelationalCheck) -> CheckResult:
         frame = inputs.frames[check.dataset]
         known = inputs.frames[ref][ref_column].dropna().unique()
-        offending = frame.index[frame[column].notna() & ~frame[column].isin(known)]
+        offending = frame.index[frame[column].notna().to_numpy(dtype=bool) & ~member_of(frame[column], known)]
         return _rows(check, frame, offending, [column])
 
     return run
