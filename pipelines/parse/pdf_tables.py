@@ -800,10 +800,14 @@ def _bbox(words: list[dict[str, Any]]) -> Bbox:
             max(w["x1"] for w in words), max(w["bottom"] for w in words))
 
 
+@lru_cache(maxsize=4096)
 def _numeric_text(text: str, ranges: bool = False) -> bool:
     """A cell of numbers only: "41%", a count with its share "129 / 4.6%", and with ``ranges``
     a range "0%-15%". Alignment alone does not take ranges for data: a row of share bands
-    under bars ("-75% to -51%  -50% to -26% ...", TrustArc p. 15) is a chart's category axis."""
+    under bars ("-75% to -51%  -50% to -26% ...", TrustArc p. 15) is a chart's category axis.
+
+    Cached: the page gates and the alignment reading ask about the same short texts (segment
+    tokens, chunks, words) many times per page, and the answer depends on the text alone."""
     numbers = cell_numbers(text)
     return bool(numbers) and (ranges or numbers[0][1] == "=") and not is_year(text)
 
