@@ -678,47 +678,49 @@ def aligned_regions(lines: list[Line]) -> list[list[Line]]:
     """Runs of three or more lines split into aligned chunks, at least one a number per line.
 
     Up to two multi-chunk lines right above a run join it as header lines, and a one-chunk label
-    line between table rows (a section row) does not end the run.
+    line between table rows (a section row) does not end the run. Each line is split into chunks
+    and judged once (runs, headers and section rows all ask about the same lines).
     """
+    chunked = [_chunks(line) for line in lines]
+    widths = [len(chunks) for chunks in chunked]
+    tabular = [len(chunks) >= 2 and any(_numeric_text(_text(c)) for c in chunks) for chunks in chunked]
     regions: list[list[Line]] = []
-    run: list[Line] = []
-    for i, line in enumerate([*lines, []]):
-        chunks = _chunks(line) if line else []
-        tabular = len(chunks) >= 2 and any(_numeric_text(_text(c)) for c in chunks)
-        if tabular and (not run or _close(run[-1], line)):
+    run: list[int] = []
+    for i in range(len(lines) + 1):
+        row = i < len(lines) and tabular[i]
+        if row and (not run or _close(lines[run[-1]], lines[i])):
             if not run:
-                run = _header_lines(lines[:i], line)
-            run.append(line)
+                run = _header_lines(lines, widths, i)
+            run.append(i)
             continue
-        if run and line and _section_row(run, line, lines[i + 1:i + 2]):
-            run.append(line)
+        if run and i < len(lines) and _section_row(lines, widths, tabular, run, i):
+            run.append(i)
             continue
-        if sum(1 for ln in run if len(_chunks(ln)) >= 2) >= 3:
-            regions.append(run)
+        if sum(1 for j in run if widths[j] >= 2) >= 3:
+            regions.append([lines[j] for j in run])
         run = []
-        if tabular:
-            run = [*_header_lines(lines[:i], line), line]
+        if row:
+            run = [*_header_lines(lines, widths, i), i]
     return regions
 
 
-def _section_row(run: list[Line], line: Line, following: list[Line]) -> bool:
+def _section_row(lines: list[Line], widths: list[int], tabular: list[bool], run: list[int], i: int) -> bool:
     """A one-chunk label row inside a table ("Total occupied units"), with table rows after it."""
-    if len(_chunks(line)) != 1 or not following or not _close(run[-1], line):
+    if widths[i] != 1 or i + 1 >= len(lines) or not _close(lines[run[-1]], lines[i]):
         return False
-    nxt = following[0]
-    left = min(w["x0"] for ln in run for w in ln)
-    return (line[0]["x0"] <= left + 12 and _close(line, nxt) and len(_chunks(nxt)) >= 2
-            and any(_numeric_text(_text(c)) for c in _chunks(nxt)))
+    line, nxt = lines[i], lines[i + 1]
+    left = min(w["x0"] for j in run for w in lines[j])
+    return line[0]["x0"] <= left + 12 and _close(line, nxt) and tabular[i + 1]
 
 
-def _header_lines(above: list[Line], first: Line) -> list[Line]:
-    header: list[Line] = []
+def _header_lines(lines: list[Line], widths: list[int], first: int) -> list[int]:
+    header: list[int] = []
     below = first
-    for line in reversed(above[-2:]):
-        if len(_chunks(line)) < 2 or not _close(line, below):
+    for j in range(first - 1, max(first - 3, -1), -1):
+        if widths[j] < 2 or not _close(lines[j], lines[below]):
             break
-        header.insert(0, line)
-        below = line
+        header.insert(0, j)
+        below = j
     return header
 
 
@@ -733,8 +735,8 @@ def aligned_grid(lines: list[Line]) -> list[list[str | None]]:
     to the column it overlaps most, and a chunk spanning several columns leaves None (a span) in
     the others so the header path repeats it.
     """
-    body = [c for line in lines for c in _chunks(line)
-            if any(_numeric_text(_text(k)) for k in _chunks(line))]
+    chunked = [_chunks(line) for line in lines]
+    body = [c for chunks in chunked if any(_numeric_text(_text(k)) for k in chunks) for c in chunks]
     columns: list[list[float]] = []
     for x0, x1 in sorted((c[0]["x0"], c[-1]["x1"]) for c in body):
         if columns and x0 <= columns[-1][1]:
@@ -742,9 +744,9 @@ def aligned_grid(lines: list[Line]) -> list[list[str | None]]:
         else:
             columns.append([x0, x1])
     grid: list[list[str | None]] = []
-    for line in lines:
+    for chunks in chunked:
         row: list[str | None] = [""] * len(columns)
-        for chunk in _chunks(line):
+        for chunk in chunks:
             x0, x1 = chunk[0]["x0"], chunk[-1]["x1"]
             overlaps = [min(x1, c1) - max(x0, c0) for c0, c1 in columns]
             covered = [i for i, o in enumerate(overlaps) if o > 0]
@@ -798,10 +800,14 @@ def _bbox(words: list[dict[str, Any]]) -> Bbox:
             max(w["x1"] for w in words), max(w["bottom"] for w in words))
 
 
+@lru_cache(maxsize=4096)
 def _numeric_text(text: str, ranges: bool = False) -> bool:
     """A cell of numbers only: "41%", a count with its share "129 / 4.6%", and with ``ranges``
     a range "0%-15%". Alignment alone does not take ranges for data: a row of share bands
-    under bars ("-75% to -51%  -50% to -26% ...", TrustArc p. 15) is a chart's category axis."""
+    under bars ("-75% to -51%  -50% to -26% ...", TrustArc p. 15) is a chart's category axis.
+
+    Cached: the page gates and the alignment reading ask about the same short texts (segment
+    tokens, chunks, words) many times per page, and the answer depends on the text alone."""
     numbers = cell_numbers(text)
     return bool(numbers) and (ranges or numbers[0][1] == "=") and not is_year(text)
 
