@@ -35,6 +35,9 @@ _GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?$")
 WORD_GAP = 1.5  # pdfplumber's default (3 pt) glues tightly set number columns into one word
 # Ruled tables are often drawn as cell rectangles whose edges miss each other by a few points;
 # snapping them together (measured on ICDAR 2013) avoids phantom columns.
+# The smallest grid a data table can be: a header row over two body rows, a label column and a value
+# column (``to_raw_table`` drops smaller ones; the ruled finder skips extracting them).
+MIN_ROWS, MIN_COLUMNS = 3, 2
 RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
          "snap_tolerance": 8, "join_tolerance": 8}
 
@@ -89,11 +92,9 @@ def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
     groups = [words, *sidebars(words, rects, page.width, page.height)]
     if any(_may_be_table(region, bars) for group in groups if group for region in aligned_regions(_word_lines(group))):
         return True
-    height = page.height
     digits = [s for s in segments if any(c.isdigit() for c in s.text)]
     return any((_grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None)
-               and any(s.x1 > t.bbox[0] and s.x0 < t.bbox[2] and height - s.y0 > t.bbox[1] and height - s.y1 < t.bbox[3]
-                       for s in digits)
+               and any(s.overlaps(t.bbox, page.height) for s in digits)
                for t in page.find_tables(RULED))
 
 
@@ -274,9 +275,9 @@ def _extract(page: Page, table: Any) -> list[list[str | None]]:
 
 
 def _grid_shaped(table: Any) -> bool:
-    """Three rows and two columns: the least ``to_raw_table`` keeps, so smaller grids (a box
+    """``MIN_ROWS`` by ``MIN_COLUMNS``: the least ``to_raw_table`` keeps, so smaller grids (a box
     around a callout, a shaded cell) are dropped before their text is read."""
-    return len(table.rows) >= 3 and max(len(row.cells) for row in table.rows) >= 2
+    return len(table.rows) >= MIN_ROWS and max(len(row.cells) for row in table.rows) >= MIN_COLUMNS
 
 
 def open_frame(page: Page, bbox: Bbox, cells: list[Bbox], rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -839,7 +840,7 @@ def to_raw_table(rows: list[list[str | None]], page: int | None, bbox: Bbox | No
         return None
     keep = [c for c in range(len(grid[0])) if any(row[c] for row in grid)]
     grid = [[row[c] for c in keep] for row in grid]
-    if len(grid) < 3 or len(keep) < 2:
+    if len(grid) < MIN_ROWS or len(keep) < MIN_COLUMNS:
         return None
     table = data_table(grid, page, bbox, min_numeric=0.0, header_rows=1) if verbal_ok else data_table(grid, page, bbox)
     if table is not None:

@@ -34,3 +34,8 @@ class Segment:
         x0, top, x1, bottom = bbox
         return (self.x0 >= x0 - slack and self.x1 <= x1 + slack
                 and height - self.y1 >= top - slack and height - self.y0 <= bottom + slack)
+
+    def overlaps(self, bbox: tuple[float, float, float, float], height: float) -> bool:
+        """Whether the segment and a top-left-origin bbox share any area (pdfplumber's convention)."""
+        x0, top, x1, bottom = bbox
+        return self.x1 > x0 and self.x0 < x1 and height - self.y0 > top and height - self.y1 < bottom
