@@ -295,3 +295,33 @@ def test_a_map_beside_a_table_is_not_read_as_rules():
     doc = parse_pdf(data)
     assert [t.cells for t in doc.tables] == [[["Region", "2024", "2025"], ["North", "41%", "44%"],
                                               ["South", "38%", "35%"], ["West", "22%", "29%"]]]
+
+
+def _one_object_rows(canvas: Canvas, whole_row: bool) -> None:
+    """ICDAR eu-001/eu-013: a borderless table whose producer set each row's values (or the whole
+    row) as one string, its columns kept apart by spaces in a fixed-pitch font, so pdfium gives
+    one segment for what a reader sees as three or four cells."""
+    _prose(canvas, 50, 740, ["Releases above these thresholds must be reported each year by every",
+                             "facility, whatever its sector or its size."])
+    rows = [("Pollutant", "Air", "Water", "Land"), ("Benzene", "1000", "200", "-"),
+            ("Anthracene", "50", "1", "1"), ("Cadmium", "10", "5", "5"), ("Lead", "200", "20", "20")]
+    canvas.setFont("Courier", 10)
+    for i, (label, *values) in enumerate(rows):
+        cells = "".join(value.ljust(8) for value in values).rstrip()
+        if whole_row:
+            canvas.drawString(50, 680 - 16 * i, label.ljust(14) + cells)
+        else:
+            canvas.drawString(50, 680 - 16 * i, label)
+            canvas.drawString(134, 680 - 16 * i, cells)
+
+
+def test_a_table_whose_rows_are_one_text_object_is_read():
+    """The page gates split a segment's trailing numbers into cells, so a row set as one text
+    object ("1000 200 -") still counts as a row of numbers beside its label."""
+    for whole_row in (False, True):
+        doc = parse_pdf(_pdf(lambda canvas, w=whole_row: _one_object_rows(canvas, w)))
+        assert [t.cells for t in doc.tables] == [[["Pollutant", "Air", "Water", "Land"],
+                                                  ["Benzene", "1000", "200", "-"],
+                                                  ["Anthracene", "50", "1", "1"],
+                                                  ["Cadmium", "10", "5", "5"],
+                                                  ["Lead", "200", "20", "20"]]], whole_row

@@ -26,7 +26,7 @@ from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
 from pipelines.parse.charts import chart_figures
 from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs, lead_ins
-from pipelines.parse.pdf_tables import PdfiumPage, join_continued, looks_tabular, page_tables, worth_finding
+from pipelines.parse.pdf_tables import gated_page_tables, join_continued
 from pipelines.parse.segments import CJK, Segment
 
 MARGIN_BAND = 0.08  # fraction of page height at top and bottom where running lines live
@@ -54,10 +54,7 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
             textpage = page.get_textpage()  # one text analysis per page, for segments and table finder
             try:
                 page_segments.append(read_segments(page, textpage))
-                if looks_tabular(page_segments[-1]):
-                    candidate = PdfiumPage(page, index + 1, textpage)
-                    if worth_finding(page_segments[-1], candidate):
-                        found[index + 1] = page_tables(candidate, index + 1)
+                found[index + 1] = gated_page_tables(page, index + 1, page_segments[-1], textpage)
             finally:
                 textpage.close()
         title = _metadata_title(document)

@@ -42,32 +42,61 @@ RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
          "snap_tolerance": 8, "join_tolerance": 8}
 
 
+def gated_page_tables(page: pdfium.PdfPage, number: int, segments: Sequence[Segment],
+                      textpage: pdfium.PdfTextPage | None = None) -> list[RawTable]:
+    """A page's tables as ``parse_pdf`` reads them: through the two page gates (``looks_tabular``
+    on the segments, then ``worth_finding``), then ``page_tables``. ``textpage`` is the caller's,
+    open for the page's segments and kept open until this returns."""
+    if not looks_tabular(segments):
+        return []
+    candidate = PdfiumPage(page, number, textpage)
+    return page_tables(candidate, number) if worth_finding(segments, candidate) else []
+
+
 def looks_tabular(segments: Sequence[Segment]) -> bool:
     """Cheap pre-check on pdfium segments: is the table finder worth its time on this page?
 
     Yes when three or more lines hold a number beside other cells; or two lines hold two number
     cells each (Puppet p. 8: two rows of "129 / 4.6%" cells); or one such line sits in a grid
     of three or more lines of four or more cells (DORA p. 9: a ruled table whose one numeric
-    row, "0%-15% 16%-30% ...", stands under rows of words). A lone "%" segment is read with
-    the number before it.
+    row, "0%-15% 16%-30% ...", stands under rows of words). Cells are the segments with the
+    numbers that end them split off (``number_cells``): a producer that sets a table row's
+    values as one text object ("Benzene" and "1 000  10  1") gives one segment for them. A lone
+    "%" segment is read with the number before it.
     """
     rows: dict[int, list[Segment]] = {}
     for segment in segments:
         rows.setdefault(round((segment.y0 + segment.y1) / 4), []).append(segment)  # 2 pt buckets
     hits = pairs = wide = 0
     for row in rows.values():
-        if len(row) < 2:
-            continue  # a line of one run (most prose) counts for none of the three
-        hits += any(_numeric_text(s.text, ranges=True) for s in row)
         cells: list[str] = []
         for segment in sorted(row, key=lambda s: s.x0):
             if cells and segment.text in ("%", "％"):
                 cells[-1] += segment.text
             else:
-                cells.append(segment.text)
-        pairs += sum(_numeric_text(cell, ranges=True) for cell in cells) >= 2
+                cells.extend(number_cells(segment.text))
+        numeric = sum(_numeric_text(cell, ranges=True) for cell in cells)
+        if len(row) < 2 and numeric < 2:
+            continue  # a line of one run counts only when it ends in two numbers: most are prose
+        hits += numeric >= 1
+        pairs += numeric >= 2
         wide += len(cells) >= 4
     return hits >= 3 or pairs >= 2 or (pairs >= 1 and wide >= 3)
+
+
+# Cells a table leaves empty or marks as not applicable: they keep a row's columns apart.
+PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "N/A", "n.a.", "*"})
+
+
+def number_cells(text: str) -> list[str]:
+    """A run of text as table cells: the numbers and placeholders that end it, each a cell of
+    its own, after the words before them as one cell ("Benzene 1 000 10 -" -> "Benzene",
+    "1", "000", "10", "-"; prose keeps one cell unless it ends in a number)."""
+    tokens = text.split()
+    label = len(tokens)
+    while label and (_numeric_text(tokens[label - 1], ranges=True) or tokens[label - 1] in PLACEHOLDERS):
+        label -= 1
+    return ([" ".join(tokens[:label])] if label else []) + tokens[label:]
 
 
 def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
@@ -120,11 +149,7 @@ def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str,
         if words and segment.text in ("%", "％") and abs(words[-1]["bottom"] - bottom) < 3:
             words[-1]["text"] += segment.text
             continue
-        tokens = segment.text.split()
-        label = len(tokens)
-        while label and _numeric_text(tokens[label - 1], ranges=True):
-            label -= 1
-        parts = ([" ".join(tokens[:label])] if label else []) + tokens[label:]
+        parts = number_cells(segment.text)
         gap = 2 * (bottom - top)
         step = (segment.x1 - segment.x0) / max(len(segment.text), 1)
         x = segment.x0
