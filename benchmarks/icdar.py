@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -164,37 +165,36 @@ Found = tuple[Box, list[list[str | None]], int]  # bbox, grid, header rows (span
 Extractor = Callable[[Path, list[int]], dict[int, list[Found]]]
 
 
-def cxbench_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
-    """cxbench's table reader on the given 1-based pages (layout objects read with pdfium)."""
+def _pdfium_tables(pdf: Path, pages: list[int], read: Callable[[Any, int], list]) -> dict[int, list[Found]]:
+    """``read(page, number)``'s tables on each given 1-based page of ``pdf``, opened with pdfium."""
     out: dict[int, list[Found]] = {}
     document = pdfium.PdfDocument(pdf)
     try:
         for number in pages:
             page = document[number - 1]
-            out[number] = _found(page_tables(PdfiumPage(page, number), number), page.get_height())
+            out[number] = _found(read(page, number), page.get_height())
             page.close()
     finally:
         document.close()
     return out
+
+
+def cxbench_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
+    """cxbench's table reader on the given 1-based pages (layout objects read with pdfium)."""
+    return _pdfium_tables(pdf, pages, lambda page, number: page_tables(PdfiumPage(page, number), number))
 
 
 def gated_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
     """The same pages as ``parse_pdf`` reads them: the page gates first, then the table reader."""
-    out: dict[int, list[Found]] = {}
-    document = pdfium.PdfDocument(pdf)
+    return _pdfium_tables(pdf, pages, _gated)
+
+
+def _gated(page: Any, number: int) -> list:
+    textpage = page.get_textpage()
     try:
-        for number in pages:
-            page = document[number - 1]
-            textpage = page.get_textpage()
-            try:
-                tables = gated_page_tables(page, number, read_segments(page, textpage), textpage)
-            finally:
-                textpage.close()
-            out[number] = _found(tables, page.get_height())
-            page.close()
+        return gated_page_tables(page, number, read_segments(page, textpage), textpage)
     finally:
-        document.close()
-    return out
+        textpage.close()
 
 
 def pdfminer_tables(pdf: Path, pages: list[int]) -> dict[int, list[Found]]:
