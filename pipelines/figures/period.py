@@ -11,6 +11,7 @@ stated year (2023 年的 13%, 13% in 2023, (2023: 45%)) are patterns here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipelines.figures.clauses import CLAUSE, COMMA, LIST_JOIN, RESPECTIVELY, YEAR_PART
 from pipelines.figures.gates import first_chars
@@ -80,23 +81,59 @@ _TO_JOIN = re.compile(r"\s*(?:to|[\u4e00-\u9fff]{0,3}(?:到|至))\s*")  # from 6
 _FROM_LEFT = re.compile(r"(?:\bfrom|从|由)\s*$")
 
 
-def _figure_run(norm: str, lo: int, hi: int, start: int, join: re.Pattern[str]) -> tuple[list[int], int | None]:
-    """Starts of the figures listed one after another in ``norm[lo:hi]`` that hold the one at ``start``; its index."""
+def _figure_runs(norm: str, lo: int, hi: int, join: re.Pattern[str]) -> dict[int, tuple[list[int], int]]:
+    """Each figure in ``norm[lo:hi]`` that can stand in a list, by its start: the starts of the figures
+    listed one after another with it (joined by ``join``), and its index among them."""
+    runs: dict[int, tuple[list[int], int]] = {}
     run: list[int] = []
-    at, end = None, -1
+    end = -1
     for m in _LISTED.finditer(norm, lo, hi):
         if run and not join.fullmatch(norm, end, m.start()):
-            if at is not None:
-                break
             run = []
-        if m.start() == start:
-            at = len(run)
         run.append(m.start())
+        runs[m.start()] = (run, len(run) - 1)
         end = m.end()
-    return (run, at) if at is not None else ([], None)
+    return runs
 
 
-@when("r.year_in[1] and r.norm.count('20', *r.sentence) + r.norm.count('19', *r.sentence) > 1")
+def _year_marks(r: Reading) -> int:
+    """How often the figure's sentence holds '20' or '19' (two years need two), counted once per sentence."""
+    key = ("year_marks", r.sentence)
+    found = r.memo.get(key)
+    if found is None:
+        found = r.memo[key] = r.norm.count("20", *r.sentence) + r.norm.count("19", *r.sentence)
+    return found  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _YearList:
+    """A sentence part's listed years and its figure runs (``_figure_runs``); ``span``: the years are a
+    from-to (from 2020 to 2021), not a list read with "respectively"."""
+
+    years: list[str]
+    runs: dict[int, tuple[list[int], int]]
+    span: bool
+
+
+def _listed_years(r: Reading, lo: int, hi: int) -> _YearList:
+    """The years listed in a sentence part and its figure runs, read once per part: with "respectively"
+    the years listed (2020 and 2021) and the figures listed; else the years spanned (from 2020 to
+    2021) and, only where there is exactly one span, the figures joined by "to"."""
+    key = ("listed_years", lo, hi)
+    found = r.memo.get(key)
+    if found is None:
+        norm = r.norm
+        if RESPECTIVELY.search(norm, lo, hi):
+            found = _YearList([m.group() for m in _YEAR_LIST.finditer(norm, lo, hi)],
+                              _figure_runs(norm, lo, hi, LIST_JOIN), span=False)
+        else:  # the year span first: few sentence parts hold one, and the figure list costs more to read
+            spans = [m.group() for m in _YEAR_SPAN.finditer(norm, lo, hi)]
+            found = _YearList(spans, _figure_runs(norm, lo, hi, _TO_JOIN) if len(spans) == 1 else {}, span=True)
+        r.memo[key] = found
+    return found  # type: ignore[return-value]
+
+
+@when("r.year_in[1] and year_marks(r) > 1", year_marks=_year_marks)
 def years_in_order(r: Reading) -> tuple[str, int | None] | None:
     """Figures listed in order take the years listed in order: respectively (分别), from 62% to 70% from 2020 to 2021.
 
@@ -109,23 +146,19 @@ def years_in_order(r: Reading) -> tuple[str, int | None] | None:
     Example: The mean scores in 2022 and 2023 were 62% and 70% respectively. -> 70%: period=previous year=2023
     """
     norm, start = r.norm, r.c.start
-    if not r.year_in[1] or r.survey_year is None or norm.count("20", *r.sentence) + norm.count("19", *r.sentence) < 2:
+    if not r.year_in[1] or r.survey_year is None or _year_marks(r) < 2:
         return None  # the cheap gate: a sentence with two years holds '20' or '19' twice at least
     lo = YEAR_PART.clause_start(norm, r.sentence[0], start)
     hi = YEAR_PART.clause_end(norm, r.c.end, r.sentence[1])
-    if RESPECTIVELY.search(norm, lo, hi):
-        run, at = _figure_run(norm, lo, hi, start, LIST_JOIN)
-        spans = [m.group() for m in _YEAR_LIST.finditer(norm, lo, hi)]
-    else:  # the year span first: few sentence parts hold one, and the figure list costs more to read
-        spans = [m.group() for m in _YEAR_SPAN.finditer(norm, lo, hi)]
-        if len(spans) != 1:
-            return None
-        run, at = _figure_run(norm, lo, hi, start, _TO_JOIN)
-        if len(run) != 2 or not _FROM_LEFT.search(norm, max(lo, run[0] - 6), run[0]):
-            return None
-    if at is None or len(run) < 2 or len(spans) != 1:
+    listed = _listed_years(r, lo, hi)
+    if len(listed.years) != 1 or start not in listed.runs:
         return None
-    years = [int(y) for y in ANY_YEAR.findall(spans[0])]
+    run, at = listed.runs[start]
+    if listed.span and (len(run) != 2 or not _FROM_LEFT.search(norm, max(lo, run[0] - 6), run[0])):
+        return None  # a from-to of years pairs with a from-to of two figures
+    if len(run) < 2:
+        return None
+    years = [int(y) for y in ANY_YEAR.findall(listed.years[0])]
     if len(years) != len(run) or years[at] > r.survey_year:
         return None
     return ("previous" if years[at] < r.survey_year else "current"), years[at]

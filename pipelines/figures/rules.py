@@ -56,8 +56,8 @@ class Reading:
     """
 
     __slots__ = (
-        "after", "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "method", "norm", "previous",
-        "sentence", "sentences", "sign", "survey_year", "url_starts", "urls", "year_in", "years_ago_in",
+        "after", "c", "ctx", "explicit", "gap_hints", "last_year_in", "left", "lex", "memo", "method", "norm",
+        "previous", "sentence", "sentences", "sign", "survey_year", "url_starts", "urls", "year_in", "years_ago_in",
     )
 
     def __init__(self, norm: str, survey_year: int | None, lex: Lexicon) -> None:
@@ -80,6 +80,10 @@ class Reading:
         self.year_in: tuple[tuple[int, int], bool] = ((-1, -1), False)  # whether the current sentence names a year
         self.years_ago_in = True  # whether it holds 年前 or "years ago" (a guard's test; True until extraction sets it)
         self.last_year_in: dict[tuple[int, int], bool] = {}  # whether a sentence names last year, read lazily
+        # What a rule read over a span of ``norm`` that all figures in it share, keyed by the rule's own
+        # tuple: a rule that scans a figure's whole sentence or clause reads it once, not once per
+        # figure (a megabyte-long "sentence" of a thousand figures was quadratic).
+        self.memo: dict[tuple, object] = {}
 
 
 def near_before(ends: list[int], start: int, span: int) -> bool:
