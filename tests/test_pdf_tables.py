@@ -325,3 +325,74 @@ def test_a_table_whose_rows_are_one_text_object_is_read():
                                                   ["Anthracene", "50", "1", "1"],
                                                   ["Cadmium", "10", "5", "5"],
                                                   ["Lead", "200", "20", "20"]]], whole_row
+
+
+def _gate_reads_characters(data: bytes) -> list[tuple[bool, bool]]:
+    """Per page, as ``parse_pdf`` runs the gates: whether the page reaches the finder, and
+    whether deciding that read the page's characters (the finder's main cost)."""
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf import read_segments
+    from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, worth_finding
+
+    document = pdfium.PdfDocument(data)
+    found = []
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        segments = read_segments(page, textpage)
+        candidate = PdfiumPage(page, index + 1, textpage)
+        gated = looks_tabular(segments) and worth_finding(segments, candidate)
+        found.append((gated, "char" in candidate.objects))
+        textpage.close()
+    document.close()
+    return found
+
+
+def test_gridlines_behind_a_bar_chart_are_not_sent_to_the_finder():
+    """Cisco pp. 5, 10, 13: a chart's gridlines form a ruled grid, its category names in the
+    first column and each share in the column where its bar ends. The finder reads no table
+    there (the shares make a staircase, ``chart_like``); the gate reads the grid's cells from
+    the segments and stops the page without reading a character."""
+    def draw(canvas: Canvas) -> None:
+        _prose(canvas, 50, 740, ["Consumers were asked which actions they had taken to protect their data",
+                                 "in the past year; shares of all respondents."])
+        columns, top, step = [60, 200, 300, 400, 500], 680, 24
+        rows = [("Cleared the cache", 3, "61%"), ("Read the notice", 2, "39%"), ("Switched firms", 2, "34%"),
+                ("Asked to delete", 1, "24%"), ("Deleted an account", 2, "47%")]
+        for i in range(len(rows) + 1):
+            canvas.line(columns[0], top - step * i, columns[-1], top - step * i)
+        for x in columns:
+            canvas.line(x, top, x, top - step * len(rows))
+        canvas.setFont("Helvetica", 9)
+        for i, (label, column, share) in enumerate(rows):
+            canvas.drawString(columns[0] + 6, top - step * i - 15, label)
+            canvas.drawString(columns[column] + 6, top - step * i - 15, share)
+
+    data = _pdf(draw)
+    assert _gate(data) == [(False, 0)]
+    assert _gate_reads_characters(data) == [(False, False)]
+
+
+def test_sentences_ending_in_figures_are_not_a_table_column():
+    """A list of findings, each a sentence ending in a share after a topic tag ("Loyalty" /
+    "... rose to 45%"), puts a number beside another run on every line, and pdfium sets each
+    sentence as one text object. The gate measures where the share's glyphs really are (a word
+    space from the sentence, not a column gap), so the lines read as prose and the page never
+    reaches the finder."""
+    def draw(canvas: Canvas) -> None:
+        canvas.setFont("Helvetica", 10)
+        lines = [("Loyalty", "Customers who switched brands after one bad experience grew to 45%"),
+                 ("Support", "People who expect a reply within the hour on social media: 38%"),
+                 ("Buying", "Buyers who trust peer reviews more than advertising grew to 61%"),
+                 ("Delivery", "Shoppers who dropped a cart over shipping costs rose quickly to 52%"),
+                 ("Shopping", "Members who tried self-service before phoning grew, reaching 67%")]
+        for i, (tag, line) in enumerate(lines):
+            canvas.drawString(50, 700 - 16 * i, tag)
+            canvas.drawString(110, 700 - 16 * i, line)
+
+    from pipelines.parse.pdf_tables import looks_tabular
+
+    data = _pdf(draw)
+    assert looks_tabular(_page_segments(data)[0])  # a number beside another run on five lines
+    assert _gate(data) == [(False, 0)]

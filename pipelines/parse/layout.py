@@ -60,17 +60,19 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
     for k in sorted(range(len(segments)), key=lambda k: segments[k].x0):
         segment = segments[k]
         band = round((segment.y0 + segment.y1) / 8)
-        # a run on this line has its centre within this segment's height (see _same_line)
-        candidates = [i for b in range(int(segment.y0 / 4) - 1, int(segment.y1 / 4) + 2) for i in rows.get(b, [])]
+        # a run on this line has its centre within this segment's height (see _same_line);
+        # the cheap tests first: this pairs every run with every run near its line
+        own = _size(segment)
         target = None
-        for i in candidates:
-            left = out[i]
-            size = max(min(_size(left), _size(segment)), 1.0)
-            gap = segment.x0 - left.x1
-            fits = (_same_line(left, segment) and -0.5 * size <= gap <= WORD_SPACE * size and _similar(left, segment)
-                    and not _two_figures(left, segment))
-            if fits and (target is None or left.x1 > out[target].x1):
-                target = i
+        for b in range(int(segment.y0 / 4) - 1, int(segment.y1 / 4) + 2):
+            for i in rows.get(b, ()):
+                left = out[i]
+                size = max(min(_size(left), own), 1.0)
+                gap = segment.x0 - left.x1
+                if (-0.5 * size <= gap <= WORD_SPACE * size and (target is None or left.x1 > out[target].x1)
+                        and _same_line(left, segment) and _similar(left, segment)
+                        and not _two_figures(left, segment)):
+                    target = i
         if target is None:
             rows.setdefault(band, []).append(len(out))
             out.append(segment)

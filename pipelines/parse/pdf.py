@@ -172,9 +172,11 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
                     cuts.append(_first_char(textpage, start, count, j, boxes, cuts[-1]))
                 cuts.append(count)
                 for box, a, b in zip(boxes, cuts, cuts[1:], strict=False):
-                    text = line[a:b].replace(SOFT_HYPHEN_RANGE, SOFT_HYPHEN).strip()
+                    run = line[a:b].replace(SOFT_HYPHEN_RANGE, SOFT_HYPHEN)
+                    text = run.strip()
                     if text:
-                        segments.append(_segment(textpage, text, box, start + a))
+                        first = start + a + len(run) - len(run.lstrip())
+                        segments.append(_segment(textpage, text, box, start + a, first))
             start += count + 2
         return segments
     finally:
@@ -217,8 +219,10 @@ def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Seg
 
 
 def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, float, float],
-             index: int | None) -> Segment:
+             index: int | None, start: int = -1) -> Segment:
     """A segment with its rendered font size: the nominal size scaled by the character matrix.
+    ``index`` is a character of the run to read the size from; ``start``, where the run's text
+    is exactly the page's characters from there on, is kept on the segment.
 
     The loose glyph box is font-dependent (a Latin font's box is a third taller than a CJK
     font's at the same size), so prose mixing the two would seem to change size at every
@@ -236,7 +240,7 @@ def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, f
             if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
                 size = loose.top - loose.bottom
         weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
-    return Segment(text, *box, round(size, 1), weight >= 600)
+    return Segment(text, *box, round(size, 1), weight >= 600, start)
 
 
 def body_font_size(page_segments: list[list[Segment]]) -> float:

@@ -81,67 +81,150 @@ def looks_tabular(segments: Sequence[Segment]) -> bool:
         hits += numeric >= 1
         pairs += numeric >= 2
         wide += len(cells) >= 4
-    return hits >= 3 or pairs >= 2 or (pairs >= 1 and wide >= 3)
+        if hits >= 3 or pairs >= 2 or (pairs >= 1 and wide >= 3):
+            return True
+    return False
 
 
 # Cells a table leaves empty or marks as not applicable: they keep a row's columns apart.
 PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "N/A", "n.a.", "*"})
 
 
-def number_cells(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def number_cells(text: str) -> tuple[str, ...]:
     """A run of text as table cells: the numbers and placeholders that end it, each a cell of
     its own, after the words before them as one cell ("Benzene 1 000 10 -" -> "Benzene",
-    "1", "000", "10", "-"; prose keeps one cell unless it ends in a number)."""
+    "1", "000", "10", "-"; prose keeps one cell unless it ends in a number). Cached: both page
+    gates split the same segments."""
     tokens = text.split()
     label = len(tokens)
     while label and (_numeric_text(tokens[label - 1], ranges=True) or tokens[label - 1] in PLACEHOLDERS):
         label -= 1
-    return ([" ".join(tokens[:label])] if label else []) + tokens[label:]
+    return ((" ".join(tokens[:label]),) if label else ()) + tuple(tokens[label:])
 
 
 def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
     """Second, sharper pre-check for a page ``looks_tabular`` passed: could either finder yield?
 
     Most pages with numbers on several rows are charts and callouts (136 of 140 such pages of
-    the eight real reports hold no table), and the finder's cost is the page's characters.
-    This asks, before reading any character, for what each finder needs first:
+    the eight real reports hold no table), and the finder's cost is the page's characters and
+    words. This asks, before reading any character, what each finder would keep:
     - the alignment reading: a run of aligned lines with a number on each (``aligned_regions``,
       over the whole page and each sidebar panel) that is not data labels on drawn bars
-      (``bar_rows``) and, where its grid reads as a data table, not chart-shaped or a contents
-      list (``chart_like``, ``contents_list``); read over the segments with their trailing
-      numbers split off, which errs towards yes (pdfium runs one text object as one segment,
-      "Tooling Engineer 10.5%", where pdfplumber's words would split it);
+      (``bar_rows``) and whose grid reads as a data table that is not chart-shaped, a contents
+      list or prose beside a chart (``page_tables``' own tests). The words are the segments
+      with their trailing numbers split off at their glyphs' true edges (``_segment_words``),
+      so a label and its value are as far apart as pdfplumber's words put them;
     - the ruled reading: a grid of drawn lines of three rows and two columns, or one open at its
-      sides that ``open_frame`` would close, with a digit inside (a data table, or a
-      ``quantity_grid``, has numbers).
+      sides that ``open_frame`` would close, with a digit inside, whose text, read from the
+      segments, may be a data table (``_ruled_may_be_table``).
+    Where the page's objects and its segments are not in one coordinate space (a rotated page,
+    a media box off the origin) only the coarse tests apply, and they err towards yes.
     """
-    words = _segment_words(segments, page.height)
+    exact = page.plain_space
+    words = _segment_words(segments, page.height, page.textpage if exact else None)
     rects = page.objects.get("rect", [])
     bars = [r for r in rects if r["width"] > 2 and r["height"] > 2]
-    groups = [words, *sidebars(words, rects, page.width, page.height)]
-    if any(_may_be_table(region, bars) for group in groups if group for region in aligned_regions(_word_lines(group))):
+    groups = sidebars(words, rects, page.width, page.height)
+    if len(groups) > 1:
+        groups.insert(0, words)  # a table may also run across a panel's edge
+    if any(_may_be_table(region, bars, exact) for group in groups if group
+           for region in aligned_regions(_word_lines(group))):
         return True
-    digits = [s for s in segments if any(c.isdigit() for c in s.text)]
-    return any((_grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None)
-               and any(s.overlaps(t.bbox, page.height) for s in digits)
+    digits = [s for s in segments if _DIGIT.search(s.text)]
+    return any(any(s.overlaps(t.bbox, page.height) for s in digits)
+               and (_ruled_may_be_table(t, segments, page) if exact
+                    else _grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None)
                for t in page.find_tables(RULED))
 
 
-def _may_be_table(region: list[Line], bars: list[dict[str, Any]]) -> bool:
-    """An aligned region of segment words the finder may keep: ``page_tables``'s rejections,
-    except that a grid which is not a data table at this coarser reading still counts."""
+_DIGIT = re.compile(r"\d")
+
+
+def _ruled_may_be_table(table: Any, segments: Sequence[Segment], page: PdfiumPage) -> bool:
+    """Whether ``_ruled`` may keep this ruled grid, judged from the segments before any character
+    is read: most grids on report pages are boxes around callouts and bar charts' frames
+    (Cisco's, TrustArc's), and reading a page's characters and words costs more than all the
+    gates together. A grid open at its sides is closed by ``open_frame`` from the words, which
+    segments cannot stand in for; a grid where a segment straddles cells is judged by its
+    characters. Both go to the finder."""
+    if _open_span(page, table.bbox, table.cells, table.rows) is not None:
+        return True
+    if not _grid_shaped(table):
+        return False
+    grid = _segment_grid(table, segments, page.height)
+    if grid is None:
+        return True
+    raw = None if _stacked(grid) else to_raw_table(grid, None, table.bbox, verbal_ok=quantity_grid(grid))
+    return raw is not None and not (chart_like(raw) or contents_list(raw))
+
+
+def _segment_grid(table: Any, segments: Sequence[Segment], height: float) -> list[list[str | None]] | None:
+    """A ruled grid's cell texts from the segments (``_extract`` reads characters), or None when
+    a segment overlaps a cell without lying clearly inside it: ``Table.extract`` assigns each
+    character by its middle, and only a segment inside one cell, away from its rules, is sure
+    to have all its characters there. Lines of a cell are joined with newlines, as ``extract``
+    joins them."""
+    rows = [list(row.cells) for row in table.rows]
+    found: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    x0, top, x1, bottom = table.bbox
+    for segment in segments:
+        s_top, s_bottom = height - segment.y1, height - segment.y0
+        if not (segment.x1 > x0 and segment.x0 < x1 and s_bottom > top and s_top < bottom):
+            continue
+        middle, slack = (s_top + s_bottom) / 2, max(2.0, (s_bottom - s_top) / 4)
+        hits = [(r, c, cell) for r, row in enumerate(rows) for c, cell in enumerate(row) if cell is not None
+                and segment.x1 > cell[0] and segment.x0 < cell[2] and s_bottom > cell[1] and s_top < cell[3]]
+        if not hits:
+            continue
+        if len(hits) > 1:
+            return None
+        r, c, (c_x0, c_top, c_x1, c_bottom) = hits[0]
+        if not (c_x0 <= segment.x0 and segment.x1 <= c_x1 and c_top <= middle - slack and middle + slack <= c_bottom):
+            return None
+        found.setdefault((r, c), []).append((middle, segment.x0, segment.text))
+    grid: list[list[str | None]] = []
+    for r, row in enumerate(rows):
+        texts: list[str | None] = []
+        for c, cell in enumerate(row):
+            if cell is None:
+                texts.append(None)
+                continue
+            lines: list[list[str]] = []
+            last = None
+            for middle, _, text in sorted(found.get((r, c), [])):
+                if last is not None and middle - last < 2:
+                    lines[-1].append(text)
+                else:
+                    lines.append([text])
+                last = middle
+            texts.append("\n".join(" ".join(line) for line in lines))
+        grid.append(texts)
+    return grid
+
+
+def _may_be_table(region: list[Line], bars: list[dict[str, Any]], exact: bool = True) -> bool:
+    """An aligned region of segment words the finder may keep: ``page_tables``' rejections. At
+    the coarse reading (not ``exact``), a grid that is not a data table still counts."""
     if bar_rows(region, bars):
         return False
     raw = to_raw_table(aligned_grid(region), None, _bbox([w for line in region for w in line]))
-    return raw is None or not (chart_like(raw) or contents_list(raw))
+    if raw is None:
+        return not exact
+    return not (chart_like(raw) or contents_list(raw) or prose_beside(raw))
 
 
-def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str, Any]]:
+def _segment_words(segments: Sequence[Segment], height: float,
+                   textpage: pdfium.PdfTextPage | None = None) -> list[dict[str, Any]]:
     """Segments as pdfplumber-like words (origin top left) for the page gate: the numbers that
-    end a segment split off as words of their own, set a wide gap apart; a lone "%" joined to
-    the number before it. A word is as tall as its font size about the middle of its glyphs, as
-    pdfplumber's are: a hyphen's tight box (US-008 p. 3, "4-Year-Old Cohort") would fall on a
-    line of its own and cut the table's run of lines."""
+    end a segment split off as words of their own; a lone "%" joined to the number before it.
+    Where the segment knows its characters (``Segment.start``) and a ``textpage`` is given, the
+    split-off words take their glyphs' true left and right edges, two box reads each, so a
+    label and its number are as far apart as printed ("Tooling Engineer    10.5%" in one text
+    object is two cells; "rose to 45%" in a sentence is one). Otherwise they are set a wide gap
+    apart, which errs towards a table. A word is as tall as its font size about the middle of
+    its glyphs, as pdfplumber's are: a hyphen's tight box (US-008 p. 3, "4-Year-Old Cohort")
+    would fall on a line of its own and cut the table's run of lines."""
     words: list[dict[str, Any]] = []
     for segment in sorted(segments, key=lambda s: (-s.y1, s.x0)):
         middle, half = height - (segment.y0 + segment.y1) / 2, max(segment.height, segment.size) / 2
@@ -150,6 +233,10 @@ def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str,
             words[-1]["text"] += segment.text
             continue
         parts = number_cells(segment.text)
+        if len(parts) > 1 and textpage is not None and segment.start >= 0:
+            words.extend({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "upright": True}
+                         for text, x0, x1 in _part_edges(textpage, segment, parts))
+            continue
         gap = 2 * (bottom - top)
         step = (segment.x1 - segment.x0) / max(len(segment.text), 1)
         x = segment.x0
@@ -158,6 +245,24 @@ def _segment_words(segments: Sequence[Segment], height: float) -> list[dict[str,
                           "upright": True})
             x += step * len(text) + gap
     return words
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _part_edges(textpage: pdfium.PdfTextPage, segment: Segment,
+                parts: tuple[str, ...]) -> Iterator[tuple[str, float, float]]:
+    """Each of ``number_cells``' parts with the left edge of its first glyph and the right edge
+    of its last (pdfium's loose boxes, as ``PdfiumPage.chars`` reads them)."""
+    spans = [m.span() for m in _TOKEN.finditer(segment.text)]
+    label = len(spans) - len(parts) + 1  # tokens in the first part: the label, or one number
+    groups = [(spans[0][0], spans[label - 1][1]), *spans[label:]]
+    raw, box, loose = textpage.raw, pdfium_c.FS_RECTF(), pdfium_c.FPDFText_GetLooseCharBox
+    for text, (a, b) in zip(parts, groups, strict=True):
+        loose(raw, segment.start + a, box)
+        x0 = box.left
+        loose(raw, segment.start + b - 1, box)
+        yield text, x0, box.right
 
 
 def page_tables(page: Page, number: int | None = None) -> list[RawTable]:
@@ -447,7 +552,7 @@ class PdfiumPage(Page):
         # a page whose tables are settled without text never pays for them. ``textpage`` (the
         # caller's, already open for the page's segments, to be kept open while this page is in
         # use) saves pdfium a second text analysis.
-        self._page, self._textpage, self._ctm = page, textpage, ctm
+        self._page, self._textpage, self._own_textpage, self._ctm = page, textpage, False, ctm
         self._objects = _pdfium_paths(page, ctm, height)
         self._tables: dict[str, list[Any]] = {}
         self._words: dict[str, list[dict[str, Any]]] = {}
@@ -475,13 +580,27 @@ class PdfiumPage(Page):
         return self._words[key]
 
     @property
+    def plain_space(self) -> bool:
+        """Whether pdfminer's coordinates here are pdfium's (no rotation, media box at the
+        origin): only then do segments and glyph boxes line up with the drawn paths."""
+        return self._ctm == (1, 0, 0, 1, 0, 0)
+
+    @property
+    def textpage(self) -> pdfium.PdfTextPage:
+        """The caller's text page, else one opened on first use and closed once ``chars`` has
+        read it (the page gate reads a few glyph boxes from it first)."""
+        if self._textpage is None:
+            self._textpage, self._own_textpage = self._page.get_textpage(), True
+        return self._textpage
+
+    @property
     def chars(self) -> list[dict[str, Any]]:
         if "char" not in self._objects:
-            textpage = self._textpage or self._page.get_textpage()
+            textpage = self.textpage
             try:
                 self._objects["char"] = _pdfium_chars(textpage, self._ctm, self.height)
             finally:
-                if textpage is not self._textpage:
+                if self._own_textpage:
                     textpage.close()
                 self._textpage = None  # the caller closes its own; none is kept past this
         return self._objects["char"]
@@ -512,9 +631,9 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
 
     The text comes from one range read, not a call per character; only whitespace, the one
     kind pdfium generates, is asked whether it was generated. The character matrix and font
-    size repeat along a text object, so the shape they give (upright, rendered size, which
-    side the box grows from) is worked out once per distinct pair: the per-character Python
-    arithmetic, not pdfium, was most of the time.
+    size are the text object's, so the shape they give (upright, rendered size, which side
+    the box grows from) is read and worked out once per text object (and kept per distinct
+    pair): the per-character Python work and calls, not pdfium, were most of the time.
     """
     raw = textpage.raw
     n_chars = textpage.count_chars()
@@ -526,6 +645,8 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
     box, raw_matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     A, B, C, D, E, F = ctm
     shapes: dict[tuple[float, ...], tuple[bool, float, int]] = {}
+    by_object: dict[int, tuple[bool, float, int]] = {}  # a text object's characters share one shape
+    text_object = _TEXT_OBJECT
     chars = []
     for i in range(n_chars):
         if exact:
@@ -539,11 +660,16 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
         char = _HYPHEN_MARKS.get(char, char)
         if not loose(raw, i, box):
             continue
-        get_matrix(raw, i, raw_matrix)
-        key = (raw_matrix.a, raw_matrix.b, raw_matrix.c, raw_matrix.d, font_size(raw, i))
-        shape = shapes.get(key)
+        owner = text_object(raw, i)
+        shape = by_object.get(owner) if owner else None
         if shape is None:
-            shape = shapes[key] = _char_shape(key, ctm)
+            get_matrix(raw, i, raw_matrix)
+            key = (raw_matrix.a, raw_matrix.b, raw_matrix.c, raw_matrix.d, font_size(raw, i))
+            shape = shapes.get(key)
+            if shape is None:
+                shape = shapes[key] = _char_shape(key, ctm)
+            if owner:
+                by_object[owner] = shape
         upright, size, grow = shape
         left, bottom, right, top = box.left, box.bottom, box.right, box.top
         xa, ya = A * left + C * bottom + E, B * left + D * bottom + F
@@ -564,6 +690,13 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
                       "width": x1 - x0, "height": y1 - y0, "size": y1 - y0, "upright": upright,
                       "page_number": 1, "fontname": ""})
     return chars
+
+
+# ``FPDFText_GetTextObject`` returning the object's address as a plain int, so characters can be
+# grouped by the text object they belong to (pypdfium2's binding returns a ctypes pointer object,
+# a new one per call, which cannot serve as a key).
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
 
 
 def _char_shape(key: tuple[float, ...], ctm: Matrix) -> tuple[bool, float, int]:
@@ -598,6 +731,9 @@ def _pdfium_paths(page: pdfium.PdfPage, ctm: Matrix, height: float) -> dict[str,
             kind = "line"
         elif not curved and len(pts) == 5 and pts[0] == pts[4] and _square(pts):
             kind = "rect"
+        elif not any(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(pts)):
+            continue  # a curve with no vertical or horizontal step: the line finder (the only reader
+            # of curves) makes no edge of it; map outlines and icons are hundreds of these
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         x0, x1, top, bot = min(xs), max(xs), min(ys), max(ys)
         obj = {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bot, "doctop": top,

@@ -24,6 +24,9 @@ class Segment:
     y1: float
     size: float = 0.0  # rendered size of the first character: tells headings and callouts from body
     bold: bool = False
+    # index of the run's first character in pdfium's text page, where the text maps one to one
+    # onto it (-1 for runs the layout rules make): lets the table gate ask for a few glyph boxes
+    start: int = -1
 
     @property
     def height(self) -> float:
