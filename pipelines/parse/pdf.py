@@ -14,6 +14,7 @@ so the prose figure extractor does not count those figures twice.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from collections import Counter
@@ -24,6 +25,7 @@ import pypdfium2.raw as pdfium_c
 from pipelines.errors import ReportError
 from pipelines.figures.numerals import EN_NUMBER_WORDS, EN_TENS_WORDS
 from pipelines.model import Figure, ParsedDocument, RawTable
+from pipelines.parse import pdfium_calls as calls
 from pipelines.parse.charts import chart_figures
 from pipelines.parse.layout import axis_ticks, callouts, category_labels, drop_caps, join_runs, lead_ins
 from pipelines.parse.pdf_tables import gated_page_tables, join_continued
@@ -161,22 +163,30 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
         full = textpage.get_text_range(0, n_chars) if n_chars > 0 else ""
         if len(full) != n_chars:  # characters beyond the BMP shift indices: read rectangle by rectangle
             return _bounded(textpage, 0, n_chars, segments)
+        raw = calls.address(textpage.raw)  # plain-address calls: a call per rectangle and per run
+        edges = [ctypes.c_double() for _ in range(4)]  # left, top, right, bottom
+        at = [ctypes.addressof(edge) for edge in edges]
+        left, top, right, bottom = edges
         start = 0
         for line in full.split("\r\n"):
             count = len(line)
             if line.strip():
-                n_rects = textpage.count_rects(start, count)
-                boxes = [textpage.get_rect(i) for i in range(n_rects)]
+                n_rects = calls.count_rects(raw, start, count)
+                boxes = []
+                for i in range(n_rects):
+                    if not calls.get_rect(raw, i, *at):
+                        raise pdfium.PdfiumError(f"no text rectangle {i} on a line of {n_rects}")
+                    boxes.append((left.value, bottom.value, right.value, top.value))
                 cuts = [0]
                 for j in range(1, n_rects):
-                    cuts.append(_first_char(textpage, start, count, j, boxes, cuts[-1]))
+                    cuts.append(_first_char(raw, start, count, j, boxes, cuts[-1]))
                 cuts.append(count)
                 for box, a, b in zip(boxes, cuts, cuts[1:], strict=False):
                     run = line[a:b].replace(SOFT_HYPHEN_RANGE, SOFT_HYPHEN)
                     text = run.strip()
                     if text:
                         first = start + a + len(run) - len(run.lstrip())
-                        segments.append(_segment(textpage, text, box, start + a, first))
+                        segments.append(_segment(raw, text, box, start + a, first))
             start += count + 2
         return segments
     finally:
@@ -184,15 +194,16 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
             textpage.close()
 
 
-def _first_char(textpage: pdfium.PdfTextPage, start: int, count: int, rect: int,
+def _first_char(raw: int, start: int, count: int, rect: int,
                 boxes: list[tuple[float, float, float, float]], previous: int) -> int:
     """Offset in the line where rectangle ``rect`` begins: the shortest prefix with rect+1 boxes.
 
     Counting rectangles over a short range is cheap (bounded text scans the whole page). The
     offset is first guessed from the rectangle's x position along the line, often right or
-    close; a binary search over rectangle counts settles the rest.
+    close; a binary search over rectangle counts settles the rest. ``raw``: the text page's
+    address (``pdfium_calls``).
     """
-    count_rects, raw = pdfium_c.FPDFText_CountRects, textpage.raw  # raw calls: this is the hot loop
+    count_rects = calls.count_rects
     left, right = boxes[0][0], boxes[-1][2]
     lo, hi = previous + 1, count - 1  # the answer lies in [lo, hi]
     guess = round(count * (boxes[rect][0] - left) / (right - left)) if right > left else lo
@@ -214,15 +225,17 @@ def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Seg
         box = textpage.get_rect(i)
         text = textpage.get_text_bounded(*box).replace("\r", " ").replace("\n", " ").strip()
         if text:
-            out.append(_segment(textpage, text, box, textpage.get_index(box[0] + 0.5, (box[1] + box[3]) / 2, 2, 2)))
+            out.append(_segment(calls.address(textpage.raw), text, box,
+                                textpage.get_index(box[0] + 0.5, (box[1] + box[3]) / 2, 2, 2)))
     return out
 
 
-def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, float, float],
+def _segment(raw: int, text: str, box: tuple[float, float, float, float],
              index: int | None, start: int = -1) -> Segment:
     """A segment with its rendered font size: the nominal size scaled by the character matrix.
-    ``index`` is a character of the run to read the size from; ``start``, where the run's text
-    is exactly the page's characters from there on, is kept on the segment.
+    ``raw`` is the text page's address (``pdfium_calls``); ``index`` a character of the run to
+    read the size from; ``start``, where the run's text is exactly the page's characters from
+    there on, is kept on the segment.
 
     The loose glyph box is font-dependent (a Latin font's box is a third taller than a CJK
     font's at the same size), so prose mixing the two would seem to change size at every
@@ -230,16 +243,15 @@ def _segment(textpage: pdfium.PdfTextPage, text: str, box: tuple[float, float, f
     """
     size, weight = 0.0, 0
     if index is not None:
-        raw = textpage.raw
         matrix = pdfium_c.FS_MATRIX()
-        nominal = pdfium_c.FPDFText_GetFontSize(raw, index)
-        if nominal and pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        nominal = calls.char_font_size(raw, index)
+        if nominal and calls.char_matrix(raw, index, ctypes.addressof(matrix)):
             size = nominal * math.hypot(matrix.c, matrix.d)
         if not size:
             loose = pdfium_c.FS_RECTF()
-            if pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose):
+            if calls.char_loose_box(raw, index, ctypes.addressof(loose)):
                 size = loose.top - loose.bottom
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+        weight = calls.char_font_weight(raw, index)
     return Segment(text, *box, round(size, 1), weight >= 600, start)
 
 

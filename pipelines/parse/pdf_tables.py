@@ -27,6 +27,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page
 
 from pipelines.model import RawTable
+from pipelines.parse import pdfium_calls as calls
 from pipelines.parse.segments import Segment
 from pipelines.tables import cell_numbers, data_table, is_numberish, is_year
 
@@ -635,18 +636,17 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
     the box grows from) is read and worked out once per text object (and kept per distinct
     pair): the per-character Python work and calls, not pdfium, were most of the time.
     """
-    raw = textpage.raw
+    raw = calls.address(textpage.raw)
     n_chars = textpage.count_chars()
     text = textpage.get_text_range(0, n_chars) if n_chars > 0 else ""
     exact = len(text) == n_chars  # characters beyond the BMP shift the text: ask pdfium per character
-    generated, unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
-    loose, get_matrix, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix, \
-        pdfium_c.FPDFText_GetFontSize
+    generated, unicode, loose = calls.char_generated, calls.char_unicode, calls.char_loose_box
+    get_matrix, font_size, text_object = calls.char_matrix, calls.char_font_size, calls.char_text_object
     box, raw_matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    box_at, matrix_at = ctypes.addressof(box), ctypes.addressof(raw_matrix)
     A, B, C, D, E, F = ctm
     shapes: dict[tuple[float, ...], tuple[bool, float, int]] = {}
     by_object: dict[int, tuple[bool, float, int]] = {}  # a text object's characters share one shape
-    text_object = _TEXT_OBJECT
     chars = []
     for i in range(n_chars):
         if exact:
@@ -658,12 +658,12 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
                 continue
             char = chr(unicode(raw, i))
         char = _HYPHEN_MARKS.get(char, char)
-        if not loose(raw, i, box):
+        if not loose(raw, i, box_at):
             continue
         owner = text_object(raw, i)
         shape = by_object.get(owner) if owner else None
         if shape is None:
-            get_matrix(raw, i, raw_matrix)
+            get_matrix(raw, i, matrix_at)
             key = (raw_matrix.a, raw_matrix.b, raw_matrix.c, raw_matrix.d, font_size(raw, i))
             shape = shapes.get(key)
             if shape is None:
@@ -692,13 +692,6 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
     return chars
 
 
-# ``FPDFText_GetTextObject`` returning the object's address as a plain int, so characters can be
-# grouped by the text object they belong to (pypdfium2's binding returns a ctypes pointer object,
-# a new one per call, which cannot serve as a key).
-_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
-
-
 def _char_shape(key: tuple[float, ...], ctm: Matrix) -> tuple[bool, float, int]:
     """Upright (pdfminer's test), rendered size and the side the box grows from (0: none;
     1/2: up from the bottom / down from the top; 3/4: right from the left / left from the right)
@@ -718,8 +711,7 @@ def _char_shape(key: tuple[float, ...], ctm: Matrix) -> tuple[bool, float, int]:
 def _pdfium_paths(page: pdfium.PdfPage, ctm: Matrix, height: float) -> dict[str, list[dict[str, Any]]]:
     """Drawn paths as pdfminer classifies them: straight lines, axis-aligned rectangles, curves."""
     found: dict[str, list[dict[str, Any]]] = {"line": [], "rect": [], "curve": []}
-    for points, closed, curved in _subpaths(page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
-                                            ctm, 0):
+    for points, closed, curved in _subpaths(calls.address(page.raw), calls.count_objects, calls.get_object, ctm, 0):
         pts = [(x, height - y) for x, y in points]  # top-left origin
         straight = not curved and len(pts) == 2
         if closed:
@@ -756,19 +748,21 @@ OUTLINE = 16
 Subpath = tuple[list[tuple[float, float]], bool, bool]  # end points, closed, has a curve
 
 
-def _subpaths(parent: Any, count: Any, get: Any, outer: Matrix, depth: int) -> Iterator[Subpath]:
+def _subpaths(parent: int, count: Any, get: Any, outer: Matrix, depth: int) -> Iterator[Subpath]:
     """Subpaths of every path object (form XObjects entered), in pdfminer's page space.
 
-    The pdfium calls are bound to locals and the matrix applied inline: a map or an icon set
-    holds a hundred thousand path segments on one page (Cisco pp. 8 and 15), and the lookups
-    cost more than the calls.
+    ``parent`` is the address of a page (``count``/``get``: ``pdfium_calls.count_objects`` and
+    ``get_object``) or of a form object. The pdfium calls take plain addresses
+    (``pipelines.parse.pdfium_calls``), are bound to locals, and the matrix is applied inline:
+    a map or an icon set holds a hundred thousand path segments on one page (Cisco pp. 8 and
+    15), and the call overhead, not pdfium, was most of the time.
     """
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
-    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
-    segment_type, get_point, get_close = (pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetPoint,
-                                          pdfium_c.FPDFPathSegment_GetClose)
+    matrix_at, x_at, y_at = ctypes.addressof(matrix), ctypes.addressof(x), ctypes.addressof(y)
+    get_type, get_matrix = calls.object_type, calls.object_matrix
+    count_segments, get_segment = calls.count_segments, calls.get_segment
+    segment_type, get_point, get_close = calls.segment_type, calls.segment_point, calls.segment_closes
     path_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     move, bezier = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
     for i in range(count(parent)):
@@ -776,12 +770,11 @@ def _subpaths(parent: Any, count: Any, get: Any, outer: Matrix, depth: int) -> I
         kind = get_type(obj)
         if kind != path_kind and kind != form_kind:
             continue
-        get_matrix(obj, matrix)
+        get_matrix(obj, matrix_at)
         m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
         if kind == form_kind:
             if depth < 8:
-                yield from _subpaths(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject,
-                                     m, depth + 1)
+                yield from _subpaths(obj, calls.count_form_objects, calls.get_form_object, m, depth + 1)
             continue
         n_segments = count_segments(obj)
         if n_segments > OUTLINE and any(all(segment_type(get_segment(obj, n_segments * k // 4 + j)) == bezier
@@ -800,7 +793,7 @@ def _subpaths(parent: Any, count: Any, get: Any, outer: Matrix, depth: int) -> I
                 curved, skip = True, (skip + 1) % 3
                 if skip:  # control points: pdfminer keeps only a curve's end point
                     continue
-            get_point(segment, x, y)
+            get_point(segment, x_at, y_at)
             px, py = x.value, y.value
             points.append((ma * px + mc * py + me, mb * px + md * py + mf))
             closed = closed or bool(get_close(segment))
