@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from pipelines.figures.qualifier import BOUND_WORDS
@@ -56,19 +55,22 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
     out: list[Segment] = []
     first: list[int] = []  # input position of each output run, so the content order survives
     rows: dict[int, list[int]] = {}  # runs by the 4 pt band of their first segment's centre
-    weights: list[Counter[float]] = []  # width set in each size, per output run
+    weights: list[dict[float, float]] = []  # width set in each size, per output run
     for k in sorted(range(len(segments)), key=lambda k: segments[k].x0):
         segment = segments[k]
         band = round((segment.y0 + segment.y1) / 8)
         # a run on this line has its centre within this segment's height (see _same_line);
         # the cheap tests first: this pairs every run with every run near its line
         own = _size(segment)
+        reach = WORD_SPACE * max(own, 1.0)  # the widest gap any run can close with this one
         target = None
         for b in range(int(segment.y0 / 4) - 1, int(segment.y1 / 4) + 2):
             for i in rows.get(b, ()):
                 left = out[i]
-                size = max(min(_size(left), own), 1.0)
                 gap = segment.x0 - left.x1
+                if gap > reach:
+                    continue  # runs are taken left to right: most runs on the line end far to the left
+                size = max(min(_size(left), own), 1.0)
                 if (-0.5 * size <= gap <= WORD_SPACE * size and (target is None or left.x1 > out[target].x1)
                         and _same_line(left, segment) and _similar(left, segment)
                         and not _two_figures(left, segment)):
@@ -77,7 +79,7 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
             rows.setdefault(band, []).append(len(out))
             out.append(segment)
             first.append(k)
-            weights.append(Counter({segment.size: segment.x1 - segment.x0}))
+            weights.append({segment.size: segment.x1 - segment.x0})
             continue
         left = out[target]
         size = max(min(_size(left), _size(segment)), 1.0)
@@ -86,7 +88,7 @@ def join_runs(segments: Sequence[Segment]) -> list[Segment]:
         # the run takes the size most of its width is set in: digits and Latin words in
         # another font inside Chinese prose have other glyph boxes, and must not make the line
         # look like a heading or a size change
-        weights[target][segment.size] += segment.x1 - segment.x0
+        weights[target][segment.size] = weights[target].get(segment.size, 0) + segment.x1 - segment.x0
         size = max(weights[target], key=lambda z: (weights[target][z], -z))
         out[target] = Segment(left.text + glue + segment.text, left.x0, min(left.y0, segment.y0),
                               max(left.x1, segment.x1), max(left.y1, segment.y1), size,

@@ -65,7 +65,7 @@ def parse_pdf(data: bytes, *, max_pages: int = 2000, language_hint: str | None =
     if not any(seg.text.strip() for segs in page_segments for seg in segs):
         raise ReportError("parse", f"no text layer: {n_pages} page(s) without extractable text (scanned?)")
     running = running_lines(page_segments, heights, title)
-    bodies = [[s for s in segments if _key(s.text) not in running or not _in_band(s, heights[index])]
+    bodies = [[s for s in segments if not _in_band(s, heights[index]) or _key(s.text) not in running]
               for index, segments in enumerate(page_segments)]
     join_continued(found, {index + 1: _content_span(body, heights[index]) for index, body in enumerate(bodies)})
     body_size = body_font_size(page_segments)
@@ -167,6 +167,7 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
         edges = [ctypes.c_double() for _ in range(4)]  # left, top, right, bottom
         at = [ctypes.addressof(edge) for edge in edges]
         left, top, right, bottom = edges
+        styles: dict[int, tuple[float, bool]] = {}  # size and weight per text object (_segment)
         start = 0
         for line in full.split("\r\n"):
             count = len(line)
@@ -186,7 +187,7 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
                     text = run.strip()
                     if text:
                         first = start + a + len(run) - len(run.lstrip())
-                        segments.append(_segment(raw, text, box, start + a, first))
+                        segments.append(_segment(raw, text, box, start + a, first, styles))
             start += count + 2
         return segments
     finally:
@@ -231,16 +232,21 @@ def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Seg
 
 
 def _segment(raw: int, text: str, box: tuple[float, float, float, float],
-             index: int | None, start: int = -1) -> Segment:
+             index: int | None, start: int = -1, styles: dict[int, tuple[float, bool]] | None = None) -> Segment:
     """A segment with its rendered font size: the nominal size scaled by the character matrix.
     ``raw`` is the text page's address (``pdfium_calls``); ``index`` a character of the run to
     read the size from; ``start``, where the run's text is exactly the page's characters from
-    there on, is kept on the segment.
+    there on, is kept on the segment. Size and weight belong to the text object, so ``styles``
+    keeps them per object for the page's other runs of it, where ``index`` is a printed
+    character (the one it is read from is then the run's first).
 
     The loose glyph box is font-dependent (a Latin font's box is a third taller than a CJK
     font's at the same size), so prose mixing the two would seem to change size at every
     figure; the box height stays the fallback where pdfium reports no size.
     """
+    owner = calls.char_text_object(raw, index) if styles is not None and index == start else None
+    if owner and owner in styles:
+        return Segment(text, *box, *styles[owner], start)
     size, weight = 0.0, 0
     if index is not None:
         matrix = pdfium_c.FS_MATRIX()
@@ -252,6 +258,8 @@ def _segment(raw: int, text: str, box: tuple[float, float, float, float],
             if calls.char_loose_box(raw, index, ctypes.addressof(loose)):
                 size = loose.top - loose.bottom
         weight = calls.char_font_weight(raw, index)
+    if owner:
+        styles[owner] = (round(size, 1), weight >= 600)
     return Segment(text, *box, round(size, 1), weight >= 600, start)
 
 

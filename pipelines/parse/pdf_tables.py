@@ -51,7 +51,10 @@ def gated_page_tables(page: pdfium.PdfPage, number: int, segments: Sequence[Segm
     if not looks_tabular(segments):
         return []
     candidate = PdfiumPage(page, number, textpage)
-    return page_tables(candidate, number) if worth_finding(segments, candidate) else []
+    try:
+        return page_tables(candidate, number) if worth_finding(segments, candidate) else []
+    finally:
+        candidate.release()
 
 
 def looks_tabular(segments: Sequence[Segment]) -> bool:
@@ -542,13 +545,11 @@ class PdfiumPage(Page):
         # Page.__init__ reads pdfminer's page object; set the attributes the finders use instead.
         ctm, width, height = _page_space(page)
         self.pdf = None  # type: ignore[assignment]
-        self.root_page = self
         self.page_obj = None  # type: ignore[assignment]
         self.page_number = page_number
         self.initial_doctop = 0
         self.rotation = 0
         self.mediabox = self.cropbox = self.bbox = (0, 0, width, height)
-        self.get_textmap = lru_cache()(self._get_textmap)
         # Characters are read on first use: the ruled finder's geometry needs only the paths, so
         # a page whose tables are settled without text never pays for them. ``textpage`` (the
         # caller's, already open for the page's segments, to be kept open while this page is in
@@ -557,6 +558,25 @@ class PdfiumPage(Page):
         self._objects = _pdfium_paths(page, ctm, height)
         self._tables: dict[str, list[Any]] = {}
         self._words: dict[str, list[dict[str, Any]]] = {}
+
+    # pdfplumber's Page keeps itself as ``root_page`` and a cache bound to itself as ``get_textmap``:
+    # both are reference cycles, which leave every page and all it read (characters, paths,
+    # tables) to the cyclic garbage collector. Here they are looked up, not stored.
+    @property
+    def root_page(self) -> PdfiumPage:  # type: ignore[override]
+        return self
+
+    def get_textmap(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return self._get_textmap(**kwargs)
+
+    def release(self) -> None:
+        """Drop what the page has read. pdfplumber's tables point back at their page, so the
+        kept tables tie the page into a cycle: released when done, the page and its
+        characters are freed at once rather than at the next full garbage collection."""
+        self._tables.clear()
+        self._words.clear()
+        self._objects = {}
+        self._textpage = None
 
     @property
     def objects(self) -> dict[str, list[dict[str, Any]]]:

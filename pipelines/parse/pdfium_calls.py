@@ -36,8 +36,9 @@ def _by_address(name: str) -> Any:
 
 
 def address(handle: Any) -> int:
-    """The address a pypdfium2 handle (``page.raw``, ``textpage.raw``) points to."""
-    return ctypes.cast(handle, VOID).value or 0
+    """The address a pypdfium2 handle (``page.raw``, ``textpage.raw``) points to, read from the
+    handle's own storage (``ctypes.cast`` would tie the handle into a reference cycle)."""
+    return VOID.from_buffer(handle).value or 0
 
 
 # page objects and paths (pdf_tables._subpaths)
