@@ -705,10 +705,9 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
             x1 = x0 + size
         elif grow == 4:
             x0 = x1 - size
-        chars.append({"object_type": "char", "text": char, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
-                      "top": height - y1, "bottom": height - y0, "doctop": height - y1,
-                      "width": x1 - x0, "height": y1 - y0, "size": y1 - y0, "upright": upright,
-                      "page_number": 1, "fontname": ""})
+        # what pdfplumber's word and cell readers use, and no more: a page holds thousands
+        chars.append({"text": char, "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
+                      "doctop": height - y1, "upright": upright})
     return chars
 
 
