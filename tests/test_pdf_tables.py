@@ -396,3 +396,54 @@ def test_sentences_ending_in_figures_are_not_a_table_column():
     data = _pdf(draw)
     assert looks_tabular(_page_segments(data)[0])  # a number beside another run on five lines
     assert _gate(data) == [(False, 0)]
+
+
+def test_a_finder_page_is_freed_without_the_garbage_collector():
+    """A candidate page holds all its characters and paths; pdfplumber's tables point back at
+    their page. Once released, nothing keeps the page alive but its caller: with the cyclic
+    collector off, it is gone as soon as the caller drops it."""
+    import gc
+    import weakref
+
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf_tables import PdfiumPage, page_tables
+
+    document = pdfium.PdfDocument(_pdf(_rows_only_table))
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        page = PdfiumPage(document[0], 1)
+        assert len(page_tables(page, 1)) == 1  # the page read its characters, words and tables
+        ref = weakref.ref(page)
+        page.release()
+        del page
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()
+        document.close()
+
+
+def test_curves_without_a_straight_step_are_not_read_as_rules():
+    """The line finder makes edges only of vertical and horizontal steps: a wavy line or a
+    diagonal polyline (a chart's trend line) gives none and is not kept; a stepped outline is."""
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf_tables import PdfiumPage
+
+    def draw(canvas: Canvas) -> None:
+        trend = canvas.beginPath()
+        trend.moveTo(60, 500)
+        for i in range(1, 12):
+            trend.lineTo(60 + 20 * i, 500 + 7 * i + (5 if i % 2 else 0))
+        canvas.drawPath(trend, stroke=1, fill=0)
+        steps = canvas.beginPath()
+        steps.moveTo(350, 500)
+        for i in range(1, 6):
+            steps.lineTo(350 + 20 * i, 500 + 10 * (i - 1))
+            steps.lineTo(350 + 20 * i, 500 + 10 * i)
+        canvas.drawPath(steps, stroke=1, fill=0)
+
+    page = PdfiumPage(pdfium.PdfDocument(_pdf(draw))[0])
+    assert [round(c["x0"]) for c in page.objects["curve"]] == [350]
