@@ -167,7 +167,6 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
         edges = [ctypes.c_double() for _ in range(4)]  # left, top, right, bottom
         at = [ctypes.addressof(edge) for edge in edges]
         left, top, right, bottom = edges
-        styles: dict[int, tuple[float, bool]] = {}  # size and weight per text object (_segment)
         start = 0
         for line in full.split("\r\n"):
             count = len(line)
@@ -187,7 +186,7 @@ def read_segments(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = No
                     text = run.strip()
                     if text:
                         first = start + a + len(run) - len(run.lstrip())
-                        segments.append(_segment(raw, text, box, start + a, first, styles))
+                        segments.append(_segment(raw, text, box, start + a, first))
             start += count + 2
         return segments
     finally:
@@ -232,21 +231,16 @@ def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Seg
 
 
 def _segment(raw: int, text: str, box: tuple[float, float, float, float],
-             index: int | None, start: int = -1, styles: dict[int, tuple[float, bool]] | None = None) -> Segment:
+             index: int | None, start: int = -1) -> Segment:
     """A segment with its rendered font size: the nominal size scaled by the character matrix.
     ``raw`` is the text page's address (``pdfium_calls``); ``index`` a character of the run to
     read the size from; ``start``, where the run's text is exactly the page's characters from
-    there on, is kept on the segment. Size and weight belong to the text object, so ``styles``
-    keeps them per object for the page's other runs of it, where ``index`` is a printed
-    character (the one it is read from is then the run's first).
+    there on, is kept on the segment.
 
     The loose glyph box is font-dependent (a Latin font's box is a third taller than a CJK
     font's at the same size), so prose mixing the two would seem to change size at every
     figure; the box height stays the fallback where pdfium reports no size.
     """
-    owner = calls.char_text_object(raw, index) if styles is not None and index == start else None
-    if owner and owner in styles:
-        return Segment(text, *box, *styles[owner], start)
     size, weight = 0.0, 0
     if index is not None:
         matrix = pdfium_c.FS_MATRIX()
@@ -258,8 +252,6 @@ def _segment(raw: int, text: str, box: tuple[float, float, float, float],
             if calls.char_loose_box(raw, index, ctypes.addressof(loose)):
                 size = loose.top - loose.bottom
         weight = calls.char_font_weight(raw, index)
-    if owner:
-        styles[owner] = (round(size, 1), weight >= 600)
     return Segment(text, *box, round(size, 1), weight >= 600, start)
 
 
