@@ -351,27 +351,35 @@ def _gate_reads_characters(data: bytes) -> list[tuple[bool, bool]]:
 
 def test_gridlines_behind_a_bar_chart_are_not_sent_to_the_finder():
     """Cisco pp. 5, 10, 13: a chart's gridlines form a ruled grid, its category names in the
-    first column and each share in the column where its bar ends. The finder reads no table
-    there (the shares make a staircase, ``chart_like``); the gate reads the grid's cells from
-    the segments and stops the page without reading a character."""
-    def draw(canvas: Canvas) -> None:
-        _prose(canvas, 50, 740, ["Consumers were asked which actions they had taken to protect their data",
-                                 "in the past year; shares of all respondents."])
-        columns, top, step = [60, 200, 300, 400, 500], 680, 24
-        rows = [("Cleared the cache", 3, "61%"), ("Read the notice", 2, "39%"), ("Switched firms", 2, "34%"),
-                ("Asked to delete", 1, "24%"), ("Deleted an account", 2, "47%")]
-        for i in range(len(rows) + 1):
-            canvas.line(columns[0], top - step * i, columns[-1], top - step * i)
-        for x in columns:
-            canvas.line(x, top, x, top - step * len(rows))
-        canvas.setFont("Helvetica", 9)
-        for i, (label, column, share) in enumerate(rows):
-            canvas.drawString(columns[0] + 6, top - step * i - 15, label)
-            canvas.drawString(columns[column] + 6, top - step * i - 15, share)
+    first column and each share in the column where its bar ends, some of them across a
+    gridline (Cisco p. 10: "46" left of it, "%" right). The finder reads no table there (the shares make a
+    staircase, ``chart_like``); the gate reads the grid's cells from the segments, placing the
+    characters of a label that crosses a gridline one by one, and stops the page without
+    reading the page's characters."""
+    for across in (False, True):
+        data = _pdf(lambda canvas, a=across: _gridline_chart(canvas, a))
+        assert _gate(data) == [(False, 0)], across
+        assert _gate_reads_characters(data) == [(False, False)], across
 
-    data = _pdf(draw)
-    assert _gate(data) == [(False, 0)]
-    assert _gate_reads_characters(data) == [(False, False)]
+
+def _gridline_chart(canvas: Canvas, across: bool) -> None:
+    """A bar chart's gridlines as a ruled grid with its labels in the cells (see the test above)."""
+    _prose(canvas, 50, 740, ["Consumers were asked which actions they had taken to protect their data",
+                             "in the past year; shares of all respondents."])
+    columns, top, step = [60, 200, 300, 400, 500], 680, 24
+    rows = [("Cleared the cache", 3, "61%"), ("Read the notice", 2, "39%"), ("Switched firms", 2, "34%"),
+            ("Asked to delete", 1, "24%"), ("Deleted an account", 2, "47%")]
+    for i in range(len(rows) + 1):
+        canvas.line(columns[0], top - step * i, columns[-1], top - step * i)
+    for x in columns:
+        canvas.line(x, top, x, top - step * len(rows))
+    canvas.setFont("Helvetica", 9)
+    for i, (label, column, share) in enumerate(rows):
+        canvas.drawString(columns[0] + 6, top - step * i - 15, label)
+        # a label across a gridline: its digits left of the line, its "%" right of it
+        x = columns[column] - canvas.stringWidth(share[:-1], "Helvetica", 9) - 1 if across and i % 2 \
+            else columns[column] + 6
+        canvas.drawString(x, top - step * i - 15, share)
 
 
 def test_sentences_ending_in_figures_are_not_a_table_column():

@@ -156,19 +156,23 @@ def _ruled_may_be_table(table: Any, segments: Sequence[Segment], page: PdfiumPag
         return True
     if not _grid_shaped(table):
         return False
-    grid = _segment_grid(table, segments, page.height)
+    grid = _segment_grid(table, segments, page)
     if grid is None:
         return True
     raw = None if _stacked(grid) else to_raw_table(grid, None, table.bbox, verbal_ok=quantity_grid(grid))
     return raw is not None and not (chart_like(raw) or contents_list(raw))
 
 
-def _segment_grid(table: Any, segments: Sequence[Segment], height: float) -> list[list[str | None]] | None:
-    """A ruled grid's cell texts from the segments (``_extract`` reads characters), or None when
-    a segment overlaps a cell without lying clearly inside it: ``Table.extract`` assigns each
-    character by its middle, and only a segment inside one cell, away from its rules, is sure
-    to have all its characters there. Lines of a cell are joined with newlines, as ``extract``
-    joins them."""
+def _segment_grid(table: Any, segments: Sequence[Segment], page: PdfiumPage) -> list[list[str | None]] | None:
+    """A ruled grid's cell texts from the segments (``_extract`` reads the page's characters).
+
+    ``Table.extract`` puts each character in the cell holding its middle. A segment clearly
+    inside one cell, away from its rules, is read whole. One that overlaps several cells (a
+    chart's share label under a gridline: "46" left of the line, "%" right of it) or lies near
+    a rule has its own characters read and placed one by one as ``extract`` places them; only
+    where that cannot be done (the segment's characters unknown) is the grid None. Lines of a
+    cell are joined with newlines, as ``extract`` joins them."""
+    height = page.height
     rows = [list(row.cells) for row in table.rows]
     found: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
     x0, top, x1, bottom = table.bbox
@@ -181,12 +185,24 @@ def _segment_grid(table: Any, segments: Sequence[Segment], height: float) -> lis
                 and segment.x1 > cell[0] and segment.x0 < cell[2] and s_bottom > cell[1] and s_top < cell[3]]
         if not hits:
             continue
-        if len(hits) > 1:
-            return None
         r, c, (c_x0, c_top, c_x1, c_bottom) = hits[0]
-        if not (c_x0 <= segment.x0 and segment.x1 <= c_x1 and c_top <= middle - slack and middle + slack <= c_bottom):
+        if len(hits) == 1 and c_x0 <= segment.x0 and segment.x1 <= c_x1 \
+                and c_top <= middle - slack and middle + slack <= c_bottom:
+            found.setdefault((r, c), []).append((middle, segment.x0, segment.text))
+            continue
+        if segment.start < 0:
             return None
-        found.setdefault((r, c), []).append((middle, segment.x0, segment.text))
+        pieces: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        for char in page.chars_of(segment):
+            h_mid, v_mid = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+            home = next(((r, c) for r, c, cell in hits
+                         if cell[0] <= h_mid < cell[2] and cell[1] <= v_mid < cell[3]), None)
+            if home is not None:
+                pieces.setdefault(home, []).append(char)
+        for home, chars in pieces.items():
+            text = "".join(char["text"] for char in chars).strip()
+            if text:
+                found.setdefault(home, []).append(((chars[0]["top"] + chars[0]["bottom"]) / 2, chars[0]["x0"], text))
     grid: list[list[str | None]] = []
     for r, row in enumerate(rows):
         texts: list[str | None] = []
@@ -614,6 +630,11 @@ class PdfiumPage(Page):
             self._textpage, self._own_textpage = self._page.get_textpage(), True
         return self._textpage
 
+    def chars_of(self, segment: Segment) -> list[dict[str, Any]]:
+        """The characters of one segment (``Segment.start`` on), boxed as ``chars`` boxes them,
+        without reading the rest of the page."""
+        return _pdfium_chars(self.textpage, self._ctm, self.height, (segment.start, len(segment.text)))
+
     @property
     def chars(self) -> list[dict[str, Any]]:
         if "char" not in self._objects:
@@ -647,8 +668,10 @@ _WHITE = frozenset(" \r\n")  # the only characters pdfium generates (word and li
 _HYPHEN_MARKS = {"\x02": "-", "\ufffe": "-", "\x00": " "}  # pdfium's line-end hyphen marks
 
 
-def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> list[dict[str, Any]]:
-    """Characters as pdfminer boxes them (see ``PdfiumPage``), two or three pdfium calls each.
+def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float,
+                  span: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+    """Characters as pdfminer boxes them (see ``PdfiumPage``), two or three pdfium calls each;
+    all of the page's, or ``span``'s (first index, count) only.
 
     The text comes from one range read, not a call per character; only whitespace, the one
     kind pdfium generates, is asked whether it was generated. The character matrix and font
@@ -657,8 +680,8 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
     pair): the per-character Python work and calls, not pdfium, were most of the time.
     """
     raw = calls.address(textpage.raw)
-    n_chars = textpage.count_chars()
-    text = textpage.get_text_range(0, n_chars) if n_chars > 0 else ""
+    first, n_chars = span if span is not None else (0, textpage.count_chars())
+    text = textpage.get_text_range(first, n_chars) if n_chars > 0 else ""
     exact = len(text) == n_chars  # characters beyond the BMP shift the text: ask pdfium per character
     generated, unicode, loose = calls.char_generated, calls.char_unicode, calls.char_loose_box
     get_matrix, font_size, text_object = calls.char_matrix, calls.char_font_size, calls.char_text_object
@@ -668,9 +691,9 @@ def _pdfium_chars(textpage: pdfium.PdfTextPage, ctm: Matrix, height: float) -> l
     shapes: dict[tuple[float, ...], tuple[bool, float, int]] = {}
     by_object: dict[int, tuple[bool, float, int]] = {}  # a text object's characters share one shape
     chars = []
-    for i in range(n_chars):
+    for i in range(first, first + n_chars):
         if exact:
-            char = text[i]
+            char = text[i - first]
             if char in _WHITE and generated(raw, i) == 1:
                 continue
         else:
