@@ -136,9 +136,7 @@ def worth_finding(segments: Sequence[Segment], page: PdfiumPage) -> bool:
            for region in aligned_regions(_word_lines(group))):
         return True
     digits = [s for s in segments if _DIGIT.search(s.text)]
-    return any(any(s.overlaps(t.bbox, page.height) for s in digits)
-               and (_ruled_may_be_table(t, segments, page) if exact
-                    else _grid_shaped(t) or _open_span(page, t.bbox, t.cells, t.rows) is not None)
+    return any(any(s.overlaps(t.bbox, page.height) for s in digits) and _ruled_may_be_table(t, segments, page)
                for t in page.find_tables(RULED))
 
 
@@ -150,12 +148,14 @@ def _ruled_may_be_table(table: Any, segments: Sequence[Segment], page: PdfiumPag
     is read: most grids on report pages are boxes around callouts and bar charts' frames
     (Cisco's, TrustArc's), and reading a page's characters and words costs more than all the
     gates together. A grid open at its sides is closed by ``open_frame`` from the words, which
-    segments cannot stand in for; a grid where a segment straddles cells is judged by its
-    characters. Both go to the finder."""
+    segments cannot stand in for, and on a page whose segments are not in the paths' space
+    (``PdfiumPage.plain_space``) they cannot be placed in cells: both go to the finder."""
     if _open_span(page, table.bbox, table.cells, table.rows) is not None:
         return True
     if not _grid_shaped(table):
         return False
+    if not page.plain_space:
+        return True
     grid = _segment_grid(table, segments, page)
     if grid is None:
         return True
@@ -277,11 +277,12 @@ def _part_edges(textpage: pdfium.PdfTextPage, segment: Segment,
     spans = [m.span() for m in _TOKEN.finditer(segment.text)]
     label = len(spans) - len(parts) + 1  # tokens in the first part: the label, or one number
     groups = [(spans[0][0], spans[label - 1][1]), *spans[label:]]
-    raw, box, loose = textpage.raw, pdfium_c.FS_RECTF(), pdfium_c.FPDFText_GetLooseCharBox
+    raw, box = calls.address(textpage.raw), pdfium_c.FS_RECTF()
+    box_at = ctypes.addressof(box)
     for text, (a, b) in zip(parts, groups, strict=True):
-        loose(raw, segment.start + a, box)
+        calls.char_loose_box(raw, segment.start + a, box_at)
         x0 = box.left
-        loose(raw, segment.start + b - 1, box)
+        calls.char_loose_box(raw, segment.start + b - 1, box_at)
         yield text, x0, box.right
 
 
@@ -592,6 +593,8 @@ class PdfiumPage(Page):
         self._tables.clear()
         self._words.clear()
         self._objects = {}
+        if self._own_textpage and self._textpage is not None:
+            self._textpage.close()  # opened for the gate's glyph boxes, characters never read
         self._textpage = None
 
     @property
