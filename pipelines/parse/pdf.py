@@ -221,12 +221,12 @@ def _first_char(raw: int, start: int, count: int, rect: int,
 
 def _bounded(textpage: pdfium.PdfTextPage, start: int, count: int, out: list[Segment]) -> list[Segment]:
     """Segments of a character range, one bounded-text call per rectangle."""
+    raw = calls.address(textpage.raw)
     for i in range(textpage.count_rects(start, count)):
         box = textpage.get_rect(i)
         text = textpage.get_text_bounded(*box).replace("\r", " ").replace("\n", " ").strip()
         if text:
-            out.append(_segment(calls.address(textpage.raw), text, box,
-                                textpage.get_index(box[0] + 0.5, (box[1] + box[3]) / 2, 2, 2)))
+            out.append(_segment(raw, text, box, textpage.get_index(box[0] + 0.5, (box[1] + box[3]) / 2, 2, 2)))
     return out
 
 
