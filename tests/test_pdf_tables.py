@@ -207,9 +207,11 @@ def _page_segments(data: bytes) -> list[list]:
     return [read_segments(document[index]) for index in range(len(document))]
 
 
-def _gate(data: bytes) -> list[tuple[bool, int]]:
-    """Per page: whether the cheap gates send it to the table finder, and how many tables the
-    finder itself would read there (run regardless of the gates)."""
+def _gate_pages(data: bytes) -> list[tuple[bool, bool, int]]:
+    """Per page, with the gates run as ``parse_pdf`` runs them (one text page for segments and
+    gate): whether the page reaches the finder, whether deciding that read the page's
+    characters (the finder's main cost), and how many tables the finder itself would read there
+    (run regardless of the gates)."""
     import pypdfium2 as pdfium
 
     from pipelines.parse.pdf import read_segments
@@ -219,11 +221,21 @@ def _gate(data: bytes) -> list[tuple[bool, int]]:
     found = []
     for index in range(len(document)):
         page = document[index]
-        segments = read_segments(page)
-        gated = looks_tabular(segments) and worth_finding(segments, PdfiumPage(page, index + 1))
-        found.append((gated, len(page_tables(PdfiumPage(page, index + 1), index + 1))))
+        textpage = page.get_textpage()
+        segments = read_segments(page, textpage)
+        candidate = PdfiumPage(page, index + 1, textpage)
+        gated = looks_tabular(segments) and worth_finding(segments, candidate)
+        read = "char" in candidate.objects
+        candidate.release()
+        found.append((gated, read, len(page_tables(PdfiumPage(page, index + 1), index + 1))))
+        textpage.close()
     document.close()
     return found
+
+
+def _gate(data: bytes) -> list[tuple[bool, int]]:
+    """Per page: whether the gates send it to the finder, and how many tables the finder reads."""
+    return [(gated, tables) for gated, _, tables in _gate_pages(data)]
 
 
 def test_the_page_gate_passes_every_table_and_stops_a_bar_chart():
@@ -327,28 +339,6 @@ def test_a_table_whose_rows_are_one_text_object_is_read():
                                                   ["Lead", "200", "20", "20"]]], whole_row
 
 
-def _gate_reads_characters(data: bytes) -> list[tuple[bool, bool]]:
-    """Per page, as ``parse_pdf`` runs the gates: whether the page reaches the finder, and
-    whether deciding that read the page's characters (the finder's main cost)."""
-    import pypdfium2 as pdfium
-
-    from pipelines.parse.pdf import read_segments
-    from pipelines.parse.pdf_tables import PdfiumPage, looks_tabular, worth_finding
-
-    document = pdfium.PdfDocument(data)
-    found = []
-    for index in range(len(document)):
-        page = document[index]
-        textpage = page.get_textpage()
-        segments = read_segments(page, textpage)
-        candidate = PdfiumPage(page, index + 1, textpage)
-        gated = looks_tabular(segments) and worth_finding(segments, candidate)
-        found.append((gated, "char" in candidate.objects))
-        textpage.close()
-    document.close()
-    return found
-
-
 def test_gridlines_behind_a_bar_chart_are_not_sent_to_the_finder():
     """Cisco pp. 5, 10, 13: a chart's gridlines form a ruled grid, its category names in the
     first column and each share in the column where its bar ends, some of them across a
@@ -358,8 +348,7 @@ def test_gridlines_behind_a_bar_chart_are_not_sent_to_the_finder():
     reading the page's characters."""
     for across in (False, True):
         data = _pdf(lambda canvas, a=across: _gridline_chart(canvas, a))
-        assert _gate(data) == [(False, 0)], across
-        assert _gate_reads_characters(data) == [(False, False)], across
+        assert _gate_pages(data) == [(False, False, 0)], across
 
 
 def _gridline_chart(canvas: Canvas, across: bool) -> None:
@@ -431,6 +420,27 @@ def test_a_finder_page_is_freed_without_the_garbage_collector():
         if enabled:
             gc.enable()
         document.close()
+
+
+def test_a_released_page_closes_the_text_page_it_opened_and_only_that():
+    """The gate reads a few glyph boxes through the page's text page: one the page opened itself
+    (no caller's) is closed on release; a caller's stays open for the caller."""
+    import pypdfium2 as pdfium
+
+    from pipelines.parse.pdf_tables import PdfiumPage
+
+    document = pdfium.PdfDocument(_pdf(_rows_only_table))
+    page = PdfiumPage(document[0], 1)
+    own = page.textpage
+    page.release()
+    assert own.raw is None
+    callers = document[0].get_textpage()
+    page = PdfiumPage(document[0], 1, callers)
+    assert page.textpage is callers
+    page.release()
+    assert callers.raw is not None
+    callers.close()
+    document.close()
 
 
 def test_curves_without_a_straight_step_are_not_read_as_rules():
